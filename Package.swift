@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Kernels are compiled for x86-64-v3 (AVX2 + FMA): Swift's default SSE2 baseline splits
+/// SIMD16<Float> into xmm registers and turns FMAs into libm calls.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+
+let package = Package(
+    name: "Conform",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Reference", targets: ["Reference"]),
+        .library(name: "Optimized", targets: ["Optimized"]),
+        .library(name: "PropertyCheck", targets: ["PropertyCheck"]),
+        .library(name: "Report", targets: ["Report"]),
+        .executable(name: "conform", targets: ["conform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .target(name: "Reference"),
+        .target(name: "Optimized", dependencies: ["Reference", "CGSL"], swiftSettings: kernelFlags),
+        .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"]),
+        .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
+        .executableTarget(
+            name: "conform",
+            dependencies: [
+                "Report", "PropertyCheck", "Reference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "ConformTests",
+            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report"],
+            resources: []),
+    ]
+)

@@ -1,0 +1,109 @@
+/// How a convolution pads its input, per OPS.md "Output size and padding".
+public enum Padding: Equatable, Sendable, CustomStringConvertible {
+    /// No padding; the dilated kernel must fit inside the input.
+    case valid
+    /// Output length `ceil(n/s)`; the odd padding pixel goes to the end (bottom/right).
+    case same
+    /// conv1d only (Keras): `d·(k−1)` zeros before, none after, then VALID.
+    case causal
+    /// Explicit `(before, after)` zeros per spatial axis.
+    case explicit([PadPair])
+
+    public var description: String {
+        switch self {
+        case .valid: "VALID"
+        case .same: "SAME"
+        case .causal: "CAUSAL"
+        case let .explicit(pairs): "\(pairs.map { [$0.before, $0.after] })"
+        }
+    }
+}
+
+/// Zeros added before and after one spatial axis.
+public struct PadPair: Equatable, Sendable {
+    public var before: Int
+    public var after: Int
+    public init(_ before: Int, _ after: Int) {
+        self.before = before
+        self.after = after
+    }
+}
+
+/// The resolved geometry of one spatial axis of a convolution.
+public struct AxisGeometry: Equatable, Sendable {
+    /// Input length `n`.
+    public var input: Int
+    /// Kernel taps `k`.
+    public var kernel: Int
+    /// Stride `s`.
+    public var stride: Int
+    /// Dilation `d`.
+    public var dilation: Int
+    /// Zeros before the first input element.
+    public var padBefore: Int
+    /// Zeros after the last input element.
+    public var padAfter: Int
+    /// Output length.
+    public var output: Int
+
+    /// The dilated kernel's extent `(k−1)·d + 1`.
+    public var extent: Int { (kernel - 1) * dilation + 1 }
+
+    /// Resolves one axis by the table of OPS.md; `axis` names the axis in errors.
+    ///
+    /// `padding` must already be reduced to this axis: `.explicit` carries one pair.
+    public static func resolve(
+        op: String, axis: String, input n: Int, kernel k: Int, stride s: Int, dilation d: Int,
+        padding: Padding
+    ) throws(OpError) -> AxisGeometry {
+        let v = Validator(op: op)
+        try v.positive("strides[\(axis)]", [s])
+        try v.positive("dilations[\(axis)]", [d])
+        try v.positive("kernel size along \(axis)", [k])
+        try v.positive("input size along \(axis)", [n])
+        let (extentMinusOne, o1) = (k - 1).multipliedReportingOverflow(by: d)
+        guard !o1, extentMinusOne < Int.max / 4 else {
+            throw v.fail("dilations[\(axis)]", expected: "a dilated kernel extent that fits in memory",
+                         actual: "kernel \(k) × dilation \(d)")
+        }
+        let eff = extentMinusOne + 1
+        var g = AxisGeometry(input: n, kernel: k, stride: s, dilation: d, padBefore: 0, padAfter: 0, output: 0)
+        switch padding {
+        case .valid:
+            guard n >= eff else {
+                throw v.fail("input size along \(axis)",
+                             expected: "at least the dilated kernel extent \(eff) under VALID padding",
+                             actual: "\(n)")
+            }
+            g.output = (n - eff) / s + 1
+        case .same:
+            g.output = (n + s - 1) / s
+            let total = max(0, (g.output - 1) * s + eff - n)
+            g.padBefore = total / 2
+            g.padAfter = total - g.padBefore
+        case .causal:
+            g.padBefore = extentMinusOne
+            g.output = (n - 1) / s + 1
+        case let .explicit(pairs):
+            guard pairs.count == 1, let p = pairs.first else {
+                throw v.fail("padding", expected: "one [before, after] pair per spatial axis", actual: "\(padding)")
+            }
+            guard p.before >= 0, p.after >= 0, p.before < Int.max / 4, p.after < Int.max / 4 else {
+                throw v.fail("padding[\(axis)]", expected: "non-negative [before, after]", actual: "[\(p.before), \(p.after)]")
+            }
+            let padded = n + p.before + p.after
+            guard padded >= eff else {
+                throw v.fail("padding[\(axis)]",
+                             expected: "padded size n + before + after ≥ dilated kernel extent \(eff)",
+                             actual: "\(n) + \(p.before) + \(p.after) = \(padded)")
+            }
+            g.padBefore = p.before
+            g.padAfter = p.after
+            g.output = (padded - eff) / s + 1
+        }
+        return g
+    }
+
+    /// Input position read by output `i`, tap `t` (may be in the padding: outside `0..<input`).
+    @inlinable public func position(output i: Int, tap t: Int) -> Int { i * stride + t * dilation - padBefore }
+}

@@ -1,0 +1,275 @@
+/// Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
+///
+/// Layout: the magic `\x93NUMPY`, a major and minor version byte, the header length
+/// (2 bytes little-endian in 1.0, 4 bytes in 2.0 and 3.0), a Python dict literal
+/// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces and a
+/// newline, then the raw C-order little-endian data. Everything is checked before anything
+/// is allocated: the data must be exactly `count · itemsize` bytes.
+public enum NPY {
+    static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+    /// Headers longer than this are rejected rather than parsed.
+    static let maxHeaderLength = 1 << 20
+
+    /// Decodes a whole `.npy` file.
+    public static func decode(_ bytes: [UInt8]) throws(NPYError) -> AnyTensor {
+        guard bytes.count >= 8 else {
+            throw NPYError(.truncated, field: "magic", expected: "at least 8 bytes", actual: "\(bytes.count) bytes")
+        }
+        guard Array(bytes[0..<6]) == magic else {
+            throw NPYError(.notNPY, field: "magic", expected: "\\x93NUMPY", actual: describe(bytes[0..<6]))
+        }
+        let (major, minor) = (bytes[6], bytes[7])
+        let lengthBytes: Int
+        switch (major, minor) {
+        case (1, 0): lengthBytes = 2
+        case (2, 0), (3, 0): lengthBytes = 4
+        default:
+            throw NPYError(.unsupportedVersion, field: "version", expected: "1.0, 2.0 or 3.0", actual: "\(major).\(minor)")
+        }
+        guard bytes.count >= 8 + lengthBytes else {
+            throw NPYError(.truncated, field: "header length", expected: "\(8 + lengthBytes) bytes", actual: "\(bytes.count) bytes")
+        }
+        var headerLength = 0
+        for i in 0..<lengthBytes { headerLength |= Int(bytes[8 + i]) << (8 * i) }
+        guard headerLength <= maxHeaderLength else {
+            throw NPYError(.malformedHeader, field: "header length", expected: "at most \(maxHeaderLength) bytes",
+                           actual: "\(headerLength) bytes")
+        }
+        let dataStart = 8 + lengthBytes + headerLength
+        guard bytes.count >= dataStart else {
+            throw NPYError(.truncated, field: "header", expected: "\(headerLength) header bytes",
+                           actual: "\(bytes.count - 8 - lengthBytes) bytes")
+        }
+        let headerBytes = Array(bytes[(8 + lengthBytes)..<dataStart])
+        if major < 3, let bad = headerBytes.first(where: { $0 >= 0x80 }) {
+            throw NPYError(.malformedHeader, field: "header", expected: "ASCII text in version \(major).0",
+                           actual: "byte 0x\(String(bad, radix: 16))")
+        }
+        guard let text = String(validating: headerBytes, as: UTF8.self) else {
+            throw NPYError(.malformedHeader, field: "header", expected: "UTF-8 text", actual: "invalid UTF-8")
+        }
+        let header = try NPYHeader(parsing: text)
+        let count: Int
+        do { count = try Tensor<UInt8>.elementCount(of: header.shape) } catch {
+            throw NPYError(.sizeMismatch, field: "shape", expected: "a shape whose size fits in memory",
+                           actual: "\(header.shape)")
+        }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: header.dtype.byteWidth)
+        let available = bytes.count - dataStart
+        guard !overflow, byteCount <= available else {
+            throw NPYError(.truncated, field: "data",
+                           expected: overflow ? "shape \(header.shape) to fit in memory"
+                                              : "\(byteCount) bytes for shape \(header.shape) of \(header.dtype.npyDescr)",
+                           actual: "\(available) bytes")
+        }
+        guard byteCount == available else {
+            throw NPYError(.sizeMismatch, field: "data",
+                           expected: "\(byteCount) bytes for shape \(header.shape) of \(header.dtype.npyDescr)",
+                           actual: "\(available) bytes")
+        }
+        return decodeData(bytes, from: dataStart, count: count, shape: header.shape, dtype: header.dtype)
+    }
+
+    private static func decodeData(_ bytes: [UInt8], from start: Int, count: Int, shape: [Int], dtype: DType) -> AnyTensor {
+        bytes.withUnsafeBytes { raw -> AnyTensor in
+            let base = raw.baseAddress!.advanced(by: start)
+            func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
+                (0..<count).map { T(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+            }
+            switch dtype {
+            case .float16: return .float16(Tensor(validatedShape: shape, scalars: load(UInt16.self).map(Float16.init(bitPattern:))))
+            case .float32: return .float32(Tensor(validatedShape: shape, scalars: load(UInt32.self).map(Float.init(bitPattern:))))
+            case .float64: return .float64(Tensor(validatedShape: shape, scalars: load(UInt64.self).map(Double.init(bitPattern:))))
+            case .int32: return .int32(Tensor(validatedShape: shape, scalars: load(Int32.self)))
+            case .int64: return .int64(Tensor(validatedShape: shape, scalars: load(Int64.self)))
+            case .bool: return .bool(Tensor(validatedShape: shape, scalars: load(UInt8.self).map { $0 != 0 }))
+            }
+        }
+    }
+
+    /// Encodes a tensor as a `.npy` file: version 1.0 when the header fits, else 2.0.
+    ///
+    /// The header matches NumPy's own writer byte for byte, so files round-trip unchanged.
+    public static func encode(_ tensor: AnyTensor) -> [UInt8] {
+        let shape = tensor.shape
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(tensor.dtype.npyDescr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let small = header.utf8.count + 1 + 10 <= 65535
+        let prefix = small ? 10 : 12
+        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
+        header += String(repeating: " ", count: padding) + "\n"
+        var out = magic + (small ? [1, 0] : [2, 0])
+        let length = header.utf8.count
+        for i in 0..<(small ? 2 : 4) { out.append(UInt8(truncatingIfNeeded: length >> (8 * i))) }
+        out += Array(header.utf8)
+        out.reserveCapacity(out.count + tensor.count * tensor.dtype.byteWidth)
+        func append<T: FixedWidthInteger>(_ values: [T]) {
+            for v in values { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        }
+        switch tensor {
+        case let .float16(t): append(t.scalars.map(\.bitPattern))
+        case let .float32(t): append(t.scalars.map(\.bitPattern))
+        case let .float64(t): append(t.scalars.map(\.bitPattern))
+        case let .int32(t): append(t.scalars)
+        case let .int64(t): append(t.scalars)
+        case let .bool(t): out.append(contentsOf: t.scalars.map { $0 ? 1 : 0 })
+        }
+        return out
+    }
+
+    static func describe(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+    }
+}
+
+/// The parsed header dict of a `.npy` file.
+struct NPYHeader {
+    var dtype: DType
+    var shape: [Int]
+
+    /// Parses `{'descr': ..., 'fortran_order': ..., 'shape': (...)}`, a Python literal.
+    init(parsing text: String) throws(NPYError) {
+        var parser = PythonLiteralParser(text)
+        let value = try parser.parseTop()
+        guard case let .dict(entries) = value else {
+            throw NPYError(.malformedHeader, field: "header", expected: "a dict literal", actual: String(text.prefix(80)))
+        }
+        var seen = [String: PythonLiteral]()
+        for (k, v) in entries {
+            guard ["descr", "fortran_order", "shape"].contains(k) else {
+                throw NPYError(.malformedHeader, field: "header", expected: "keys descr, fortran_order, shape", actual: "key '\(k)'")
+            }
+            seen[k] = v
+        }
+        guard case let .string(descr)? = seen["descr"] else {
+            throw NPYError(.malformedHeader, field: "descr", expected: "a dtype string such as '<f4'",
+                           actual: seen["descr"].map { "\($0)" } ?? "nothing")
+        }
+        guard let dtype = DType(npyDescr: descr) else {
+            throw NPYError(.unsupportedDType, field: "descr", expected: "one of <f2 <f4 <f8 <i4 <i8 |b1", actual: "'\(descr)'")
+        }
+        guard case let .bool(fortran)? = seen["fortran_order"] else {
+            throw NPYError(.malformedHeader, field: "fortran_order", expected: "True or False",
+                           actual: seen["fortran_order"].map { "\($0)" } ?? "nothing")
+        }
+        guard !fortran else {
+            throw NPYError(.fortranOrder, field: "fortran_order", expected: "False (C order)", actual: "True")
+        }
+        guard case let .tuple(dims)? = seen["shape"] else {
+            throw NPYError(.malformedHeader, field: "shape", expected: "a tuple of integers",
+                           actual: seen["shape"].map { "\($0)" } ?? "nothing")
+        }
+        var shape = [Int]()
+        for d in dims {
+            guard case let .int(n) = d, n >= 0 else {
+                throw NPYError(.malformedHeader, field: "shape", expected: "non-negative integers", actual: "\(d)")
+            }
+            shape.append(n)
+        }
+        self.dtype = dtype
+        self.shape = shape
+    }
+}
+
+/// The few Python literals a `.npy` header uses.
+enum PythonLiteral: CustomStringConvertible {
+    case string(String), bool(Bool), int(Int), tuple([PythonLiteral]), dict([(String, PythonLiteral)]), none
+
+    var description: String {
+        switch self {
+        case let .string(s): "'\(s)'"
+        case let .bool(b): b ? "True" : "False"
+        case let .int(n): "\(n)"
+        case let .tuple(items): "(" + items.map(\.description).joined(separator: ", ") + ")"
+        case let .dict(entries): "{" + entries.map { "'\($0.0)': \($0.1)" }.joined(separator: ", ") + "}"
+        case .none: "None"
+        }
+    }
+}
+
+/// A recursive-descent parser for `PythonLiteral`, depth-limited so hostile headers cannot overflow the stack.
+struct PythonLiteralParser {
+    private let chars: [Character]
+    private var i = 0
+    private var depth = 0
+
+    init(_ text: String) { chars = Array(text) }
+
+    mutating func parseTop() throws(NPYError) -> PythonLiteral {
+        let v = try parseValue()
+        skipSpace()
+        guard i == chars.count else { throw error("end of header", "'\(String(chars[i...].prefix(20)))'") }
+        return v
+    }
+
+    private func error(_ expected: String, _ actual: String) -> NPYError {
+        NPYError(.malformedHeader, field: "header", expected: expected + " at character \(i)", actual: actual)
+    }
+
+    private mutating func skipSpace() {
+        while i < chars.count, chars[i].isWhitespace { i += 1 }
+    }
+
+    private mutating func parseValue() throws(NPYError) -> PythonLiteral {
+        skipSpace()
+        guard i < chars.count else { throw error("a value", "end of header") }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 32 else { throw error("nesting under 32 levels", "deeper nesting") }
+        let c = chars[i]
+        switch c {
+        case "{":
+            i += 1
+            var entries = [(String, PythonLiteral)]()
+            while true {
+                skipSpace()
+                if i < chars.count, chars[i] == "}" { i += 1; return .dict(entries) }
+                guard case let .string(key) = try parseValue() else { throw error("a string key", "another value") }
+                skipSpace()
+                guard i < chars.count, chars[i] == ":" else { throw error("':'", i < chars.count ? "'\(chars[i])'" : "end") }
+                i += 1
+                entries.append((key, try parseValue()))
+                skipSpace()
+                guard i < chars.count else { throw error("',' or '}'", "end of header") }
+                if chars[i] == "," { i += 1 } else if chars[i] != "}" { throw error("',' or '}'", "'\(chars[i])'") }
+            }
+        case "(", "[":
+            let close: Character = c == "(" ? ")" : "]"
+            i += 1
+            var items = [PythonLiteral]()
+            while true {
+                skipSpace()
+                if i < chars.count, chars[i] == close { i += 1; return .tuple(items) }
+                items.append(try parseValue())
+                skipSpace()
+                guard i < chars.count else { throw error("',' or '\(close)'", "end of header") }
+                if chars[i] == "," { i += 1 } else if chars[i] != close { throw error("',' or '\(close)'", "'\(chars[i])'") }
+            }
+        case "'", "\"":
+            i += 1
+            var s = ""
+            while i < chars.count, chars[i] != c {
+                s.append(chars[i])
+                i += 1
+            }
+            guard i < chars.count else { throw error("a closing quote", "end of header") }
+            i += 1
+            return .string(s)
+        default:
+            var word = ""
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "-" || chars[i] == "+" {
+                word.append(chars[i])
+                i += 1
+            }
+            switch word {
+            case "True": return .bool(true)
+            case "False": return .bool(false)
+            case "None": return .none
+            default:
+                let digits = word.hasSuffix("L") ? String(word.dropLast()) : word
+                guard let n = Int(digits) else { throw error("a literal", word.isEmpty ? "'\(c)'" : "'\(word)'") }
+                return .int(n)
+            }
+        }
+    }
+}

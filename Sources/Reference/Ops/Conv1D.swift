@@ -1,0 +1,51 @@
+/// Grouped 1-D cross-correlation `[N, W, Cin] × [K, Cin/G, Cout]`: conv2d with H = 1.
+///
+///     out[b,i,o] = Σ_{t<K, c<Cin/G} xpad[b, i·s + t·d, g·(Cin/G) + c] · w[t,c,o],   g = o / (Cout/G)
+///
+/// CAUSAL (Keras) pads `d·(K−1)` zeros in front and none behind, then runs VALID.
+///
+/// - Complexity: O(N·Wo·Cout·K·Cin/G).
+public func conv1dAccumulated<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv1DAttributes
+) throws(OpError) -> Accumulated {
+    let v = Validator(op: "conv1d")
+    try v.rank("input", input.shape, 3, layout: "[N, W, Cin]")
+    try v.rank("filters", filters.shape, 3, layout: "[K, Cin/G, Cout]")
+    try v.count("strides", attrs.strides, 1)
+    try v.count("dilations", attrs.dilations, 1)
+    let (k, d) = (filters.shape[0], attrs.dilations[0])
+    _ = try v.groups(inputChannels: input.shape[2], filterChannels: filters.shape[1],
+                     outputChannels: filters.shape[2], filterRank: 3)
+    // Validate the one spatial axis in conv1d's own words before delegating to conv2d.
+    let padding2D: Padding
+    switch attrs.padding {
+    case .valid: padding2D = .valid
+    case .same: padding2D = .same
+    case .causal:
+        try v.positive("dilations", [d])
+        try v.positive("filters.shape[0]", [k])
+        padding2D = .explicit([PadPair(0, 0), PadPair(d * (k - 1), 0)])
+    case let .explicit(pairs):
+        guard pairs.count == 1 else {
+            throw v.fail("padding", expected: "1 [before, after] pair", actual: "\(pairs.count) pairs")
+        }
+        padding2D = .explicit([PadPair(0, 0), pairs[0]])
+    }
+    let axisPadding: Padding = if case let .explicit(p) = padding2D { .explicit([p[1]]) } else { padding2D }
+    _ = try AxisGeometry.resolve(op: "conv1d", axis: "W", input: input.shape[1], kernel: k,
+                                 stride: attrs.strides[0], dilation: d, padding: axisPadding)
+
+    let x2 = Tensor(validatedShape: [input.shape[0], 1, input.shape[1], input.shape[2]], scalars: input.scalars)
+    let f2 = Tensor(validatedShape: [1] + filters.shape, scalars: filters.scalars)
+    let attrs2 = Conv2DAttributes(strides: [1, attrs.strides[0]], padding: padding2D, dilations: [1, d])
+    var acc = try conv2dAccumulated(x2, f2, attrs2)
+    acc.shape = [acc.shape[0], acc.shape[2], acc.shape[3]]
+    return acc
+}
+
+/// Grouped 1-D cross-correlation, rounded once from the Float64 sums.
+public func conv1d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv1DAttributes
+) throws(OpError) -> Tensor<T> {
+    try conv1dAccumulated(input, filters, attrs).rounded()
+}

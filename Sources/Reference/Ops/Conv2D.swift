@@ -1,0 +1,56 @@
+/// Grouped 2-D cross-correlation, NHWC × HWIO (`tf.nn.conv2d`; the kernel is not flipped).
+///
+///     out[b,i,j,o] = Σ_{di<KH, dj<KW, c<Cin/G} xpad[b, i·sh + di·dh, j·sw + dj·dw, g·(Cin/G) + c] · w[di,dj,c,o]
+///     G = Cin / filters.shape[2],  g = o / (Cout/G),  xpad = input padded with zeros
+///
+/// Every sum is accumulated in Float64, with its magnitude Σ|t| and term count.
+///
+/// - Complexity: O(N·Ho·Wo·Cout·KH·KW·Cin/G).
+public func conv2dAccumulated<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
+) throws(OpError) -> Accumulated {
+    let op = "conv2d"
+    let v = Validator(op: op)
+    try v.rank("input", input.shape, 4, layout: "[N, H, W, Cin]")
+    try v.rank("filters", filters.shape, 4, layout: "[KH, KW, Cin/G, Cout]")
+    let (n, h, w, cin) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let (kh, kw, cpg, cout) = (filters.shape[0], filters.shape[1], filters.shape[2], filters.shape[3])
+    let groups = try v.groups(inputChannels: cin, filterChannels: cpg, outputChannels: cout, filterRank: 4)
+    let (rows, cols) = try attrs.geometry(op: op, height: h, width: w, kernelHeight: kh, kernelWidth: kw)
+    let coutPerGroup = cout / groups
+
+    let shape = [n, rows.output, cols.output, cout]
+    var acc = Accumulated(zerosOfShape: shape, count: n * rows.output * cols.output * cout)
+    let x = input.scalars, f = filters.scalars
+    for b in 0..<n {
+        for i in 0..<rows.output {
+            for j in 0..<cols.output {
+                for o in 0..<cout {
+                    let g = o / coutPerGroup
+                    let out = ((b * rows.output + i) * cols.output + j) * cout + o
+                    for di in 0..<kh {
+                        let y = rows.position(output: i, tap: di)
+                        guard y >= 0 && y < h else { continue }
+                        for dj in 0..<kw {
+                            let xx = cols.position(output: j, tap: dj)
+                            guard xx >= 0 && xx < w else { continue }
+                            for c in 0..<cpg {
+                                let xv = Double(x[((b * h + y) * w + xx) * cin + g * cpg + c])
+                                let wv = Double(f[((di * kw + dj) * cpg + c) * cout + o])
+                                acc.add(xv * wv, to: out)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return acc
+}
+
+/// Grouped 2-D cross-correlation, rounded once from the Float64 sums of `conv2dAccumulated`.
+public func conv2d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
+) throws(OpError) -> Tensor<T> {
+    try conv2dAccumulated(input, filters, attrs).rounded()
+}

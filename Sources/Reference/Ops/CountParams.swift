@@ -1,0 +1,202 @@
+/// A Keras layer, with the configuration keys that decide its weights and output shape.
+public enum KerasLayer: Equatable, Sendable {
+    /// Dense(units), applied to the last axis.
+    case dense(units: Int, useBias: Bool)
+    /// Conv1D (rank 1) or Conv2D (rank 2).
+    case conv(rank: Int, filters: Int, kernel: [Int], strides: [Int], padding: String, dilation: [Int],
+              groups: Int, useBias: Bool)
+    /// DepthwiseConv2D.
+    case depthwiseConv2D(kernel: [Int], strides: [Int], padding: String, dilation: [Int],
+                         depthMultiplier: Int, useBias: Bool)
+    /// SeparableConv1D (rank 1) or SeparableConv2D (rank 2).
+    case separableConv(rank: Int, filters: Int, kernel: [Int], strides: [Int], padding: String,
+                       dilation: [Int], depthMultiplier: Int, useBias: Bool)
+    /// SimpleRNN, LSTM or GRU on `[T, in]`.
+    case recurrent(kind: Recurrent, units: Int, useBias: Bool, returnSequences: Bool, resetAfter: Bool)
+    /// BatchNormalization over the last axis.
+    case batchNormalization
+    /// LayerNormalization over the last axis.
+    case layerNormalization
+    /// Embedding(input_dim, output_dim).
+    case embedding(inputDim: Int, outputDim: Int)
+    /// MaxPooling / AveragePooling 1D (rank 1) or 2D (rank 2).
+    case pooling(rank: Int, poolSize: [Int], strides: [Int], padding: String)
+    /// Flatten.
+    case flatten
+
+    public enum Recurrent: String, Sendable { case simpleRNN = "SimpleRNN", lstm = "LSTM", gru = "GRU" }
+}
+
+/// What `count_params` reports for a built layer.
+public struct LayerCount: Equatable, Sendable {
+    public var trainable: Int
+    public var nonTrainable: Int
+    /// Batch excluded; nil for an unknown dimension.
+    public var outputShape: [Int?]
+
+    public init(trainable: Int, nonTrainable: Int, outputShape: [Int?]) {
+        self.trainable = trainable
+        self.nonTrainable = nonTrainable
+        self.outputShape = outputShape
+    }
+}
+
+/// Keras's parameter counts and output shape for `layer` built on `inputShape` (batch excluded).
+///
+/// | layer | trainable |
+/// |---|---|
+/// | Dense(u) on `in` | `in·u + u` |
+/// | Conv(F, k, G) | `prod(k)·(Cin/G)·F + F` |
+/// | DepthwiseConv2D(k, m) | `kh·kw·Cin·m + Cin·m` |
+/// | SeparableConv(F, k, m) | `prod(k)·Cin·m + Cin·m·F + F` |
+/// | SimpleRNN / LSTM / GRU(u) | `g·(u·(in+u) + b·u)`, g = 1/4/3, b = 1 (2 for GRU reset_after) |
+/// | BatchNormalization on C | `2C`, plus `2C` non-trainable |
+/// | LayerNormalization on C | `2C` |
+/// | Embedding(V, D) | `V·D` |
+/// | pooling, Flatten | 0 |
+///
+/// `use_bias = false` drops the bias terms. Spatial output lengths follow OPS.md's padding
+/// table: `(n − d·(k−1) − 1)/s + 1` for valid, `(n − 1)/s + 1` for same and causal.
+public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError) -> LayerCount {
+    let v = Validator(op: "count_params")
+    func known(_ axis: Int, _ what: String) throws(OpError) -> Int {
+        guard inputShape.indices.contains(axis), let d = inputShape[axis] else {
+            throw v.fail("input_shape", expected: "a known \(what)", actual: "\(inputShape.map { $0.map(String.init) ?? "null" })")
+        }
+        guard d > 0 else { throw v.fail("input_shape[\(axis)]", expected: "a positive size", actual: "\(d)") }
+        return d
+    }
+    func rank(_ r: Int, _ layout: String) throws(OpError) {
+        guard inputShape.count == r else {
+            throw v.fail("input_shape", expected: "rank \(r) \(layout) (batch excluded)", actual: "rank \(inputShape.count)")
+        }
+    }
+    for (i, d) in inputShape.enumerated() { if let d, d <= 0 { throw v.fail("input_shape[\(i)]", expected: "a positive size or null", actual: "\(d)") } }
+    let bias = { (use: Bool, n: Int) in use ? n : 0 }
+
+    switch layer {
+    case let .dense(units, useBias):
+        try v.positive("units", [units])
+        guard !inputShape.isEmpty else { throw v.fail("input_shape", expected: "rank ≥ 1", actual: "rank 0") }
+        let inDim = try known(inputShape.count - 1, "last dimension")
+        return LayerCount(trainable: inDim * units + bias(useBias, units), nonTrainable: 0,
+                          outputShape: inputShape.dropLast() + [units])
+
+    case let .conv(r, filters, kernel, strides, padding, dilation, groups, useBias):
+        try rank(r + 1, r == 1 ? "[W, C]" : "[H, W, C]")
+        try v.positive("filters", [filters])
+        try v.positive("groups", [groups])
+        let cin = try known(r, "channel dimension")
+        guard filters % groups == 0 else { throw v.fail("filters", expected: "a multiple of groups \(groups)", actual: "\(filters)") }
+        guard cin % groups == 0 else { throw v.fail("groups", expected: "a divisor of the input channels \(cin)", actual: "\(groups)") }
+        let spatial = try convSpatial(v, Array(inputShape.prefix(r)), kernel, strides, padding, dilation, allowCausal: r == 1)
+        return LayerCount(trainable: kernel.reduce(1, *) * (cin / groups) * filters + bias(useBias, filters),
+                          nonTrainable: 0, outputShape: spatial + [filters])
+
+    case let .depthwiseConv2D(kernel, strides, padding, dilation, m, useBias):
+        try rank(3, "[H, W, C]")
+        try v.positive("depth_multiplier", [m])
+        let cin = try known(2, "channel dimension")
+        let spatial = try convSpatial(v, Array(inputShape.prefix(2)), kernel, strides, padding, dilation, allowCausal: false)
+        return LayerCount(trainable: kernel.reduce(1, *) * cin * m + bias(useBias, cin * m), nonTrainable: 0,
+                          outputShape: spatial + [cin * m])
+
+    case let .separableConv(r, filters, kernel, strides, padding, dilation, m, useBias):
+        try rank(r + 1, r == 1 ? "[W, C]" : "[H, W, C]")
+        try v.positive("filters", [filters])
+        try v.positive("depth_multiplier", [m])
+        let cin = try known(r, "channel dimension")
+        let spatial = try convSpatial(v, Array(inputShape.prefix(r)), kernel, strides, padding, dilation, allowCausal: false)
+        return LayerCount(trainable: kernel.reduce(1, *) * cin * m + cin * m * filters + bias(useBias, filters),
+                          nonTrainable: 0, outputShape: spatial + [filters])
+
+    case let .recurrent(kind, units, useBias, returnSequences, resetAfter):
+        try rank(2, "[T, features]")
+        try v.positive("units", [units])
+        let inDim = try known(1, "feature dimension")
+        let gates = switch kind { case .simpleRNN: 1; case .lstm: 4; case .gru: 3 }
+        let biasPerGate = useBias ? (kind == .gru && resetAfter ? 2 * units : units) : 0
+        return LayerCount(trainable: gates * (units * (inDim + units) + biasPerGate), nonTrainable: 0,
+                          outputShape: returnSequences ? [inputShape[0], units] : [units])
+
+    case .batchNormalization:
+        guard !inputShape.isEmpty else { throw v.fail("input_shape", expected: "rank ≥ 1", actual: "rank 0") }
+        let c = try known(inputShape.count - 1, "last dimension")
+        return LayerCount(trainable: 2 * c, nonTrainable: 2 * c, outputShape: inputShape)
+
+    case .layerNormalization:
+        guard !inputShape.isEmpty else { throw v.fail("input_shape", expected: "rank ≥ 1", actual: "rank 0") }
+        let c = try known(inputShape.count - 1, "last dimension")
+        return LayerCount(trainable: 2 * c, nonTrainable: 0, outputShape: inputShape)
+
+    case let .embedding(inputDim, outputDim):
+        try v.positive("input_dim", [inputDim])
+        try v.positive("output_dim", [outputDim])
+        return LayerCount(trainable: inputDim * outputDim, nonTrainable: 0, outputShape: inputShape + [outputDim])
+
+    case let .pooling(r, poolSize, strides, padding):
+        try rank(r + 1, r == 1 ? "[W, C]" : "[H, W, C]")
+        try v.count("pool_size", poolSize, r)
+        try v.positive("pool_size", poolSize)
+        try v.count("strides", strides, r)
+        try v.positive("strides", strides)
+        guard padding == "valid" || padding == "same" else {
+            throw v.fail("padding", expected: "\"valid\" or \"same\"", actual: "\"\(padding)\"")
+        }
+        var out = [Int?]()
+        for axis in 0..<r {
+            guard let n = inputShape[axis] else { out.append(nil); continue }
+            let len = padding == "valid" ? floorDiv(n - poolSize[axis], strides[axis]) + 1 : (n - 1) / strides[axis] + 1
+            guard len > 0 else {
+                throw v.fail("input_shape[\(axis)]", expected: "at least pool_size \(poolSize[axis]) under valid padding", actual: "\(n)")
+            }
+            out.append(len)
+        }
+        return LayerCount(trainable: 0, nonTrainable: 0, outputShape: out + [inputShape[r]])
+
+    case .flatten:
+        let product: Int? = inputShape.reduce(Optional(1)) { acc, d in
+            guard let acc, let d else { return nil }
+            return acc * d
+        }
+        return LayerCount(trainable: 0, nonTrainable: 0, outputShape: [product])
+    }
+}
+
+/// Spatial output lengths of a Keras convolution, with Keras's checks.
+private func convSpatial(
+    _ v: Validator, _ spatial: [Int?], _ kernel: [Int], _ strides: [Int], _ padding: String, _ dilation: [Int],
+    allowCausal: Bool
+) throws(OpError) -> [Int?] {
+    let r = spatial.count
+    try v.count("kernel_size", kernel, r)
+    try v.positive("kernel_size", kernel)
+    try v.count("strides", strides, r)
+    try v.positive("strides", strides)
+    try v.count("dilation_rate", dilation, r)
+    try v.positive("dilation_rate", dilation)
+    let paddings = allowCausal ? ["valid", "same", "causal"] : ["valid", "same"]
+    guard paddings.contains(padding) else {
+        throw v.fail("padding", expected: paddings.map { "\"\($0)\"" }.joined(separator: ", "), actual: "\"\(padding)\"")
+    }
+    guard strides.max()! == 1 || dilation.max()! == 1 else {
+        throw v.fail("strides", expected: "all 1 when dilation_rate > 1 (Keras rejects both)", actual: "\(strides) with dilation_rate \(dilation)")
+    }
+    var out = [Int?]()
+    for axis in 0..<r {
+        guard let n = spatial[axis] else { out.append(nil); continue }
+        let len = padding == "valid" ? floorDiv(n - dilation[axis] * (kernel[axis] - 1) - 1, strides[axis]) + 1
+                                     : (n - 1) / strides[axis] + 1
+        guard len > 0 else {
+            throw v.fail("input_shape[\(axis)]", expected: "at least the dilated kernel extent \(dilation[axis] * (kernel[axis] - 1) + 1) under valid padding", actual: "\(n)")
+        }
+        out.append(len)
+    }
+    return out
+}
+
+/// Floor division, as Python's `//`.
+func floorDiv(_ a: Int, _ b: Int) -> Int {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
