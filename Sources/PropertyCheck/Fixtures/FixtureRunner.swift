@@ -1,0 +1,102 @@
+import Foundation
+import Reference
+
+/// Judges the implementations on fixture sets by FIXTURES.md's rules.
+public struct FixtureRunner: Sendable {
+    /// Which implementations to judge (both by default, where an op has both).
+    public var implementations: [Implementation]
+
+    public init(implementations: [Implementation] = Implementation.allCases) {
+        self.implementations = implementations
+    }
+
+    /// Runs every case of every folder; `progress(done, total)` is called as cases finish.
+    public func run(directories: [URL], progress: (Int, Int) -> Void = { _, _ in }) -> FixtureRun {
+        var run = FixtureRun()
+        var sets = [FixtureSet]()
+        for directory in Self.expand(directories) {
+            do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch { run.unusableSets.append(error) }
+        }
+        let total = sets.reduce(0) { $0 + $1.manifest.cases.count }
+        var done = 0
+        for set in sets {
+            for fixtureCase in set.manifest.cases {
+                run.results += judge(fixtureCase, in: set)
+                done += 1
+                progress(done, total)
+            }
+        }
+        return run
+    }
+
+    /// Judges one case under each implementation it has.
+    public func judge(_ fixtureCase: FixtureCase, in set: FixtureSet) -> [CaseResult] {
+        let file = set.manifestPath
+        func unusable(_ error: FixtureError, _ implementation: Implementation? = nil) -> [CaseResult] {
+            [CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,
+                        verdict: .unusable(error), checks: [], seconds: 0)]
+        }
+        guard let entry = OpTable.entry(named: fixtureCase.op) else {
+            return unusable(FixtureError(.unknownOp, file: file, caseID: fixtureCase.id, field: "op",
+                                         expected: "one of " + OpTable.names.joined(separator: ", "),
+                                         actual: "\"\(fixtureCase.op)\""))
+        }
+        var context = CaseContext(fixtureCase: fixtureCase, file: file) { name, field throws(FixtureError) in
+            try set.tensor(name, caseID: fixtureCase.id, field: field)
+        }
+        let prepared: PreparedCase
+        var expected = [String: AnyTensor]()
+        do throws(FixtureError) {
+            prepared = try entry.prepare(&context)
+            for (name, fileName) in fixtureCase.outputs {
+                expected[name] = try set.tensor(fileName, caseID: fixtureCase.id, field: "outputs.\(name)")
+            }
+        } catch {
+            return unusable(error)
+        }
+
+        let start = DispatchTime.now()
+        let referenceRun: ReferenceRun
+        do { referenceRun = try prepared.reference() } catch {
+            return unusable(Self.opFailure(error, file: file, caseID: fixtureCase.id), .reference)
+        }
+        var results = [CaseResult]()
+        let referenceSeconds = Self.seconds(since: start)
+        for implementation in implementations where prepared.implementations.contains(implementation) {
+            var got = referenceRun.outputs, seconds = referenceSeconds
+            if implementation == .optimized, let optimized = prepared.optimized {
+                let t = DispatchTime.now()
+                do { got = try optimized() } catch {
+                    results += unusable(Self.opFailure(error, file: file, caseID: fixtureCase.id), .optimized)
+                    continue
+                }
+                seconds = Self.seconds(since: t)
+            }
+            let checks = prepared.judge(implementation, got, expected, referenceRun)
+            results.append(CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,
+                                      verdict: checks.allSatisfy(\.passed) ? .pass : .fail, checks: checks, seconds: seconds))
+        }
+        return results
+    }
+
+    /// A folder with a `manifest.json` is a set; a folder without one stands for its subfolders that have one.
+    public static func expand(_ directories: [URL]) -> [URL] {
+        let fm = FileManager.default
+        return directories.flatMap { dir -> [URL] in
+            if fm.fileExists(atPath: dir.appendingPathComponent("manifest.json").path) { return [dir] }
+            let children = (try? fm.contentsOfDirectory(atPath: dir.path))?.sorted() ?? []
+            let sets = children.map { dir.appendingPathComponent($0) }
+                .filter { fm.fileExists(atPath: $0.appendingPathComponent("manifest.json").path) }
+            return sets.isEmpty ? [dir] : sets
+        }
+    }
+
+    static func opFailure(_ error: Error, file: String, caseID: String) -> FixtureError {
+        if let e = error as? OpError { return FixtureError(e, file: file, caseID: caseID) }
+        return FixtureError(.invalidInput, file: file, caseID: caseID, field: "(run)", expected: "a run", actual: "\(error)")
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}

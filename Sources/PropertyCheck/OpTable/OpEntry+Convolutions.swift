@@ -1,0 +1,74 @@
+import Reference
+
+extension OpEntry {
+    static let convAttrs = ["strides", "padding", "dilations"]
+
+    static func conv2DAttributes(_ c: CaseContext) throws(FixtureError) -> Conv2DAttributes {
+        Conv2DAttributes(strides: try c.ints("strides", default: [1, 1]), padding: try c.padding(allowCausal: false),
+                         dilations: try c.ints("dilations", default: [1, 1]))
+    }
+
+    public static let conv1d = OpEntry(
+        name: "conv1d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attrs: convAttrs
+    ) { (c: inout CaseContext) in
+        let attrs = Conv1DAttributes(strides: try c.ints("strides", default: [1]), padding: try c.padding(allowCausal: true),
+                                     dilations: try c.ints("dilations", default: [1]))
+        func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
+            let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
+            return .arithmetic(T.self, reference: { try Reference.conv1dAccumulated(x, f, attrs) }, optimized: nil)
+        }
+        return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
+    }
+
+    public static let conv2d = OpEntry(
+        name: "conv2d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attrs: convAttrs
+    ) { (c: inout CaseContext) in
+        let attrs = try conv2DAttributes(c)
+        func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
+            let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
+            return .arithmetic(T.self, reference: { try Reference.conv2dAccumulated(x, f, attrs) }, optimized: nil)
+        }
+        return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
+    }
+
+    public static let depthwiseConv2d = OpEntry(
+        name: "depthwise_conv2d", kind: .arithmetic, inputs: ["input", "filter"], outputs: ["output"], attrs: convAttrs
+    ) { (c: inout CaseContext) in
+        let attrs = try conv2DAttributes(c)
+        func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
+            let (x, f) = (try c.input("input", as: T.self), try c.input("filter", as: T.self))
+            return .arithmetic(T.self, reference: { try Reference.depthwiseConv2dAccumulated(x, f, attrs) },
+                               optimized: nil)
+        }
+        return try c.floatDType(of: ["input", "filter"]) == .float32 ? make(Float.self) : make(Double.self)
+    }
+
+    public static let separableConv2d = OpEntry(
+        name: "separable_conv2d", kind: .arithmetic, inputs: ["input", "depthwise_filter", "pointwise_filter"],
+        outputs: ["output"], attrs: convAttrs
+    ) { (c: inout CaseContext) in
+        let attrs = try conv2DAttributes(c)
+        func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
+            let x = try c.input("input", as: T.self)
+            let (d, p) = (try c.input("depthwise_filter", as: T.self), try c.input("pointwise_filter", as: T.self))
+            return .arithmetic(T.self, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
+                               optimized: nil)
+        }
+        return try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"]) == .float32 ? make(Float.self) : make(Double.self)
+    }
+
+    public static let conv2dAt = OpEntry(
+        name: "conv2d_at", kind: .arithmetic, inputs: ["input", "kernel"], outputs: ["output"],
+        attrs: ["row", "col", "mode", "anchor"]
+    ) { (c: inout CaseContext) in
+        let mode = try c.string("mode", default: "correlation", oneOf: Conv2DAtAttributes.Mode.allCases.map(\.rawValue))
+        let anchor = try c.string("anchor", default: "corner", oneOf: Conv2DAtAttributes.Anchor.allCases.map(\.rawValue))
+        let attrs = Conv2DAtAttributes(row: try c.int("row"), col: try c.int("col"),
+                                       mode: Conv2DAtAttributes.Mode(rawValue: mode)!, anchor: Conv2DAtAttributes.Anchor(rawValue: anchor)!)
+        func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
+            let (x, k) = (try c.input("input", as: T.self), try c.input("kernel", as: T.self))
+            return .arithmetic(T.self, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) }, optimized: nil)
+        }
+        return try c.floatDType(of: ["input", "kernel"]) == .float32 ? make(Float.self) : make(Double.self)
+    }
+}

@@ -1,0 +1,83 @@
+import Reference
+
+extension OpEntry {
+    public static let timeseriesWindows = OpEntry(
+        name: "timeseries_windows", kind: .exact, inputs: ["data"], optionalInputs: ["targets"], outputs: ["windows"],
+        optionalOutputs: ["targets"], attrs: ["sequence_length", "sequence_stride", "sampling_rate", "start_index", "end_index"]
+    ) { (c: inout CaseContext) in
+        let attrs = WindowAttributes(
+            sequenceLength: try c.int("sequence_length"), sequenceStride: try c.int("sequence_stride", default: 1),
+            samplingRate: try c.int("sampling_rate", default: 1), startIndex: try c.optionalInt("start_index"),
+            endIndex: try c.optionalInt("end_index"))
+        let data = try c.input("data")
+        let targets = c.has(input: "targets") ? try c.input("targets") : nil
+        if targets != nil, !c.fixtureCase.outputs.contains(where: { $0.0 == "targets" }) {
+            throw c.error(.missingField, "outputs.targets", expected: "a .npy file name (the case has targets)", actual: "nothing")
+        }
+        return PreparedCase(reference: {
+            ReferenceRun(outputs: try erasedWindows(data, targets, attrs))
+        }, optimized: nil)
+    }
+
+    public static let frame = OpEntry(
+        name: "frame", kind: .exact, inputs: ["signal"], outputs: ["output"],
+        attrs: ["frame_length", "frame_step", "pad_end", "pad_value", "axis"]
+    ) { (c: inout CaseContext) in
+        let attrs = FrameAttributes(
+            frameLength: try c.int("frame_length"), frameStep: try c.int("frame_step"),
+            padEnd: try c.bool("pad_end", default: false), padValue: try c.double("pad_value", default: 0) ?? 0,
+            axis: try c.int("axis", default: -1))
+        let signal = try c.input("signal")
+        return PreparedCase(reference: {
+            ReferenceRun(outputs: ["output": try erasedFrame(signal, attrs)])
+        }, optimized: nil)
+    }
+}
+
+/// Runs `timeseriesWindows` on tensors of any dtype.
+func erasedWindows(_ data: AnyTensor, _ targets: AnyTensor?, _ attrs: WindowAttributes) throws(OpError) -> [String: AnyTensor] {
+    func withTargets<D: Sendable>(_ d: Tensor<D>, _ wrap: (Tensor<D>) -> AnyTensor) throws(OpError) -> [String: AnyTensor] {
+        func run<T: Sendable>(_ t: Tensor<T>?, _ wrapT: (Tensor<T>) -> AnyTensor) throws(OpError) -> [String: AnyTensor] {
+            let r = try Reference.timeseriesWindows(d, targets: t, attrs)
+            var out = ["windows": wrap(r.windows)]
+            if let tt = r.targets { out["targets"] = wrapT(tt) }
+            return out
+        }
+        switch targets {
+        case nil: return try run(Tensor<Bool>?.none, AnyTensor.bool)
+        case let .float16(t)?: return try run(t, AnyTensor.float16)
+        case let .float32(t)?: return try run(t, AnyTensor.float32)
+        case let .float64(t)?: return try run(t, AnyTensor.float64)
+        case let .int32(t)?: return try run(t, AnyTensor.int32)
+        case let .int64(t)?: return try run(t, AnyTensor.int64)
+        case let .bool(t)?: return try run(t, AnyTensor.bool)
+        }
+    }
+    switch data {
+    case let .float16(d): return try withTargets(d, AnyTensor.float16)
+    case let .float32(d): return try withTargets(d, AnyTensor.float32)
+    case let .float64(d): return try withTargets(d, AnyTensor.float64)
+    case let .int32(d): return try withTargets(d, AnyTensor.int32)
+    case let .int64(d): return try withTargets(d, AnyTensor.int64)
+    case let .bool(d): return try withTargets(d, AnyTensor.bool)
+    }
+}
+
+/// Runs `frame` on a tensor of any dtype, converting `pad_value` to it as TensorFlow does.
+func erasedFrame(_ signal: AnyTensor, _ attrs: FrameAttributes) throws(OpError) -> AnyTensor {
+    let p = attrs.padValue
+    func integer<I: FixedWidthInteger>(_: I.Type) throws(OpError) -> I {
+        guard let v = I(exactly: p) else {
+            throw OpError(op: "frame", field: "pad_value", expected: "a value of the signal's integer dtype", actual: "\(p)")
+        }
+        return v
+    }
+    switch signal {
+    case let .float16(t): return .float16(try Reference.frame(t, attrs, padValue: Float16(p)))
+    case let .float32(t): return .float32(try Reference.frame(t, attrs, padValue: Float(p)))
+    case let .float64(t): return .float64(try Reference.frame(t, attrs, padValue: p))
+    case let .int32(t): return .int32(try Reference.frame(t, attrs, padValue: try integer(Int32.self)))
+    case let .int64(t): return .int64(try Reference.frame(t, attrs, padValue: try integer(Int64.self)))
+    case let .bool(t): return .bool(try Reference.frame(t, attrs, padValue: p != 0))
+    }
+}

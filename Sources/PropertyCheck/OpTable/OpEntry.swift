@@ -1,0 +1,115 @@
+import Reference
+
+/// One op in the one op table that the tests, the tester, the benchmarks and the reporter walk.
+///
+/// An entry knows the op's fixture vocabulary (inputs, outputs, attributes) and how to turn a
+/// fixture case into runnable closures for each implementation.
+public struct OpEntry: Sendable {
+    /// Arithmetic ops are judged within the tolerance model's bound, exact ops bit for bit.
+    public enum Kind: String, Sendable { case arithmetic, exact }
+
+    public let name: String
+    public let kind: Kind
+    public let inputs: [String]
+    public let optionalInputs: [String]
+    public let outputs: [String]
+    public let optionalOutputs: [String]
+    public let attrs: [String]
+    let decode: @Sendable (inout CaseContext) throws -> PreparedCase
+
+    init(name: String, kind: Kind, inputs: [String], optionalInputs: [String] = [], outputs: [String],
+         optionalOutputs: [String] = [], attrs: [String],
+         prepare: @escaping @Sendable (inout CaseContext) throws -> PreparedCase) {
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+        self.optionalInputs = optionalInputs
+        self.outputs = outputs
+        self.optionalOutputs = optionalOutputs
+        self.attrs = attrs
+        self.decode = prepare
+    }
+
+    /// Decodes a case: checks its names, loads its inputs, parses its attributes.
+    ///
+    /// - Throws: `FixtureError` for anything unusable in the case.
+    public func prepare(_ context: inout CaseContext) throws(FixtureError) -> PreparedCase {
+        try context.checkNames(self)
+        do { return try decode(&context) } catch let error as FixtureError { throw error } catch let error as OpError {
+            throw FixtureError(error, file: context.file, caseID: context.caseID)
+        } catch {
+            throw context.error(.invalidInput, "(case)", expected: "a decodable case", actual: "\(error)")
+        }
+    }
+}
+
+/// What a reference run produces: outputs by name, and for arithmetic outputs the Float64
+/// accumulation the tolerance model needs.
+public struct ReferenceRun: Sendable {
+    public var outputs: [String: AnyTensor]
+    public var accumulated: [String: Accumulated]
+    /// The unit roundoff of the arithmetic outputs' dtype.
+    public var unitRoundoff: Double
+
+    public init(outputs: [String: AnyTensor], accumulated: [String: Accumulated] = [:], unitRoundoff: Double = 0) {
+        self.outputs = outputs
+        self.accumulated = accumulated
+        self.unitRoundoff = unitRoundoff
+    }
+}
+
+/// A decoded case, ready to run under each implementation and be judged.
+public struct PreparedCase: Sendable {
+    public typealias Judge = @Sendable (Implementation, _ got: [String: AnyTensor], _ expected: [String: AnyTensor],
+                                        ReferenceRun) -> [OutputCheck]
+
+    /// Runs the reference.
+    public let reference: @Sendable () throws -> ReferenceRun
+    /// Runs the optimized implementation, where the op has one.
+    public let optimized: (@Sendable () throws -> [String: AnyTensor])?
+    /// Compares outputs with the expected ones; the default judges arithmetic outputs within
+    /// the bound and everything else bit for bit.
+    public let judge: Judge
+
+    public init(reference: @escaping @Sendable () throws -> ReferenceRun,
+                optimized: (@Sendable () throws -> [String: AnyTensor])?,
+                judge: Judge? = nil) {
+        self.reference = reference
+        self.optimized = optimized
+        self.judge = judge ?? PreparedCase.defaultJudge
+    }
+
+    /// The implementations this case can run.
+    public var implementations: [Implementation] { optimized == nil ? [.reference] : [.reference, .optimized] }
+
+    public static let defaultJudge: Judge = { implementation, got, expected, run in
+        expected.keys.sorted().map { name in
+            guard let g = got[name], let e = expected[name] else {
+                return .mismatched(name, "the implementation produced no output named \(name)")
+            }
+            if let acc = run.accumulated[name] {
+                return .bounded(name, got: g, expected: e, accumulated: acc, unitRoundoff: run.unitRoundoff,
+                                implementation: implementation)
+            }
+            return .exact(name, got: g, expected: e)
+        }
+    }
+
+    /// An arithmetic case with one output named `output`.
+    static func arithmetic<T: ConformFloat>(
+        _: T.Type,
+        reference: @escaping @Sendable () throws -> Accumulated,
+        optimized: (@Sendable () throws -> Tensor<T>)?
+    ) -> PreparedCase {
+        let runReference: @Sendable () throws -> ReferenceRun = {
+            let acc = try reference()
+            return ReferenceRun(outputs: ["output": acc.rounded(to: T.self).erased], accumulated: ["output": acc],
+                                unitRoundoff: T.unitRoundoff)
+        }
+        var runOptimized: (@Sendable () throws -> [String: AnyTensor])? = nil
+        if let optimized {
+            runOptimized = { @Sendable in ["output": try optimized().erased] }
+        }
+        return PreparedCase(reference: runReference, optimized: runOptimized)
+    }
+}

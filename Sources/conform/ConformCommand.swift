@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `conform`: checks tensor ops against TensorFlow's fixtures and against each other.
+@main
+struct ConformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Checks whether tensor ops compute what TensorFlow computes, and how fast.",
+        subcommands: [FixturesCommand.self])
+}
