@@ -32,7 +32,6 @@ let package = Package(
             ]),
         .testTarget(
             name: "ConformTests",
-            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report"],
-            resources: []),
+            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report", "conform"]),
     ]
 )

@@ -1,0 +1,66 @@
+import Foundation
+import PropertyCheck
+import Reference
+import Report
+import Testing
+
+/// Every committed TensorFlow fixture, judged for every implementation the op has.
+@Suite("TensorFlow fixtures")
+struct FixtureTests {
+    static let run = FixtureRunner().run(directories: [Paths.fixtures])
+
+    @Test("every committed case passes", arguments: OpTable.names)
+    func casesPass(op: String) {
+        let results = Self.run.results.filter { $0.op == op }
+        #expect(results.count >= 10, "\(op) has \(results.count) fixture cases; at least 10 expected")
+        for result in results where !result.passed {
+            Issue.record("\(FixtureReport.line(for: result) ?? result.id)")
+        }
+        #expect(Self.run.unusableSets.isEmpty, "\(Self.run.unusableSets)")
+    }
+
+    @Test("the committed sets hold at least 300 cases")
+    func enoughCases() {
+        #expect(Set(Self.run.results.map(\.id)).count >= 300)
+    }
+
+    @Test("OPS.md's worked values are named cases, and TensorFlow agreed with every one")
+    func workedValues() throws {
+        let check = try String(contentsOf: Paths.fixtures.appendingPathComponent("OPS-CHECK.txt"), encoding: .utf8)
+        #expect(!check.contains("CONTRADICTS"))
+        #expect(check.components(separatedBy: "\nagrees: ").count - 1 >= 18)
+        let worked = Self.run.results.filter { $0.id.contains("/worked-") }
+        #expect(worked.count >= 14)
+        #expect(worked.allSatisfy { $0.passed })
+    }
+
+    @Test("the seed questions are named cases", arguments: [
+        "conv1d/seed-800x10-f16-k6-valid", "conv1d/seed-800x10-f16-k6-same",
+        "conv2d_at/seed-at-10-37-k3-convolution-center", "extract_glimpse/seed-5x5-v1-offset-1-1",
+        "extract_glimpse/seed-5x5-v1-offset-2-1", "extract_glimpse/seed-5x5-v2-offset-1-1",
+        "extract_glimpse/seed-5x5-v2-offset-2-1", "timeseries_windows/seed-550x28-L50",
+        "separable_conv2d/nasnet-5x5-768-to-128-same", "count_params/seed-nasnet-separable-5x5-768-to-128",
+        "count_params/seed-conv1d-800x10-f16-k6",
+    ])
+    func seedCases(id: String) {
+        let results = Self.run.results.filter { $0.id == id }
+        #expect(!results.isEmpty, "no fixture case \(id)")
+        #expect(results.allSatisfy { $0.passed })
+    }
+
+    @Test("every .npy file re-encodes to NumPy's exact bytes")
+    func npyRoundTrip() throws {
+        let fm = FileManager.default
+        var checked = 0
+        for set in try fm.contentsOfDirectory(atPath: Paths.fixtures.path).sorted() {
+            let dir = Paths.fixtures.appendingPathComponent(set)
+            guard let files = try? fm.contentsOfDirectory(atPath: dir.path) else { continue }
+            for file in files.sorted() where file.hasSuffix(".npy") && checked < 400 {
+                let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(file)))
+                #expect(NPY.encode(try NPY.decode(bytes)) == bytes, "\(set)/\(file)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 300)
+    }
+}

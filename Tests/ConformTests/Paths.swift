@@ -1,0 +1,20 @@
+import Foundation
+
+/// Where the repository and the built products are, for tests that read fixtures or run the CLI.
+enum Paths {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repository.appendingPathComponent("fixtures/tensorflow")
+
+    /// The folder holding the test runner, and beside it the `conform` executable.
+    static var products: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// A fresh temporary folder.
+    static func temporary(_ name: String = "conform-test") -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
