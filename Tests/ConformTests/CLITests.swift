@@ -1,0 +1,111 @@
+import Foundation
+import PropertyCheck
+import Reference
+import Testing
+
+/// `conform` run as a process, judged on its real output and exit status.
+@Suite("conform command line")
+struct CLITests {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    static func conform(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = Paths.products.appendingPathComponent("conform")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+    }
+
+    /// A copy of one committed fixture set in a temporary folder.
+    static func copy(set: String) throws -> URL {
+        let dir = Paths.temporary("cli").appendingPathComponent(set)
+        try FileManager.default.copyItem(at: Paths.fixtures.appendingPathComponent(set), to: dir)
+        return dir
+    }
+
+    /// Rewrites the expected output of the first case named by `id` through `edit`.
+    static func editExpected(in dir: URL, id: String, output: String, _ edit: (AnyTensor) -> AnyTensor) throws {
+        let set = try FixtureSet(directory: dir)
+        let c = try #require(set.manifest.cases.first { $0.id == id })
+        let file = try #require(c.outputs.first { $0.0 == output }?.1)
+        let tensor = try set.tensor(file, caseID: id, field: output)
+        try Data(NPY.encode(edit(tensor))).write(to: dir.appendingPathComponent(file))
+    }
+
+    @Test("every committed set passes: exit 0 and the closing line counts every case")
+    func allFixturesPass() throws {
+        let out = try Self.conform(["fixtures", Paths.fixtures.path])
+        let cases = try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures.path)
+            .filter { FileManager.default.fileExists(atPath: Paths.fixtures.appendingPathComponent("\($0)/manifest.json").path) }
+            .map { try FixtureSet(directory: Paths.fixtures.appendingPathComponent($0)).manifest.cases.count }
+            .reduce(0, +)
+        #expect(out.status == 0)
+        #expect(out.lines.last == "\(cases) passed, 0 failed")
+        #expect(out.lines.count == 1)
+    }
+
+    @Test("an exact op off by one ulp fails with index, expected, got and the ulp distance")
+    func exactFailure() throws {
+        let dir = try Self.copy(set: "frame")
+        try Self.editExpected(in: dir, id: "frame/worked-1to10-len4-step3", output: "output") { t in
+            guard case var .float32(x) = t else { return t }
+            x.scalars[5] = x.scalars[5].nextUp
+            return .float32(x)
+        }
+        let out = try Self.conform(["fixtures", dir.path])
+        #expect(out.status == 1)
+        #expect(out.lines.contains("FAIL frame/worked-1to10-len4-step3 [reference] output[1, 1]: expected 5.0000005, got 5.0, 1 ulp"))
+        #expect(out.lines.last?.hasSuffix("passed, 1 failed") == true)
+    }
+
+    @Test("a convolution outside its error bound fails with error/bound; inside it passes")
+    func boundedFailure() throws {
+        let dir = try Self.copy(set: "conv2d")
+        let id = "conv2d/worked-stride2-same"
+        try Self.editExpected(in: dir, id: id, output: "output") { t in
+            guard case var .float32(x) = t else { return t }
+            x.scalars[0] += 1
+            return .float32(x)
+        }
+        let out = try Self.conform(["fixtures", dir.path])
+        #expect(out.status == 1)
+        let line = try #require(out.lines.first { $0.hasPrefix("FAIL \(id)") })
+        #expect(line.hasPrefix("FAIL \(id) [reference] output[0, 0, 0, 0]: expected 2272.0, got 2271.0, 4096 ulp, error/bound "))
+        // One ulp on a sum of 12 products of magnitude ~2e3 stays inside γ(12)·S.
+        try Self.editExpected(in: dir, id: id, output: "output") { t in
+            guard case var .float32(x) = t else { return t }
+            x.scalars[0] = Float(2271).nextUp
+            return .float32(x)
+        }
+        #expect(try Self.conform(["fixtures", dir.path]).status == 0)
+    }
+
+    @Test("unusable input exits 2 with an ERROR line naming the file and case")
+    func unusable() throws {
+        let dir = try Self.copy(set: "frame")
+        let set = try FixtureSet(directory: dir)
+        let file = set.manifest.cases[0].inputs[0].1
+        try Data([0x93, 0x4E, 0x55]).write(to: dir.appendingPathComponent(file))
+        let out = try Self.conform(["fixtures", dir.path])
+        #expect(out.status == 2)
+        let line = try #require(out.lines.first { $0.hasPrefix("ERROR") })
+        #expect(line.contains(file) && line.contains("case 'frame/worked-1to10-len4-step3'") && line.contains("truncated"))
+        #expect(try Self.conform(["fixtures", "/nonexistent-conform"]).status == 2)
+    }
+
+    @Test("--help describes the fixtures subcommand")
+    func help() throws {
+        let out = try Self.conform(["fixtures", "--help"])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("Exit status") && out.stdout.contains("unusable input"))
+    }
+}
