@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages Conform builds against (GSL, OpenBLAS, pkg-config) when missing.
+# Debian/Ubuntu; needs root or sudo only if something is missing.
+set -euo pipefail
+packages=(libgsl-dev libopenblas-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH (Swift 6.0 or later is needed: https://swift.org/install)" >&2
+  exit 1
+fi

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift test "$@"
