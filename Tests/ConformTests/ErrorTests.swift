@@ -255,3 +255,31 @@ struct ErrorTests {
         #expect(layer.field == "strides" && layer.expected.contains("dilation_rate"))
     }
 }
+
+/// Absurd sizes are refused before anything is allocated or any index overflows.
+@Suite("Errors on absurd sizes")
+struct AbsurdSizeTests {
+    @Test("a padding, glimpse, frame or RNG shape too large to allocate is an OpError")
+    func tooLarge() throws {
+        let x = try Tensor<Float>(shape: [1, 2, 2, 1], repeating: 1), f = try Tensor<Float>(shape: [1, 1, 1, 1], repeating: 1)
+        let pad = Conv2DAttributes(padding: .explicit([PadPair(0, 1 << 40), PadPair(0, 1 << 40)]))
+        #expect(throws: OpError(op: "conv2d", field: "output", expected: "at most \(Validator.maxOutputElements) elements",
+                                actual: "shape [1, \((1 << 40) + 2), \((1 << 40) + 2), 1]")) { try Reference.conv2d(x, f, pad) }
+        let stride = Conv2DAttributes(strides: [Int.max, 1], padding: .same)
+        #expect(throws: OpError.self) { try Reference.conv2d(x, f, stride) }
+        let offsets = try Tensor<Float>(shape: [1, 2], repeating: 0)
+        #expect(throws: OpError.self) { try Reference.extractGlimpse(x, offsets, GlimpseAttributes(size: [100_000, 100_000])) }
+        let signal = try Tensor<Float>(shape: [4], repeating: 1)
+        #expect(throws: OpError.self) {
+            try Reference.frame(signal, FrameAttributes(frameLength: 2, frameStep: Int.max, padEnd: true), padValue: 0)
+        }
+        #expect(throws: OpError.self) { try Reference.statelessUniform(StatelessUniformAttributes(shape: [1 << 20, 1 << 20], seed: [1, 2])) }
+    }
+
+    @Test("Keras configurations whose counts overflow are OpErrors")
+    func kerasOverflow() {
+        #expect(throws: OpError.self) { try Reference.countParams(.dense(units: 1 << 41, useBias: true), inputShape: [3]) }
+        #expect(throws: OpError.self) { try Reference.countParams(.embedding(inputDim: 1 << 40, outputDim: 1 << 40), inputShape: [3]) }
+        #expect(throws: OpError.self) { try Reference.countParams(.flatten, inputShape: [1 << 40, 1 << 40]) }
+    }
+}

@@ -79,3 +79,33 @@ extension Validator {
         return groups
     }
 }
+
+extension Validator {
+    /// The most elements an op allocates for one output (2²⁸: 1 GiB of Float32), so absurd
+    /// attributes (a padding of 10¹², a glimpse of 10⁵ × 10⁵) are errors, not out-of-memory traps.
+    public static let maxOutputElements = 1 << 28
+
+    /// The element count of an output shape, checked for overflow and against `maxOutputElements`.
+    public func outputCount(_ shape: [Int]) throws(OpError) -> Int {
+        var count = 1
+        for d in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
+            guard !overflow, p <= Validator.maxOutputElements else {
+                throw fail("output", expected: "at most \(Validator.maxOutputElements) elements", actual: "shape \(shape)")
+            }
+            count = p
+        }
+        return count
+    }
+
+    /// `a · b`, or an error naming `field` when it overflows.
+    public func product(_ field: String, _ values: Int...) throws(OpError) -> Int {
+        var p = 1
+        for v in values {
+            let (r, overflow) = p.multipliedReportingOverflow(by: v)
+            guard !overflow else { throw fail(field, expected: "a product that fits in 64 bits", actual: "\(values)") }
+            p = r
+        }
+        return p
+    }
+}

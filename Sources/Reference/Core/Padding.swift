@@ -61,6 +61,9 @@ public struct AxisGeometry: Equatable, Sendable {
         try v.positive("dilations[\(axis)]", [d])
         try v.positive("kernel size along \(axis)", [k])
         try v.positive("input size along \(axis)", [n])
+        for (name, value) in [("strides[\(axis)]", s), ("dilations[\(axis)]", d)] where value > 1 << 40 {
+            throw v.fail(name, expected: "at most 2⁴⁰", actual: "\(value)")
+        }
         let (extentMinusOne, o1) = (k - 1).multipliedReportingOverflow(by: d)
         guard !o1, extentMinusOne < Int.max / 4 else {
             throw v.fail("dilations[\(axis)]", expected: "a dilated kernel extent that fits in memory",

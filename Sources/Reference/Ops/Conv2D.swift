@@ -20,7 +20,7 @@ public func conv2dAccumulated<T: ConformFloat>(
     let coutPerGroup = cout / groups
 
     let shape = [n, rows.output, cols.output, cout]
-    var acc = Accumulated(zerosOfShape: shape, count: n * rows.output * cols.output * cout)
+    var acc = Accumulated(zerosOfShape: shape, count: try v.outputCount(shape))
     let x = input.scalars, f = filters.scalars
     for b in 0..<n {
         for i in 0..<rows.output {

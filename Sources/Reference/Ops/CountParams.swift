@@ -71,7 +71,10 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
             throw v.fail("input_shape", expected: "rank \(r) \(layout) (batch excluded)", actual: "rank \(inputShape.count)")
         }
     }
-    for (i, d) in inputShape.enumerated() { if let d, d <= 0 { throw v.fail("input_shape[\(i)]", expected: "a positive size or null", actual: "\(d)") } }
+    for (i, d) in inputShape.enumerated() {
+        if let d, d <= 0 || d > 1 << 40 { throw v.fail("input_shape[\(i)]", expected: "a size in 1...2⁴⁰ or null", actual: "\(d)") }
+    }
+    try layer.checkMagnitudes(v)
     let bias = { (use: Bool, n: Int) in use ? n : 0 }
 
     switch layer {
@@ -79,7 +82,7 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         try v.positive("units", [units])
         guard !inputShape.isEmpty else { throw v.fail("input_shape", expected: "rank ≥ 1", actual: "rank 0") }
         let inDim = try known(inputShape.count - 1, "last dimension")
-        return LayerCount(trainable: inDim * units + bias(useBias, units), nonTrainable: 0,
+        return LayerCount(trainable: try v.product("units", inDim, units) + bias(useBias, units), nonTrainable: 0,
                           outputShape: inputShape.dropLast() + [units])
 
     case let .conv(r, filters, kernel, strides, padding, dilation, groups, useBias):
@@ -90,7 +93,7 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         guard filters % groups == 0 else { throw v.fail("filters", expected: "a multiple of groups \(groups)", actual: "\(filters)") }
         guard cin % groups == 0 else { throw v.fail("groups", expected: "a divisor of the input channels \(cin)", actual: "\(groups)") }
         let spatial = try convSpatial(v, Array(inputShape.prefix(r)), kernel, strides, padding, dilation, allowCausal: r == 1)
-        return LayerCount(trainable: kernel.reduce(1, *) * (cin / groups) * filters + bias(useBias, filters),
+        return LayerCount(trainable: try v.product("filters", kernel.reduce(1, *), cin / groups, filters) + bias(useBias, filters),
                           nonTrainable: 0, outputShape: spatial + [filters])
 
     case let .depthwiseConv2D(kernel, strides, padding, dilation, m, useBias):
@@ -98,7 +101,7 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         try v.positive("depth_multiplier", [m])
         let cin = try known(2, "channel dimension")
         let spatial = try convSpatial(v, Array(inputShape.prefix(2)), kernel, strides, padding, dilation, allowCausal: false)
-        return LayerCount(trainable: kernel.reduce(1, *) * cin * m + bias(useBias, cin * m), nonTrainable: 0,
+        return LayerCount(trainable: try v.product("depth_multiplier", kernel.reduce(1, *), cin, m) + bias(useBias, cin * m), nonTrainable: 0,
                           outputShape: spatial + [cin * m])
 
     case let .separableConv(r, filters, kernel, strides, padding, dilation, m, useBias):
@@ -107,7 +110,8 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         try v.positive("depth_multiplier", [m])
         let cin = try known(r, "channel dimension")
         let spatial = try convSpatial(v, Array(inputShape.prefix(r)), kernel, strides, padding, dilation, allowCausal: false)
-        return LayerCount(trainable: kernel.reduce(1, *) * cin * m + cin * m * filters + bias(useBias, filters),
+        return LayerCount(trainable: try v.product("depth_multiplier", kernel.reduce(1, *), cin, m)
+                              + v.product("filters", cin, m, filters) + bias(useBias, filters),
                           nonTrainable: 0, outputShape: spatial + [filters])
 
     case let .recurrent(kind, units, useBias, returnSequences, resetAfter):
@@ -116,7 +120,7 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         let inDim = try known(1, "feature dimension")
         let gates = switch kind { case .simpleRNN: 1; case .lstm: 4; case .gru: 3 }
         let biasPerGate = useBias ? (kind == .gru && resetAfter ? 2 * units : units) : 0
-        return LayerCount(trainable: gates * (units * (inDim + units) + biasPerGate), nonTrainable: 0,
+        return LayerCount(trainable: try v.product("units", gates, try v.product("units", units, inDim + units) + biasPerGate), nonTrainable: 0,
                           outputShape: returnSequences ? [inputShape[0], units] : [units])
 
     case .batchNormalization:
@@ -132,7 +136,7 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
     case let .embedding(inputDim, outputDim):
         try v.positive("input_dim", [inputDim])
         try v.positive("output_dim", [outputDim])
-        return LayerCount(trainable: inputDim * outputDim, nonTrainable: 0, outputShape: inputShape + [outputDim])
+        return LayerCount(trainable: try v.product("output_dim", inputDim, outputDim), nonTrainable: 0, outputShape: inputShape + [outputDim])
 
     case let .pooling(r, poolSize, strides, padding):
         try rank(r + 1, r == 1 ? "[W, C]" : "[H, W, C]")
@@ -155,9 +159,10 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
         return LayerCount(trainable: 0, nonTrainable: 0, outputShape: out + [inputShape[r]])
 
     case .flatten:
-        let product: Int? = inputShape.reduce(Optional(1)) { acc, d in
-            guard let acc, let d else { return nil }
-            return acc * d
+        var product: Int? = 1
+        for d in inputShape {
+            guard let p = product, let d else { product = nil; break }
+            product = try v.product("input_shape", p, d)
         }
         return LayerCount(trainable: 0, nonTrainable: 0, outputShape: [product])
     }
@@ -193,6 +198,32 @@ private func convSpatial(
         out.append(len)
     }
     return out
+}
+
+extension KerasLayer {
+    /// Every size in the configuration is at most 2⁴⁰, so no count below can overflow 64 bits
+    /// except through the products `Validator.product` checks.
+    func checkMagnitudes(_ v: Validator) throws(OpError) {
+        let values: [(String, [Int])]
+        switch self {
+        case let .dense(units, _): values = [("units", [units])]
+        case let .conv(_, filters, kernel, strides, _, dilation, groups, _):
+            values = [("filters", [filters]), ("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation), ("groups", [groups])]
+        case let .depthwiseConv2D(kernel, strides, _, dilation, m, _):
+            values = [("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation), ("depth_multiplier", [m])]
+        case let .separableConv(_, filters, kernel, strides, _, dilation, m, _):
+            values = [("filters", [filters]), ("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation), ("depth_multiplier", [m])]
+        case let .recurrent(_, units, _, _, _): values = [("units", [units])]
+        case let .embedding(inputDim, outputDim): values = [("input_dim", [inputDim]), ("output_dim", [outputDim])]
+        case let .pooling(_, poolSize, strides, _): values = [("pool_size", poolSize), ("strides", strides)]
+        case .batchNormalization, .layerNormalization, .flatten: values = []
+        }
+        for (field, list) in values {
+            for x in list where x > 1 << 40 {
+                throw v.fail(field, expected: "at most 2⁴⁰", actual: "\(x)")
+            }
+        }
+    }
 }
 
 /// Floor division, as Python's `//`.

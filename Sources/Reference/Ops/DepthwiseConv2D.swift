@@ -21,7 +21,8 @@ public func depthwiseConv2dAccumulated<T: ConformFloat>(
     let (rows, cols) = try attrs.geometry(op: op, height: h, width: w, kernelHeight: kh, kernelWidth: kw)
 
     let cm = c * m
-    var acc = Accumulated(zerosOfShape: [n, rows.output, cols.output, cm], count: n * rows.output * cols.output * cm)
+    let shape = [n, rows.output, cols.output, cm]
+    var acc = Accumulated(zerosOfShape: shape, count: try v.outputCount(shape))
     let x = input.scalars, f = filter.scalars
     for b in 0..<n {
         for i in 0..<rows.output {

@@ -92,8 +92,8 @@ public func validatePairingRows(
         }
         lengths.append(Int(len))
     }
-    guard attrs.epochs == 0 || lengths.count <= Int.max / attrs.epochs, lengths.count * attrs.epochs <= 1 << 32 else {
-        throw v.fail("epochs", expected: "epochs × rows ≤ 2³²", actual: "\(attrs.epochs) × \(lengths.count)")
+    guard attrs.epochs == 0 || lengths.count <= Int.max / attrs.epochs, lengths.count * attrs.epochs <= Validator.maxOutputElements else {
+        throw v.fail("epochs", expected: "epochs × rows ≤ \(Validator.maxOutputElements)", actual: "\(attrs.epochs) × \(lengths.count)")
     }
     return lengths
 }

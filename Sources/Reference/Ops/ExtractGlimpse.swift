@@ -130,6 +130,7 @@ public func extractGlimpse(
     }
     let (gh, gw) = (attrs.size[0], attrs.size[1])
     let outShape = [batch, gh, gw, c]
+    _ = try v.outputCount(outShape)
     let itemIn = h * w * c, itemOut = gh * gw * c
     var out = [Float](repeating: 0, count: batch * itemOut)
     for b in 0..<batch {

@@ -34,6 +34,9 @@ public func frame<Scalar: Sendable>(
     let v = Validator(op: "frame")
     try v.positive("frame_length", [attrs.frameLength])
     try v.positive("frame_step", [attrs.frameStep])
+    for (name, value) in [("frame_length", attrs.frameLength), ("frame_step", attrs.frameStep)] where value > 1 << 40 {
+        throw v.fail(name, expected: "at most 2⁴⁰", actual: "\(value)")
+    }
     guard signal.rank >= 1 else { throw v.fail("signal", expected: "rank ≥ 1", actual: "a scalar") }
     guard (-signal.rank..<signal.rank).contains(attrs.axis) else {
         throw v.fail("axis", expected: "in \(-signal.rank)..<\(signal.rank)", actual: "\(attrs.axis)")
@@ -45,7 +48,7 @@ public func frame<Scalar: Sendable>(
     let total = outer.multipliedReportingOverflow(by: frames).partialValue
     guard !outer.multipliedReportingOverflow(by: frames).overflow,
           !total.multipliedReportingOverflow(by: length * max(inner, 1)).overflow,
-          total * length * inner <= 1 << 32 else {
+          total * length * inner <= Validator.maxOutputElements else {
         throw v.fail("frame_length", expected: "an output that fits in memory", actual: "\(frames) frames of \(length)")
     }
     var out = [Scalar]()

@@ -35,7 +35,7 @@ public func separableConv2dAccumulated<T: ConformFloat>(
     let f = p[3]
     let pixels = depthwise.value.count / max(cm, 1)
     let shape = Array(depthwise.shape.dropLast()) + [f]
-    var acc = Accumulated(zerosOfShape: shape, count: pixels * f)
+    var acc = Accumulated(zerosOfShape: shape, count: try v.outputCount(shape))
     let pw = pointwiseFilter.scalars
     for pixel in 0..<pixels {
         for o in 0..<f {

@@ -84,7 +84,7 @@ public func timeseriesWindows<Scalar: Sendable, Target: Sendable>(
     let row = data.count / max(t, 1)
     let length = attrs.sequenceLength
     guard starts.count.multipliedReportingOverflow(by: length * max(row, 1)).overflow == false,
-          starts.count * length * max(row, 1) <= 1 << 32 else {
+          starts.count * length * max(row, 1) <= Validator.maxOutputElements else {
         throw v.fail("data", expected: "windows that fit in memory (use the optimized view)", actual: "\(starts.count) windows")
     }
     var windows = [Scalar]()
