@@ -6,3 +6,8 @@
 #include <gsl/gsl_fft_complex.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
+
+// OpenBLAS's own controls (its cblas.h is not included: it clashes with GSL's declarations).
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char *openblas_get_config(void);

@@ -107,6 +107,15 @@ public struct AxisGeometry: Equatable, Sendable {
         return g
     }
 
+    /// Taps over all outputs that read real input rather than padding.
+    ///
+    /// - Complexity: O(output · kernel).
+    public var realTaps: Int {
+        (0..<output).reduce(0) { sum, i in
+            sum + (0..<kernel).filter { (0..<input).contains(position(output: i, tap: $0)) }.count
+        }
+    }
+
     /// Input position read by output `i`, tap `t` (may be in the padding: outside `0..<input`).
     @inlinable public func position(output i: Int, tap t: Int) -> Int { i * stride + t * dilation - padBefore }
 }

@@ -9,18 +9,12 @@
 public func conv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {
-    let op = "conv2d"
-    let v = Validator(op: op)
-    try v.rank("input", input.shape, 4, layout: "[N, H, W, Cin]")
-    try v.rank("filters", filters.shape, 4, layout: "[KH, KW, Cin/G, Cout]")
-    let (n, h, w, cin) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-    let (kh, kw, cpg, cout) = (filters.shape[0], filters.shape[1], filters.shape[2], filters.shape[3])
-    let groups = try v.groups(inputChannels: cin, filterChannels: cpg, outputChannels: cout, filterRank: 4)
-    let (rows, cols) = try attrs.geometry(op: op, height: h, width: w, kernelHeight: kh, kernelWidth: kw)
-    let coutPerGroup = cout / groups
+    let geo = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
+    let (n, h, w, cin) = (geo.batch, geo.height, geo.width, geo.inputChannels)
+    let (kh, kw, cpg, cout) = (geo.kernelHeight, geo.kernelWidth, geo.channelsPerGroup, geo.outputChannels)
+    let (rows, cols, coutPerGroup) = (geo.rows, geo.cols, geo.outputChannelsPerGroup)
 
-    let shape = [n, rows.output, cols.output, cout]
-    var acc = Accumulated(zerosOfShape: shape, count: try v.outputCount(shape))
+    var acc = Accumulated(zerosOfShape: geo.outputShape, count: geo.outputShape.reduce(1, *))
     let x = input.scalars, f = filters.scalars
     for b in 0..<n {
         for i in 0..<rows.output {

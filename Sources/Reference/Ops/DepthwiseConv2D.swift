@@ -9,20 +9,12 @@
 public func depthwiseConv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {
-    let op = "depthwise_conv2d"
-    let v = Validator(op: op)
-    try v.rank("input", input.shape, 4, layout: "[N, H, W, C]")
-    try v.rank("filter", filter.shape, 4, layout: "[KH, KW, C, M]")
-    let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-    let (kh, kw, fc, m) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
-    try v.positive("input channels", [c])
-    guard fc == c else { throw v.fail("filter.shape[2]", expected: "the input channels \(c)", actual: "\(fc)") }
-    try v.positive("filter.shape[3]", [m])
-    let (rows, cols) = try attrs.geometry(op: op, height: h, width: w, kernelHeight: kh, kernelWidth: kw)
+    let geo = try DepthwiseGeometry(input: input.shape, filter: filter.shape, attrs: attrs)
+    let (n, h, w, c) = (geo.batch, geo.height, geo.width, geo.channels)
+    let (kh, kw, m, rows, cols) = (geo.kernelHeight, geo.kernelWidth, geo.multiplier, geo.rows, geo.cols)
 
     let cm = c * m
-    let shape = [n, rows.output, cols.output, cm]
-    var acc = Accumulated(zerosOfShape: shape, count: try v.outputCount(shape))
+    var acc = Accumulated(zerosOfShape: geo.outputShape, count: geo.outputShape.reduce(1, *))
     let x = input.scalars, f = filter.scalars
     for b in 0..<n {
         for i in 0..<rows.output {
@@ -54,4 +46,36 @@ public func depthwiseConv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
     try depthwiseConv2dAccumulated(input, filter, attrs).rounded()
+}
+
+/// A validated depthwise convolution: `[N,H,W,C] × [KH,KW,C,M]` and both axes' padding.
+public struct DepthwiseGeometry: Equatable, Sendable {
+    public var batch: Int, height: Int, width: Int, channels: Int
+    public var kernelHeight: Int, kernelWidth: Int, multiplier: Int
+    public var rows: AxisGeometry
+    public var cols: AxisGeometry
+
+    /// `[N, Ho, Wo, C·M]`.
+    public var outputShape: [Int] { [batch, rows.output, cols.output, channels * multiplier] }
+
+    public init(input: [Int], filter: [Int], attrs: Conv2DAttributes) throws(OpError) {
+        let op = "depthwise_conv2d"
+        let v = Validator(op: op)
+        try v.rank("input", input, 4, layout: "[N, H, W, C]")
+        try v.rank("filter", filter, 4, layout: "[KH, KW, C, M]")
+        (batch, height, width, channels) = (input[0], input[1], input[2], input[3])
+        (kernelHeight, kernelWidth, multiplier) = (filter[0], filter[1], filter[3])
+        try v.positive("input channels", [channels])
+        guard filter[2] == channels else {
+            throw v.fail("filter.shape[2]", expected: "the input channels \(channels)", actual: "\(filter[2])")
+        }
+        try v.positive("filter.shape[3]", [multiplier])
+        (rows, cols) = try attrs.geometry(op: op, height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth)
+        _ = try v.outputCount(outputShape)
+    }
+
+    /// Multiply–adds that read real input, times two.
+    public var flops: Double {
+        2 * Double(batch) * Double(channels * multiplier) * Double(rows.realTaps) * Double(cols.realTaps)
+    }
 }

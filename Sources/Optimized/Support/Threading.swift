@@ -1,0 +1,49 @@
+import CGSL
+import Dispatch
+import Foundation
+
+/// How many threads the optimized ops use, and the one place work is spread over them.
+///
+/// OpenBLAS is kept single-threaded: the ops split their own work (output tiles, batch items,
+/// channels) over `Threading.count` threads with Dispatch, so `--threads 1` means one core.
+public enum Threading {
+    nonisolated(unsafe) private static var configured = ProcessInfo.processInfo.activeProcessorCount
+    private static let blasOnce: Void = { openblas_set_num_threads(1) }()
+
+    /// The number of threads the ops may use (default: all cores).
+    public static var count: Int {
+        get { configured }
+        set { configured = max(1, newValue) }
+    }
+
+    /// Runs `body(i)` for `i` in `0..<tasks`, on up to `count` threads; serially when one suffices.
+    @inlinable
+    public static func forEach(_ tasks: Int, _ body: (Int) -> Void) {
+        prepareBLAS()
+        let threads = min(count, tasks)
+        if threads <= 1 {
+            for i in 0..<tasks { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var i = t
+                while i < tasks {
+                    box.value(i)
+                    i += threads
+                }
+            }
+        }
+    }
+
+    /// Pins OpenBLAS to one thread (once); called before any GEMM.
+    public static func prepareBLAS() { _ = blasOnce }
+}
+
+/// Carries a value into Dispatch's concurrent closure; the callers guarantee disjoint writes.
+@usableFromInline
+struct UnsafeSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}
