@@ -1,3 +1,4 @@
+import Optimized
 import Reference
 
 extension OpEntry {
@@ -15,7 +16,8 @@ extension OpEntry {
                                      dilations: try c.ints("dilations", default: [1]))
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv1dAccumulated(x, f, attrs) }, optimized: nil)
+            return .arithmetic(T.self, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
+                               optimized: { try Optimized.conv1d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
     }
@@ -26,7 +28,8 @@ extension OpEntry {
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv2dAccumulated(x, f, attrs) }, optimized: nil)
+            return .arithmetic(T.self, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
+                               optimized: { try Optimized.conv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
     }
@@ -38,7 +41,7 @@ extension OpEntry {
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filter", as: T.self))
             return .arithmetic(T.self, reference: { try Reference.depthwiseConv2dAccumulated(x, f, attrs) },
-                               optimized: nil)
+                               optimized: { try Optimized.depthwiseConv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filter"]) == .float32 ? make(Float.self) : make(Double.self)
     }
@@ -52,7 +55,7 @@ extension OpEntry {
             let x = try c.input("input", as: T.self)
             let (d, p) = (try c.input("depthwise_filter", as: T.self), try c.input("pointwise_filter", as: T.self))
             return .arithmetic(T.self, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
-                               optimized: nil)
+                               optimized: { try Optimized.separableConv2d(x, d, p, attrs) })
         }
         return try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"]) == .float32 ? make(Float.self) : make(Double.self)
     }
@@ -67,7 +70,8 @@ extension OpEntry {
                                        mode: Conv2DAtAttributes.Mode(rawValue: mode)!, anchor: Conv2DAtAttributes.Anchor(rawValue: anchor)!)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, k) = (try c.input("input", as: T.self), try c.input("kernel", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) }, optimized: nil)
+            return .arithmetic(T.self, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) },
+                               optimized: { try Optimized.conv2dAt(x, k, attrs) })
         }
         return try c.floatDType(of: ["input", "kernel"]) == .float32 ? make(Float.self) : make(Double.self)
     }

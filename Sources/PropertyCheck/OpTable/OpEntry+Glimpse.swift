@@ -1,3 +1,4 @@
+import Optimized
 import Reference
 
 extension OpEntry {
@@ -14,7 +15,10 @@ extension OpEntry {
         let reference: @Sendable () throws -> ReferenceRun = {
             ReferenceRun(outputs: ["output": .float32(try Reference.extractGlimpse(x, offsets, attrs))])
         }
-        guard attrs.noise != .zero else { return PreparedCase(reference: reference, optimized: nil) }
+        let optimized: @Sendable () throws -> [String: AnyTensor] = {
+            ["output": .float32(try Optimized.extractGlimpse(x, offsets, attrs))]
+        }
+        guard attrs.noise != .zero else { return PreparedCase(reference: reference, optimized: optimized) }
         let noiseJudge: PreparedCase.Judge = { implementation, got, expected, run in
                 // TensorFlow's noise is not reproducible: pixels inside the image must match bit for bit,
                 // the fill must lie in the range the noise mode promises.
@@ -30,7 +34,7 @@ extension OpEntry {
                 }
                 return [check]
         }
-        return PreparedCase(reference: reference, optimized: nil, judge: noiseJudge)
+        return PreparedCase(reference: reference, optimized: optimized, judge: noiseJudge)
     }
 }
 

@@ -1,3 +1,4 @@
+import Optimized
 import Reference
 
 extension OpEntry {
@@ -21,14 +22,15 @@ extension OpEntry {
             inputShape.append(n)
         }
         let shape = inputShape
-        return PreparedCase(reference: {
-            let count = try Reference.countParams(layer, inputShape: shape)
-            return ReferenceRun(outputs: [
+        let outputs: @Sendable (LayerCount) -> [String: AnyTensor] = { count in
+            [
                 "trainable": .int64(Tensor(scalar: Int64(count.trainable))),
                 "non_trainable": .int64(Tensor(scalar: Int64(count.nonTrainable))),
                 "output_shape": .int64(try! Tensor(shape: [count.outputShape.count], scalars: count.outputShape.map { Int64($0 ?? -1) })),
-            ])
-        }, optimized: nil)
+            ]
+        }
+        return PreparedCase(reference: { ReferenceRun(outputs: outputs(try Reference.countParams(layer, inputShape: shape))) },
+                            optimized: { outputs(try Optimized.countParams(layer, inputShape: shape)) })
     }
 
     /// Decodes `layer` and the configuration keys that matter; the other keys Keras writes are ignored.

@@ -1,3 +1,4 @@
+import Optimized
 import Reference
 
 extension OpEntry {
@@ -16,9 +17,8 @@ extension OpEntry {
         }
         let attrs = StatelessUniformAttributes(shape: try c.ints("shape"), seed: [s0, s1], dtype: dtype,
                                                minval: try c.double("minval"), maxval: try c.double("maxval"))
-        return PreparedCase(reference: {
-            ReferenceRun(outputs: ["output": try Reference.statelessUniform(attrs)])
-        }, optimized: nil)
+        return PreparedCase(reference: { ReferenceRun(outputs: ["output": try Reference.statelessUniform(attrs)]) },
+                            optimized: { ["output": try Optimized.statelessUniform(attrs)] })
     }
 
     public static let epochPairing = OpEntry(
@@ -30,8 +30,7 @@ extension OpEntry {
                                            firstEpoch: try c.int("first_epoch", default: 0),
                                            mode: EpochPairingAttributes.Mode(rawValue: mode)!)
         let (splits, candidates) = (try c.int64Input("row_splits"), try c.int64Input("candidates"))
-        return PreparedCase(reference: {
-            ReferenceRun(outputs: ["pairs": .int64(try Reference.epochPairing(splits, candidates, attrs))])
-        }, optimized: nil)
+        return PreparedCase(reference: { ReferenceRun(outputs: ["pairs": .int64(try Reference.epochPairing(splits, candidates, attrs))]) },
+                            optimized: { ["pairs": .int64(try Optimized.epochPairing(splits, candidates, attrs))] })
     }
 }

@@ -1,3 +1,4 @@
+import Optimized
 import Reference
 
 extension OpEntry {
@@ -14,9 +15,8 @@ extension OpEntry {
         if targets != nil, !c.fixtureCase.outputs.contains(where: { $0.0 == "targets" }) {
             throw c.error(.missingField, "outputs.targets", expected: "a .npy file name (the case has targets)", actual: "nothing")
         }
-        return PreparedCase(reference: {
-            ReferenceRun(outputs: try erasedWindows(data, targets, attrs))
-        }, optimized: nil)
+        return PreparedCase(reference: { ReferenceRun(outputs: try erasedWindows(data, targets, attrs, .reference)) },
+                            optimized: { try erasedWindows(data, targets, attrs, .optimized) })
     }
 
     public static let frame = OpEntry(
@@ -28,17 +28,18 @@ extension OpEntry {
             padEnd: try c.bool("pad_end", default: false), padValue: try c.double("pad_value", default: 0) ?? 0,
             axis: try c.int("axis", default: -1))
         let signal = try c.input("signal")
-        return PreparedCase(reference: {
-            ReferenceRun(outputs: ["output": try erasedFrame(signal, attrs)])
-        }, optimized: nil)
+        return PreparedCase(reference: { ReferenceRun(outputs: ["output": try erasedFrame(signal, attrs, .reference)]) },
+                            optimized: { ["output": try erasedFrame(signal, attrs, .optimized)] })
     }
 }
 
 /// Runs `timeseriesWindows` on tensors of any dtype.
-func erasedWindows(_ data: AnyTensor, _ targets: AnyTensor?, _ attrs: WindowAttributes) throws(OpError) -> [String: AnyTensor] {
+func erasedWindows(_ data: AnyTensor, _ targets: AnyTensor?, _ attrs: WindowAttributes,
+                   _ implementation: Implementation) throws(OpError) -> [String: AnyTensor] {
     func withTargets<D: Sendable>(_ d: Tensor<D>, _ wrap: (Tensor<D>) -> AnyTensor) throws(OpError) -> [String: AnyTensor] {
         func run<T: Sendable>(_ t: Tensor<T>?, _ wrapT: (Tensor<T>) -> AnyTensor) throws(OpError) -> [String: AnyTensor] {
-            let r = try Reference.timeseriesWindows(d, targets: t, attrs)
+            let r = implementation == .reference ? try Reference.timeseriesWindows(d, targets: t, attrs)
+                                                 : try Optimized.timeseriesWindows(d, targets: t, attrs)
             var out = ["windows": wrap(r.windows)]
             if let tt = r.targets { out["targets"] = wrapT(tt) }
             return out
@@ -64,8 +65,11 @@ func erasedWindows(_ data: AnyTensor, _ targets: AnyTensor?, _ attrs: WindowAttr
 }
 
 /// Runs `frame` on a tensor of any dtype, converting `pad_value` to it as TensorFlow does.
-func erasedFrame(_ signal: AnyTensor, _ attrs: FrameAttributes) throws(OpError) -> AnyTensor {
+func erasedFrame(_ signal: AnyTensor, _ attrs: FrameAttributes, _ implementation: Implementation) throws(OpError) -> AnyTensor {
     let p = attrs.padValue
+    func run<S: Sendable>(_ t: Tensor<S>, _ pad: S) throws(OpError) -> Tensor<S> {
+        implementation == .reference ? try Reference.frame(t, attrs, padValue: pad) : try Optimized.frame(t, attrs, padValue: pad)
+    }
     func integer<I: FixedWidthInteger>(_: I.Type) throws(OpError) -> I {
         guard let v = I(exactly: p) else {
             throw OpError(op: "frame", field: "pad_value", expected: "a value of the signal's integer dtype", actual: "\(p)")
@@ -73,11 +77,11 @@ func erasedFrame(_ signal: AnyTensor, _ attrs: FrameAttributes) throws(OpError) 
         return v
     }
     switch signal {
-    case let .float16(t): return .float16(try Reference.frame(t, attrs, padValue: Float16(p)))
-    case let .float32(t): return .float32(try Reference.frame(t, attrs, padValue: Float(p)))
-    case let .float64(t): return .float64(try Reference.frame(t, attrs, padValue: p))
-    case let .int32(t): return .int32(try Reference.frame(t, attrs, padValue: try integer(Int32.self)))
-    case let .int64(t): return .int64(try Reference.frame(t, attrs, padValue: try integer(Int64.self)))
-    case let .bool(t): return .bool(try Reference.frame(t, attrs, padValue: p != 0))
+    case let .float16(t): return .float16(try run(t, Float16(p)))
+    case let .float32(t): return .float32(try run(t, Float(p)))
+    case let .float64(t): return .float64(try run(t, p))
+    case let .int32(t): return .int32(try run(t, try integer(Int32.self)))
+    case let .int64(t): return .int64(try run(t, try integer(Int64.self)))
+    case let .bool(t): return .bool(try run(t, p != 0))
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Reference ops accumulate every sum in Float64 whatever the element type; the unit
 /// roundoff feeds the tolerance model (DESIGN.md): `γ(n) = n·u / (1 − n·u)`.
-public protocol ConformFloat: BinaryFloatingPoint, Sendable, CustomStringConvertible
+public protocol ConformFloat: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// The fixture dtype of this type.
     static var dtype: DType { get }

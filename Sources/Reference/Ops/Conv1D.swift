@@ -8,6 +8,17 @@
 public func conv1dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv1DAttributes
 ) throws(OpError) -> Accumulated {
+    let (x2, f2, attrs2) = try conv1dAsConv2d(input, filters, attrs)
+    var acc = try conv2dAccumulated(x2, f2, attrs2)
+    acc.shape = [acc.shape[0], acc.shape[2], acc.shape[3]]
+    return acc
+}
+
+/// conv1d's operands as conv2d's: `[N, 1, W, Cin]`, `[1, K, Cin/G, Cout]`, CAUSAL as explicit padding.
+/// Validates in conv1d's own words first, so errors name conv1d's fields.
+public func conv1dAsConv2d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv1DAttributes
+) throws(OpError) -> (Tensor<T>, Tensor<T>, Conv2DAttributes) {
     let v = Validator(op: "conv1d")
     try v.rank("input", input.shape, 3, layout: "[N, W, Cin]")
     try v.rank("filters", filters.shape, 3, layout: "[K, Cin/G, Cout]")
@@ -38,9 +49,7 @@ public func conv1dAccumulated<T: ConformFloat>(
     let x2 = Tensor(validatedShape: [input.shape[0], 1, input.shape[1], input.shape[2]], scalars: input.scalars)
     let f2 = Tensor(validatedShape: [1] + filters.shape, scalars: filters.scalars)
     let attrs2 = Conv2DAttributes(strides: [1, attrs.strides[0]], padding: padding2D, dilations: [1, d])
-    var acc = try conv2dAccumulated(x2, f2, attrs2)
-    acc.shape = [acc.shape[0], acc.shape[2], acc.shape[3]]
-    return acc
+    return (x2, f2, attrs2)
 }
 
 /// Grouped 1-D cross-correlation, rounded once from the Float64 sums.

@@ -31,20 +31,9 @@ public struct Conv2DAtAttributes: Equatable, Sendable {
 public func conv2dAtAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
 ) throws(OpError) -> Accumulated {
-    let v = Validator(op: "conv2d_at")
-    try v.rank("input", input.shape, 2, layout: "[H, W]")
-    try v.rank("kernel", kernel.shape, 2, layout: "[KH, KW]")
-    let (h, w, kh, kw) = (input.shape[0], input.shape[1], kernel.shape[0], kernel.shape[1])
-    try v.positive("input.shape", [h, w])
-    try v.positive("kernel.shape", [kh, kw])
-    guard (0..<h).contains(attrs.row) else { throw v.fail("row", expected: "0 ≤ row < \(h)", actual: "\(attrs.row)") }
-    guard (0..<w).contains(attrs.col) else { throw v.fail("col", expected: "0 ≤ col < \(w)", actual: "\(attrs.col)") }
-
-    let top = attrs.row - (attrs.anchor == .center ? (kh - 1) / 2 : 0)
-    let left = attrs.col - (attrs.anchor == .center ? (kw - 1) / 2 : 0)
-    // Clip the window to the taps whose input pixel exists.
-    let aRange = max(0, -top)..<min(kh, h - top)
-    let bRange = max(0, -left)..<min(kw, w - left)
+    let window = try conv2dAtWindow(input.shape, kernel.shape, attrs)
+    let (top, left, aRange, bRange) = (window.top, window.left, window.rows, window.cols)
+    let (kh, kw, w) = (kernel.shape[0], kernel.shape[1], input.shape[1])
     var value = 0.0, magnitude = 0.0
     for a in aRange {
         for b in bRange {
@@ -63,4 +52,23 @@ public func conv2dAt<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
 ) throws(OpError) -> Tensor<T> {
     try conv2dAtAccumulated(input, kernel, attrs).rounded()
+}
+
+/// The window of conv2d_at, clipped to the input: its top-left tap position and the kernel rows
+/// and columns whose input pixel exists.
+public func conv2dAtWindow(_ input: [Int], _ kernel: [Int], _ attrs: Conv2DAtAttributes) throws(OpError)
+    -> (top: Int, left: Int, rows: Range<Int>, cols: Range<Int>)
+{
+    let v = Validator(op: "conv2d_at")
+    try v.rank("input", input, 2, layout: "[H, W]")
+    try v.rank("kernel", kernel, 2, layout: "[KH, KW]")
+    let (h, w, kh, kw) = (input[0], input[1], kernel[0], kernel[1])
+    try v.positive("input.shape", [h, w])
+    try v.positive("kernel.shape", [kh, kw])
+    guard (0..<h).contains(attrs.row) else { throw v.fail("row", expected: "0 ≤ row < \(h)", actual: "\(attrs.row)") }
+    guard (0..<w).contains(attrs.col) else { throw v.fail("col", expected: "0 ≤ col < \(w)", actual: "\(attrs.col)") }
+    let top = attrs.row - (attrs.anchor == .center ? (kh - 1) / 2 : 0)
+    let left = attrs.col - (attrs.anchor == .center ? (kw - 1) / 2 : 0)
+    // Tap (a, b) reads input[top + a, left + b]; keep the taps whose pixel exists.
+    return (top, left, max(0, -top)..<min(kh, h - top), max(0, -left)..<min(kw, w - left))
 }

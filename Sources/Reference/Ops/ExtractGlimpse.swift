@@ -112,25 +112,10 @@ public struct GlimpseAttributes: Equatable, Sendable {
 public func extractGlimpse(
     _ input: Tensor<Float>, _ offsets: Tensor<Float>, _ attrs: GlimpseAttributes
 ) throws(OpError) -> Tensor<Float> {
-    let v = Validator(op: "extract_glimpse")
-    try v.rank("input", input.shape, 4, layout: "[B, H, W, C]")
-    try v.rank("offsets", offsets.shape, 2, layout: "[B, 2]")
+    try validateGlimpse(input.shape, offsets, attrs)
     let (batch, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-    guard offsets.shape == [batch, 2] else {
-        throw v.fail("offsets", expected: "shape [\(batch), 2]", actual: "shape \(offsets.shape)")
-    }
-    try v.positive("input.shape[1...2]", [h, w])
-    try v.count("size", attrs.size, 2)
-    for (i, s) in attrs.size.enumerated() { try v.nonNegative("size[\(i)]", s) }
-    guard attrs.version == 1 || attrs.version == 2 else {
-        throw v.fail("version", expected: "1 or 2", actual: "\(attrs.version)")
-    }
-    if let bad = offsets.scalars.firstIndex(where: { !$0.isFinite }) {
-        throw v.fail("offsets[\(bad / 2)][\(bad % 2)]", expected: "a finite number", actual: "\(offsets.scalars[bad])")
-    }
     let (gh, gw) = (attrs.size[0], attrs.size[1])
     let outShape = [batch, gh, gw, c]
-    _ = try v.outputCount(outShape)
     let itemIn = h * w * c, itemOut = gh * gw * c
     var out = [Float](repeating: 0, count: batch * itemOut)
     for b in 0..<batch {
@@ -151,6 +136,27 @@ public func extractGlimpse(
         }
     }
     return Tensor(validatedShape: outShape, scalars: out)
+}
+
+/// Checks extract_glimpse's operands and attributes.
+public func validateGlimpse(_ input: [Int], _ offsets: Tensor<Float>, _ attrs: GlimpseAttributes) throws(OpError) {
+    let v = Validator(op: "extract_glimpse")
+    try v.rank("input", input, 4, layout: "[B, H, W, C]")
+    try v.rank("offsets", offsets.shape, 2, layout: "[B, 2]")
+    let (batch, h, w, c) = (input[0], input[1], input[2], input[3])
+    guard offsets.shape == [batch, 2] else {
+        throw v.fail("offsets", expected: "shape [\(batch), 2]", actual: "shape \(offsets.shape)")
+    }
+    try v.positive("input.shape[1...2]", [h, w])
+    try v.count("size", attrs.size, 2)
+    for (i, s) in attrs.size.enumerated() { try v.nonNegative("size[\(i)]", s) }
+    guard attrs.version == 1 || attrs.version == 2 else {
+        throw v.fail("version", expected: "1 or 2", actual: "\(attrs.version)")
+    }
+    if let bad = offsets.scalars.firstIndex(where: { !$0.isFinite }) {
+        throw v.fail("offsets[\(bad / 2)][\(bad % 2)]", expected: "a finite number", actual: "\(offsets.scalars[bad])")
+    }
+    _ = try v.outputCount([batch, attrs.size[0], attrs.size[1], c])
 }
 
 /// The fill of one glimpse: `count` values laid out `[gh, gw, C]`, drawn as TensorFlow's kernel

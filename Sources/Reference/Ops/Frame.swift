@@ -31,28 +31,13 @@ public struct FrameAttributes: Equatable, Sendable {
 public func frame<Scalar: Sendable>(
     _ signal: Tensor<Scalar>, _ attrs: FrameAttributes, padValue: Scalar
 ) throws(OpError) -> Tensor<Scalar> {
-    let v = Validator(op: "frame")
-    try v.positive("frame_length", [attrs.frameLength])
-    try v.positive("frame_step", [attrs.frameStep])
-    for (name, value) in [("frame_length", attrs.frameLength), ("frame_step", attrs.frameStep)] where value > 1 << 40 {
-        throw v.fail(name, expected: "at most 2⁴⁰", actual: "\(value)")
-    }
-    guard signal.rank >= 1 else { throw v.fail("signal", expected: "rank ≥ 1", actual: "a scalar") }
-    guard (-signal.rank..<signal.rank).contains(attrs.axis) else {
-        throw v.fail("axis", expected: "in \(-signal.rank)..<\(signal.rank)", actual: "\(attrs.axis)")
-    }
+    let frames = try frameGeometry(signal.shape, attrs)
     let axis = attrs.axis < 0 ? attrs.axis + signal.rank : attrs.axis
     let n = signal.shape[axis]
     let outer = signal.shape[..<axis].reduce(1, *), inner = signal.shape[(axis + 1)...].reduce(1, *)
-    let frames = attrs.frameCount(n), length = attrs.frameLength
-    let total = outer.multipliedReportingOverflow(by: frames).partialValue
-    guard !outer.multipliedReportingOverflow(by: frames).overflow,
-          !total.multipliedReportingOverflow(by: length * max(inner, 1)).overflow,
-          total * length * inner <= Validator.maxOutputElements else {
-        throw v.fail("frame_length", expected: "an output that fits in memory", actual: "\(frames) frames of \(length)")
-    }
+    let length = attrs.frameLength
     var out = [Scalar]()
-    out.reserveCapacity(total * length * inner)
+    out.reserveCapacity(outer * frames * length * inner)
     for o in 0..<outer {
         for i in 0..<frames {
             for j in 0..<length {
@@ -65,4 +50,22 @@ public func frame<Scalar: Sendable>(
     }
     let shape = Array(signal.shape[..<axis]) + [frames, length] + Array(signal.shape[(axis + 1)...])
     return Tensor(validatedShape: shape, scalars: out)
+}
+
+/// Checks frame's attributes against a signal shape; returns the number of frames.
+public func frameGeometry(_ shape: [Int], _ attrs: FrameAttributes) throws(OpError) -> Int {
+    let v = Validator(op: "frame")
+    try v.positive("frame_length", [attrs.frameLength])
+    try v.positive("frame_step", [attrs.frameStep])
+    for (name, value) in [("frame_length", attrs.frameLength), ("frame_step", attrs.frameStep)] where value > 1 << 40 {
+        throw v.fail(name, expected: "at most 2⁴⁰", actual: "\(value)")
+    }
+    guard !shape.isEmpty else { throw v.fail("signal", expected: "rank ≥ 1", actual: "a scalar") }
+    guard (-shape.count..<shape.count).contains(attrs.axis) else {
+        throw v.fail("axis", expected: "in \(-shape.count)..<\(shape.count)", actual: "\(attrs.axis)")
+    }
+    let axis = attrs.axis < 0 ? attrs.axis + shape.count : attrs.axis
+    let frames = attrs.frameCount(shape[axis])
+    _ = try v.outputCount(Array(shape[..<axis]) + [frames, attrs.frameLength] + Array(shape[(axis + 1)...]))
+    return frames
 }

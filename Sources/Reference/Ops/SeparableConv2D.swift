@@ -11,27 +11,12 @@
 public func separableConv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ depthwiseFilter: Tensor<T>, _ pointwiseFilter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {
+    try validateSeparable(input.shape, depthwiseFilter.shape, pointwiseFilter.shape)
     let v = Validator(op: "separable_conv2d")
-    try v.rank("input", input.shape, 4, layout: "[N, H, W, C]")
-    try v.rank("depthwise_filter", depthwiseFilter.shape, 4, layout: "[KH, KW, C, M]")
-    try v.rank("pointwise_filter", pointwiseFilter.shape, 4, layout: "[1, 1, C·M, F]")
     let cm = input.shape[3] * depthwiseFilter.shape[3]
     let p = pointwiseFilter.shape
-    guard p[0] == 1, p[1] == 1 else {
-        throw v.fail("pointwise_filter", expected: "shape [1, 1, C·M, F]", actual: "shape \(p)")
-    }
-    guard p[2] == cm else {
-        throw v.fail("pointwise_filter.shape[2]", expected: "C·M = \(cm)", actual: "\(p[2])")
-    }
-    try v.positive("pointwise_filter.shape[3]", [p[3]])
     let depthwise: Accumulated
-    do {
-        depthwise = try depthwiseConv2dAccumulated(input, depthwiseFilter, attrs)
-    } catch {
-        throw OpError(op: "separable_conv2d", field: error.field == "filter" ? "depthwise_filter"
-                      : error.field.replacingPrefix("filter", with: "depthwise_filter"),
-                      expected: error.expected, actual: error.actual)
-    }
+    do { depthwise = try depthwiseConv2dAccumulated(input, depthwiseFilter, attrs) } catch { throw separableError(error) }
     let f = p[3]
     let pixels = depthwise.value.count / max(cm, 1)
     let shape = Array(depthwise.shape.dropLast()) + [f]
@@ -60,6 +45,28 @@ public func separableConv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ depthwiseFilter: Tensor<T>, _ pointwiseFilter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
     try separableConv2dAccumulated(input, depthwiseFilter, pointwiseFilter, attrs).rounded()
+}
+
+/// Checks the three operands' ranks and the pointwise filter against `C·M`.
+public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [Int]) throws(OpError) {
+    let v = Validator(op: "separable_conv2d")
+    try v.rank("input", input, 4, layout: "[N, H, W, C]")
+    try v.rank("depthwise_filter", depthwise, 4, layout: "[KH, KW, C, M]")
+    try v.rank("pointwise_filter", pointwise, 4, layout: "[1, 1, C·M, F]")
+    let (cm, overflow) = input[3].multipliedReportingOverflow(by: depthwise[3])
+    guard pointwise[0] == 1, pointwise[1] == 1 else {
+        throw v.fail("pointwise_filter", expected: "shape [1, 1, C·M, F]", actual: "shape \(pointwise)")
+    }
+    guard !overflow, pointwise[2] == cm else {
+        throw v.fail("pointwise_filter.shape[2]", expected: "C·M = \(cm)", actual: "\(pointwise[2])")
+    }
+    try v.positive("pointwise_filter.shape[3]", [pointwise[3]])
+}
+
+/// A depthwise-stage error in separable_conv2d's words (its filter is `depthwise_filter`).
+public func separableError(_ error: OpError) -> OpError {
+    OpError(op: "separable_conv2d", field: error.field.replacingPrefix("filter", with: "depthwise_filter"),
+            expected: error.expected, actual: error.actual)
 }
 
 extension String {

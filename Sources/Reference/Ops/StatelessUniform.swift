@@ -28,43 +28,63 @@ public struct StatelessUniformAttributes: Equatable, Sendable {
 ///
 /// - Complexity: O(count) Philox blocks.
 public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError) -> AnyTensor {
+    let spec = try validateStatelessUniform(attrs)
+    let stream = Philox(seed: attrs.seed[0], attrs.seed[1])
+    let (shape, count) = (attrs.shape, spec.count)
+    // One element per word for 16- and 32-bit dtypes, two words per element for 64-bit ones.
+    switch spec.kind {
+    case let .float16(l, r):
+        return .float16(Tensor(validatedShape: shape, scalars: (0..<count).map { float16Unit(stream.word(UInt64($0))) * r + l }))
+    case let .float32(l, r):
+        return .float32(Tensor(validatedShape: shape, scalars: (0..<count).map { float32Unit(stream.word(UInt64($0))) * r + l }))
+    case let .float64(l, r):
+        return .float64(Tensor(validatedShape: shape, scalars: (0..<count).map { i -> Double in
+            float64Unit(stream.word(2 * UInt64(i)), stream.word(2 * UInt64(i) + 1)) * r + l
+        }))
+    case let .int32(l, range):
+        return .int32(Tensor(validatedShape: shape, scalars: (0..<count).map { i -> Int32 in
+            Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: l) &+ stream.word(UInt64(i)) % range)
+        }))
+    case let .int64(l, range):
+        return .int64(Tensor(validatedShape: shape, scalars: (0..<count).map { i -> Int64 in
+            let bits = UInt64(stream.word(2 * UInt64(i))) | UInt64(stream.word(2 * UInt64(i) + 1)) << 32
+            return Int64(bitPattern: UInt64(bitPattern: l) &+ bits % range)
+        }))
+    }
+}
+
+/// What a validated stateless_uniform draws: the element count and the dtype's mapping parameters.
+public struct UniformSpec: Sendable {
+    public enum Kind: Sendable {
+        /// `unit · range + lo` in the dtype.
+        case float16(lo: Float16, range: Float16), float32(lo: Float, range: Float), float64(lo: Double, range: Double)
+        /// `lo + u % range` with wrap-around.
+        case int32(lo: Int64, range: UInt32), int64(lo: Int64, range: UInt64)
+    }
+    public var count: Int
+    public var kind: Kind
+}
+
+/// Checks stateless_uniform's attributes and works out its mapping: `range = max − min` in the dtype.
+public func validateStatelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError) -> UniformSpec {
     let v = Validator(op: "stateless_uniform")
     for (i, d) in attrs.shape.enumerated() { try v.nonNegative("shape[\(i)]", d) }
     guard attrs.seed.count == 2 else { throw v.fail("seed", expected: "2 integers [s0, s1]", actual: "\(attrs.seed)") }
-    let count: Int
-    do { count = try Tensor<Float>.elementCount(of: attrs.shape) } catch {
-        throw v.fail("shape", expected: "a shape whose element count fits in memory", actual: "\(attrs.shape)")
-    }
-    _ = try v.outputCount(attrs.shape)
-    let stream = Philox(seed: attrs.seed[0], attrs.seed[1])
-    let shape = attrs.shape
-
+    let count = try v.outputCount(attrs.shape)
     switch attrs.dtype {
     case .float16, .float32, .float64:
         let lo = attrs.minval ?? 0, hi = attrs.maxval ?? 1
         switch attrs.dtype {
-        case .float16:
-            let (l, r) = (Float16(lo), Float16(hi) - Float16(lo))
-            let values = (0..<count).map { float16Unit(stream.word(UInt64($0))) * r + l }
-            return .float16(Tensor(validatedShape: shape, scalars: values))
-        case .float32:
-            let (l, r) = (Float(lo), Float(hi) - Float(lo))
-            let values = (0..<count).map { float32Unit(stream.word(UInt64($0))) * r + l }
-            return .float32(Tensor(validatedShape: shape, scalars: values))
-        default:
-            let (l, r) = (lo, hi - lo)
-            let values = (0..<count).map { i -> Double in
-                float64Unit(stream.word(2 * UInt64(i)), stream.word(2 * UInt64(i) + 1)) * r + l
-            }
-            return .float64(Tensor(validatedShape: shape, scalars: values))
+        case .float16: return UniformSpec(count: count, kind: .float16(lo: Float16(lo), range: Float16(hi) - Float16(lo)))
+        case .float32: return UniformSpec(count: count, kind: .float32(lo: Float(lo), range: Float(hi) - Float(lo)))
+        default: return UniformSpec(count: count, kind: .float64(lo: lo, range: hi - lo))
         }
     case .int32, .int64:
         guard let hi = attrs.maxval else {
             throw v.fail("maxval", expected: "an integer (required for integer dtypes)", actual: "nothing")
         }
         let lo = attrs.minval ?? 0
-        let (l, h) = (Int64(exactly: lo), Int64(exactly: hi))
-        guard let l, let h else {
+        guard let l = Int64(exactly: lo), let h = Int64(exactly: hi) else {
             throw v.fail("minval/maxval", expected: "integers", actual: "[\(lo), \(hi)]")
         }
         guard l < h else { throw v.fail("maxval", expected: "greater than minval \(l)", actual: "\(h)") }
@@ -72,18 +92,9 @@ public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError
             guard l >= Int64(Int32.min), h <= Int64(Int32.max) else {
                 throw v.fail("minval/maxval", expected: "int32 bounds", actual: "[\(l), \(h)]")
             }
-            let range = UInt32(truncatingIfNeeded: h &- l)
-            let values = (0..<count).map { i -> Int32 in
-                Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: l) &+ stream.word(UInt64(i)) % range)
-            }
-            return .int32(Tensor(validatedShape: shape, scalars: values))
+            return UniformSpec(count: count, kind: .int32(lo: l, range: UInt32(truncatingIfNeeded: h &- l)))
         }
-        let range = UInt64(bitPattern: h &- l)
-        let values = (0..<count).map { i -> Int64 in
-            let bits = UInt64(stream.word(2 * UInt64(i))) | UInt64(stream.word(2 * UInt64(i) + 1)) << 32
-            return Int64(bitPattern: UInt64(bitPattern: l) &+ bits % range)
-        }
-        return .int64(Tensor(validatedShape: shape, scalars: values))
+        return UniformSpec(count: count, kind: .int64(lo: l, range: UInt64(bitPattern: h &- l)))
     case .bool:
         throw v.fail("dtype", expected: "float16, float32, float64, int32 or int64", actual: "bool")
     }

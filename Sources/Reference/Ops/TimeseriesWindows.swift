@@ -23,6 +23,12 @@ public struct WindowAttributes: Equatable, Sendable {
     /// Validates as Keras does, including its quirks: `start_index = 0` and `end_index = 0`
     /// skip the checks (Keras tests them for truth), and `end_index = 0` yields no window.
     public func starts(length t: Int, targets: Int?) throws(OpError) -> StrideTo<Int> {
+        let w = try windows(length: t, targets: targets)
+        return stride(from: w.first, to: w.first + w.count * w.stride, by: w.stride)
+    }
+
+    /// The windows as first start, stride and count (O(1), for views that never list them).
+    public func windows(length t: Int, targets: Int?) throws(OpError) -> (first: Int, stride: Int, count: Int) {
         let v = Validator(op: "timeseries_windows")
         try v.positive("sequence_length", [sequenceLength])
         if let s = startIndex, s != 0 {
@@ -60,7 +66,8 @@ public struct WindowAttributes: Equatable, Sendable {
                              actual: "\(targets) rows")
             }
         }
-        return stride(from: start, to: start + max(count, 0), by: sequenceStride)
+        let windows = count > 0 ? (count - 1) / sequenceStride + 1 : 0
+        return (start, sequenceStride, windows)
     }
 }
 

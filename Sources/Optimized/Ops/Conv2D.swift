@@ -1,0 +1,99 @@
+import Foundation
+import Reference
+
+/// The algorithm `conv2d` picks for a geometry, and why.
+public struct Conv2DPlan: Equatable, Sendable {
+    public enum Algorithm: String, Sendable {
+        /// 1×1 kernel, stride 1, no padding: the input already is the GEMM's left operand.
+        case pointwiseGEMM
+        /// Output tiles unrolled (im2col) into a cache-sized buffer, then one GEMM per tile and group.
+        case im2colGEMM
+        /// Register-blocked SIMD loops straight over the input: few output channels, where GEMM's
+        /// packing costs more than it saves.
+        case direct
+        /// Products in the frequency domain (GSL's mixed-radix FFT, Float64): large kernels.
+        case fft
+    }
+
+    public var algorithm: Algorithm
+    /// Estimated seconds of the chosen algorithm, from the cost model (0 when forced).
+    public var estimate: Double
+
+    /// A plan that forces `algorithm` (tests and benchmarks compare the paths this way).
+    public init(algorithm: Algorithm) {
+        self.algorithm = algorithm
+        self.estimate = 0
+    }
+
+    /// Chooses by a cost model calibrated on this machine (one core): GEMM at ~90 GFLOP/s once M, N
+    /// and K are large; direct SIMD at ~40 GFLOP/s whatever the shape; FFT at ~0.4 GFLOP/s of
+    /// `5·P·log₂P` per transform over the padded plane `P`.
+    public init(_ g: Conv2DGeometry) {
+        let taps = Double(g.kernelHeight * g.kernelWidth)
+        let macs = Double(g.batch * g.rows.output * g.cols.output * g.outputChannels) * taps * Double(g.channelsPerGroup)
+        let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
+        // GEMM efficiency drops when the product is skinny: a simple saturation in N and K.
+        let gemmRate = 90e9 * min(1, Double(n) / 48) * min(1, Double(k) / 48)
+        let gemm = 2 * macs / max(gemmRate, 4e9) + Double(g.batch * g.rows.output * g.cols.output * k) * 1e-9 / 2
+        let direct = 2 * macs / 40e9
+        var fft = Double.infinity
+        if g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 {
+            let p = Double(FFTPlan.paddedLength(g.height + g.rows.extent) * FFTPlan.paddedLength(g.width + g.cols.extent))
+            let transforms = Double(g.batch * g.inputChannels + g.inputChannels * g.outputChannels + g.batch * g.outputChannels)
+            let transformCost: Double = transforms * 5 * p * log2(p)
+            let productCost: Double = Double(g.batch * g.inputChannels * g.outputChannels) * 8 * p
+            let bytes: Double = Double(g.batch * g.inputChannels + g.outputChannels * g.batch) * 16 * p
+            fft = bytes < 1e9 ? (transformCost + productCost) / 0.4e9 : .infinity
+        }
+        if g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
+            && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0 {
+            (algorithm, estimate) = (.pointwiseGEMM, gemm)
+        } else if fft < min(gemm, direct) {
+            (algorithm, estimate) = (.fft, fft)
+        } else if direct < gemm {
+            (algorithm, estimate) = (.direct, direct)
+        } else {
+            (algorithm, estimate) = (.im2colGEMM, gemm)
+        }
+    }
+}
+
+/// Grouped 2-D cross-correlation, NHWC × HWIO, with the algorithm `Conv2DPlan` picks.
+///
+/// - im2col + GEMM: output pixels are cut into tiles whose unrolled patches fit in L2; each tile
+///   and group is one `sgemm`/`dgemm` against the filters read in place (HWIO flattened is the
+///   `[KH·KW·Cin/G, Cout]` right operand; a group is a column offset with `ldb = Cout`).
+/// - direct: `Direct.conv2d`, SIMD over output channels.
+/// - FFT: `FFTConvolution`, stride 1, Float64 transforms.
+///
+/// Error bound: GEMM and direct sum each output's `n` products in some order in T, so
+/// `|got − exact| ≤ γ_T(n)·Σ|t_i|` elementwise (the tolerance model). The FFT path is norm-wise:
+/// `|got − exact| ≤ u_T·|exact| + 8·log₂P·u₆₄·‖x‖₂·‖w‖₂` per element.
+///
+/// - Complexity: O(N·Ho·Wo·Cout·KH·KW·Cin/G) for GEMM and direct; O((N·Cin + Cin·Cout + N·Cout)·P·log P) for FFT.
+public func conv2d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
+) throws(OpError) -> Tensor<T> {
+    let g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
+    return conv2d(input, filters, geometry: g, plan: Conv2DPlan(g))
+}
+
+/// `conv2d` with the algorithm forced, for tests and benchmarks that compare the paths.
+public func conv2d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filters: Tensor<T>, geometry g: Conv2DGeometry, plan: Conv2DPlan
+) -> Tensor<T> {
+    var out = [T](repeating: 0, count: g.outputShape.reduce(1, *))
+    input.scalars.withUnsafeBufferPointer { x in
+        filters.scalars.withUnsafeBufferPointer { f in
+            out.withUnsafeMutableBufferPointer { y in
+                switch plan.algorithm {
+                case .pointwiseGEMM: Im2col.pointwise(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
+                case .im2colGEMM: Im2col.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
+                case .direct: Direct.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
+                case .fft: FFTConvolution.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
+                }
+            }
+        }
+    }
+    return try! Tensor(shape: g.outputShape, scalars: out)
+}

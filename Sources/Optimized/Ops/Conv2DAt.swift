@@ -1,0 +1,83 @@
+import Reference
+
+/// One output of a 2-D correlation or convolution: the clipped window, SIMD dot products per row.
+///
+/// Only the taps whose input pixel exists are visited (no padded copy, O(1) extra memory beyond
+/// one partial sum per row block). Each row's dot product runs in T across 16 lanes; the row sums
+/// are added in Float64. In convolution mode a kernel row is read backwards.
+///
+/// Error bound: `γ_T(n)·Σ|t_i|` with n the in-window taps (the row sums in Float64 only tighten it).
+///
+/// - Complexity: O(clipped KH·KW) time, one pass over the window.
+public func conv2dAt<T: ConformFloat>(
+    _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
+) throws(OpError) -> Tensor<T> {
+    let window = try Reference.conv2dAtWindow(input.shape, kernel.shape, attrs)
+    let (w, kw) = (input.shape[1], kernel.shape[1])
+    let kh = kernel.shape[0]
+    let rows = window.rows, cols = window.cols
+    let blocks = min(max(1, rows.count / 64), 256)
+    var partial = [Double](repeating: 0, count: blocks)
+    input.scalars.withUnsafeBufferPointer { x in
+        kernel.scalars.withUnsafeBufferPointer { k in
+            partial.withUnsafeMutableBufferPointer { sums in
+                let (xp, kp, sp) = (x.baseAddress!, k.baseAddress!, UnsafeSendable(sums.baseAddress!))
+                Threading.forEach(blocks) { block in
+                    let lo = rows.lowerBound + rows.count * block / blocks, hi = rows.lowerBound + rows.count * (block + 1) / blocks
+                    var sum = 0.0
+                    for a in lo..<hi {
+                        let xRow = xp + (window.top + a) * w + window.left + cols.lowerBound
+                        if attrs.mode == .correlation {
+                            sum += Double(DotKernel.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))
+                        } else {
+                            // k'[a,b] = kernel[KH−1−a, KW−1−b]: row KH−1−a, read from its end backwards.
+                            let last = kp + (kh - 1 - a) * kw + (kw - 1 - cols.lowerBound)
+                            sum += Double(DotKernel.dotReversed(xRow, last, count: cols.count))
+                        }
+                    }
+                    sp.value[block] = sum
+                }
+            }
+        }
+    }
+    return Tensor(scalar: T(partial.reduce(0, +)))
+}
+
+enum DotKernel {
+    /// `Σ a[i]·b[i]` over `count` elements, 16 lanes at a time.
+    @inline(__always)
+    static func dot<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
+        var acc0 = SIMD16<S>(), acc1 = SIMD16<S>()
+        var i = 0
+        while i + 32 <= count {
+            acc0.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<S>.self), UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<S>.self))
+            acc1.addProduct(UnsafeRawPointer(a + i + 16).loadUnaligned(as: SIMD16<S>.self), UnsafeRawPointer(b + i + 16).loadUnaligned(as: SIMD16<S>.self))
+            i += 32
+        }
+        var sum = (acc0 + acc1).sum()
+        while i < count {
+            sum += a[i] * b[i]
+            i += 1
+        }
+        return sum
+    }
+
+    /// `Σ a[i]·b[−i]`: `b` points at the last element and is read backwards.
+    @inline(__always)
+    static func dotReversed<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
+        var acc = SIMD16<S>()
+        var i = 0
+        while i + 16 <= count {
+            let r = UnsafeRawPointer(b - i - 15).loadUnaligned(as: SIMD16<S>.self)
+            let reversed = SIMD16<S>(r[15], r[14], r[13], r[12], r[11], r[10], r[9], r[8], r[7], r[6], r[5], r[4], r[3], r[2], r[1], r[0])
+            acc.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<S>.self), reversed)
+            i += 16
+        }
+        var sum = acc.sum()
+        while i < count {
+            sum += a[i] * b[-i]
+            i += 1
+        }
+        return sum
+    }
+}

@@ -1,0 +1,9 @@
+import Reference
+
+/// Keras parameter counts and output shape: closed-form formulas of the layer's configuration,
+/// O(rank) arithmetic with nothing to speed up, so this is the reference's computation itself.
+///
+/// Exact: equal to the reference.
+public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError) -> LayerCount {
+    try Reference.countParams(layer, inputShape: inputShape)
+}

@@ -1,0 +1,97 @@
+import Reference
+
+/// Depthwise 2-D cross-correlation: a direct SIMD kernel across channels (GEMM has nothing to
+/// share between channels, so it never pays here).
+///
+/// With multiplier M > 1 the input's channels are first repeated M times (`x'[c·M+m] = x[c]`),
+/// which turns the op into the M = 1 case over C·M channels with the filter read in place.
+/// Four output pixels share each filter load; taps in the padding read a row of zeros.
+///
+/// Error bound: each output sums its `n` in-image taps in T in tap order: `γ_T(n)·Σ|t_i|`.
+///
+/// - Complexity: O(N·Ho·Wo·C·M·KH·KW).
+public func depthwiseConv2d<T: ConformFloat>(
+    _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
+) throws(OpError) -> Tensor<T> {
+    let g = try DepthwiseGeometry(input: input.shape, filter: filter.shape, attrs: attrs)
+    let channels = g.channels * g.multiplier
+    let x: [T]
+    if g.multiplier == 1 {
+        x = input.scalars
+    } else {
+        var repeated = [T]()
+        repeated.reserveCapacity(input.count * g.multiplier)
+        for v in input.scalars { repeated.append(contentsOf: repeatElement(v, count: g.multiplier)) }
+        x = repeated
+    }
+    var out = [T](repeating: 0, count: g.outputShape.reduce(1, *))
+    x.withUnsafeBufferPointer { xp in
+        filter.scalars.withUnsafeBufferPointer { fp in
+            out.withUnsafeMutableBufferPointer { yp in
+                DepthwiseKernel.run(xp.baseAddress!, fp.baseAddress!, yp.baseAddress!, g, channels: channels)
+            }
+        }
+    }
+    return try! Tensor(shape: g.outputShape, scalars: out)
+}
+
+enum DepthwiseKernel {
+    static func run<T: ConformFloat>(
+        _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: DepthwiseGeometry, channels: Int
+    ) {
+        kernel(x, f, y, g, channels)
+    }
+
+    static func kernel<S: BinaryFloatingPoint & SIMDScalar>(
+        _ x: UnsafePointer<S>, _ f: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ g: DepthwiseGeometry, _ cm: Int
+    ) {
+        let (h, w, kh, kw, ho, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let zeros = UnsafeMutablePointer<S>.allocate(capacity: cm + 16)
+        zeros.initialize(repeating: 0, count: cm + 16)
+        defer { zeros.deallocate() }
+        let vectorEnd = cm / 16 * 16
+        Threading.forEach(g.batch * ho) { task in
+            let (b, i) = (task / ho, task % ho)
+            let image = x + b * h * w * cm
+            var j0 = 0
+            while j0 < wo {
+                let block = min(4, wo - j0)
+                func source(_ p: Int, _ yy: Int, _ dj: Int) -> UnsafePointer<S> {
+                    let xx = g.cols.position(output: j0 + min(p, block - 1), tap: dj)
+                    return yy >= 0 && yy < h && xx >= 0 && xx < w ? image + (yy * w + xx) * cm : UnsafePointer(zeros)
+                }
+                let out = y + ((b * ho + i) * wo + j0) * cm
+                var c = 0
+                while c < vectorEnd {
+                    var a0 = SIMD16<S>(), a1 = SIMD16<S>(), a2 = SIMD16<S>(), a3 = SIMD16<S>()
+                    for di in 0..<kh {
+                        let yy = g.rows.position(output: i, tap: di)
+                        for dj in 0..<kw {
+                            let wv = UnsafeRawPointer(f + (di * kw + dj) * cm + c).loadUnaligned(as: SIMD16<S>.self)
+                            a0.addProduct(UnsafeRawPointer(source(0, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                            a1.addProduct(UnsafeRawPointer(source(1, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                            a2.addProduct(UnsafeRawPointer(source(2, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                            a3.addProduct(UnsafeRawPointer(source(3, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                        }
+                    }
+                    for (p, acc) in [a0, a1, a2, a3].enumerated() where p < block {
+                        UnsafeMutableRawPointer(out + p * cm + c).storeBytes(of: acc, as: SIMD16<S>.self)
+                    }
+                    c += 16
+                }
+                // Channel tail: scalar, same tap order.
+                for p in 0..<block {
+                    for ch in vectorEnd..<cm {
+                        var acc: S = 0
+                        for di in 0..<kh {
+                            let yy = g.rows.position(output: i, tap: di)
+                            for dj in 0..<kw { acc += source(p, yy, dj)[ch] * f[(di * kw + dj) * cm + ch] }
+                        }
+                        out[p * cm + ch] = acc
+                    }
+                }
+                j0 += block
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Reference
+
+/// epoch_pairing in O(n) per epoch: each epoch's n uniforms come from the vectorised Philox stream
+/// of `[seed, epoch]`; rows are picked by `min(floor(u·len), len − 1)` and gathered. No epoch is
+/// stored beyond the output. The cycling mode evaluates each row's Feistel permutation at one
+/// position (O(1) expected per row), as the reference defines it.
+///
+/// Exact: equal to the reference bit for bit.
+///
+/// - Complexity: O(epochs · n).
+public func epochPairing(
+    _ rowSplits: Tensor<Int64>, _ candidates: Tensor<Int64>, _ attrs: EpochPairingAttributes
+) throws(OpError) -> Tensor<Int64> {
+    let lengths = try Reference.validatePairingRows(rowSplits, candidates, attrs)
+    let n = lengths.count
+    var pairs = [Int64](repeating: 0, count: attrs.epochs * n)
+    let floatLengths = lengths.map(Float.init)
+    pairs.withUnsafeMutableBufferPointer { out in
+        let o = UnsafeSendable(out.baseAddress!)
+        Threading.forEach(attrs.epochs) { e in
+            let epoch = attrs.firstEpoch + e
+            let row = o.value + e * n
+            switch attrs.mode {
+            case .tensorflow:
+                PhiloxSIMD.words(Philox(seed: attrs.seed, Int64(epoch)), first: 0, count: n) { words, offset in
+                    for j in 0..<words.count {
+                        let r = offset + j
+                        let k = min(Int((float32Unit(words[j]) * floatLengths[r]).rounded(.down)), lengths[r] - 1)
+                        row[r] = candidates.scalars[Int(rowSplits.scalars[r]) + k]
+                    }
+                }
+            case .cycle:
+                for r in 0..<n {
+                    let len = lengths[r]
+                    let k = cyclePermutation(count: len, seed: attrs.seed, row: r, cycle: epoch / len)(epoch % len)
+                    row[r] = candidates.scalars[Int(rowSplits.scalars[r]) + k]
+                }
+            }
+        }
+    }
+    return try! Tensor(shape: [attrs.epochs, n], scalars: pairs)
+}

@@ -1,0 +1,42 @@
+import Reference
+
+/// extract_glimpse by row copies: the in-image rectangle of each window is copied one contiguous
+/// run of `width·C` floats per row, everything else is the fill (zeros, or the reference's seeded
+/// noise, drawn only when the window leaves the image).
+///
+/// Exact: the output equals the reference's bit for bit.
+///
+/// - Complexity: O(B·gh·gw·C) copies.
+public func extractGlimpse(
+    _ input: Tensor<Float>, _ offsets: Tensor<Float>, _ attrs: GlimpseAttributes
+) throws(OpError) -> Tensor<Float> {
+    try Reference.validateGlimpse(input.shape, offsets, attrs)
+    let (batch, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let (gh, gw) = (attrs.size[0], attrs.size[1])
+    let itemIn = h * w * c, itemOut = gh * gw * c
+    var out = [Float](repeating: 0, count: batch * itemOut)
+    input.scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in
+            for b in 0..<batch {
+                let (top, left) = attrs.corner(offsetY: offsets.scalars[2 * b], offsetX: offsets.scalars[2 * b + 1], height: h, width: w)
+                // The in-image rectangle; empty (not inverted) when the window misses the image.
+                let rowEnd = min(h, top + gh), colEnd = min(w, left + gw)
+                let rows = min(max(0, top), max(rowEnd, 0))..<max(rowEnd, 0)
+                let cols = min(max(0, left), max(colEnd, 0))..<max(colEnd, 0)
+                let dst = y.baseAddress! + b * itemOut
+                let inside = rows.count == gh && cols.count == gw
+                if !inside && attrs.noise != .zero {
+                    let fill = glimpseFill(item: Array(x[b * itemIn ..< (b + 1) * itemIn]), channels: c, count: itemOut,
+                                           noise: attrs.noise, seed: attrs.seed, batchIndex: b)
+                    fill.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: itemOut) }
+                }
+                guard !rows.isEmpty, !cols.isEmpty else { continue }
+                for r in rows {
+                    let from = x.baseAddress! + b * itemIn + (r * w + cols.lowerBound) * c
+                    (dst + ((r - top) * gw + cols.lowerBound - left) * c).update(from: from, count: cols.count * c)
+                }
+            }
+        }
+    }
+    return try! Tensor(shape: [batch, gh, gw, c], scalars: out)
+}

@@ -1,0 +1,61 @@
+import Reference
+
+/// Convolution as matrix products: unroll output tiles into patches, multiply by the filters.
+@usableFromInline
+enum Im2col {
+    /// Bytes of unrolled patches per tile: a tile's left operand stays in L2 while GEMM streams it.
+    static let tileBytes = 384 * 1024
+
+    /// 1×1, stride 1, unpadded: `[N·H·W, Cin]` times `[Cin, Cout]`, per group, straight from the input.
+    static func pointwise<T: ConformFloat>(
+        _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
+    ) {
+        let pixels = g.batch * g.height * g.width
+        let tile = 1024
+        let tiles = (pixels + tile - 1) / tile
+        let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
+        Threading.forEach(tiles * g.groups) { task in
+            let (t, group) = (task / g.groups, task % g.groups)
+            let p0 = t * tile, rows = min(tile, pixels - p0)
+            BLAS.gemm(x + p0 * cin + group * cpg, lda: cin, f + group * opg, ldb: cout,
+                      y + p0 * cout + group * opg, ldc: cout, m: rows, n: opg, k: cpg)
+        }
+    }
+
+    /// im2col + GEMM over tiles of output pixels, in parallel over (image, tile, group).
+    static func conv2d<T: ConformFloat>(
+        _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
+    ) {
+        let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup
+        let pixels = g.rows.output * g.cols.output
+        let tile = max(16, min(pixels, tileBytes / (k * MemoryLayout<T>.size)))
+        let tiles = (pixels + tile - 1) / tile
+        let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
+        let (h, w, kh, kw, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.cols.output)
+        Threading.forEach(g.batch * tiles * g.groups) { task in
+            let group = task % g.groups, t = (task / g.groups) % tiles, b = task / (g.groups * tiles)
+            let p0 = t * tile, count = min(tile, pixels - p0)
+            let patches = UnsafeMutablePointer<T>.allocate(capacity: count * k)
+            defer { patches.deallocate() }
+            let image = x + b * h * w * cin + group * cpg
+            for r in 0..<count {
+                let (i, j) = ((p0 + r) / wo, (p0 + r) % wo)
+                var dst = patches + r * k
+                for di in 0..<kh {
+                    let yy = g.rows.position(output: i, tap: di)
+                    for dj in 0..<kw {
+                        let xx = g.cols.position(output: j, tap: dj)
+                        if yy >= 0 && yy < h && xx >= 0 && xx < w {
+                            dst.update(from: image + (yy * w + xx) * cin, count: cpg)
+                        } else {
+                            dst.update(repeating: 0, count: cpg)
+                        }
+                        dst += cpg
+                    }
+                }
+            }
+            BLAS.gemm(patches, lda: k, f + group * opg, ldb: cout,
+                      y + (b * pixels + p0) * cout + group * opg, ldc: cout, m: count, n: opg, k: k)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+import Testing
+
+/// Every conv2d algorithm, forced on seeded random geometries, against the Float64 reference.
+@Suite("Optimized conv2d algorithms")
+struct OptimizedConvTests {
+    static let seed: UInt64 = 0xC0DE_2026
+
+    struct Case {
+        var x: Tensor<Float>, f: Tensor<Float>, attrs: Conv2DAttributes, geometry: Conv2DGeometry
+    }
+
+    /// A random valid conv2d; `strideOne` and `groups` restrict it for algorithms that need it.
+    static func randomCase(_ rng: inout SplitMix64, strideOne: Bool = false, ungrouped: Bool = false) -> Case {
+        func r(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        while true {
+            let groups = ungrouped ? 1 : 1 + r(3)
+            let (cpg, opg) = (1 + r(5), 1 + r(20))
+            let (kh, kw) = (1 + r(4), 1 + r(5))
+            let (sh, sw) = strideOne ? (1, 1) : (1 + r(3), 1 + r(3))
+            let (dh, dw) = (1 + r(2), 1 + r(3))
+            let padding: Padding = [.valid, .same, .explicit([PadPair(r(3), r(3)), PadPair(r(3), r(2))])][r(3)]
+            let shape = [1 + r(2), 1 + r(12), 1 + r(14), groups * cpg]
+            let attrs = Conv2DAttributes(strides: [sh, sw], padding: padding, dilations: [dh, dw])
+            let fshape = [kh, kw, cpg, groups * opg]
+            guard let g = try? Conv2DGeometry(input: shape, filters: fshape, attrs: attrs) else { continue }
+            let x = try! Tensor<Float>(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 })
+            let f = try! Tensor<Float>(shape: fshape, scalars: (0..<fshape.reduce(1, *)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 991 })
+            return Case(x: x, f: f, attrs: attrs, geometry: g)
+        }
+    }
+
+    static func check(_ c: Case, _ algorithm: Conv2DPlan.Algorithm, normwise: Double = 0, label: String) throws {
+        let acc = try Reference.conv2dAccumulated(c.x, c.f, c.attrs)
+        let got = Optimized.conv2d(c.x, c.f, geometry: c.geometry, plan: Conv2DPlan(algorithm: algorithm))
+        #expect(got.shape == acc.shape, "\(label)")
+        for i in 0..<acc.value.count {
+            let bound = Tolerance.gamma(acc.terms[i], u: 0x1p-24) * acc.magnitude[i] + 0x1p-24 * abs(acc.value[i]) + normwise
+            let error = abs(Double(got.scalars[i]) - acc.value[i])
+            guard error <= bound else {
+                Issue.record("\(label) \(algorithm) element \(i): got \(got.scalars[i]), exact \(acc.value[i]), error/bound \(error / bound); shape \(c.x.shape) ⊛ \(c.f.shape) \(c.attrs)")
+                return
+            }
+        }
+    }
+
+    @Test("im2col + GEMM and direct agree with the reference within γ(n)·S", arguments: [Conv2DPlan.Algorithm.im2colGEMM, .direct])
+    func elementwise(algorithm: Conv2DPlan.Algorithm) throws {
+        var rng = SplitMix64(seed: Self.seed)
+        for n in 0..<150 { try Self.check(Self.randomCase(&rng), algorithm, label: "seed \(Self.seed) case \(n)") }
+    }
+
+    @Test("pointwise GEMM agrees on 1×1 stride-1 unpadded convolutions")
+    func pointwise() throws {
+        var rng = SplitMix64(seed: Self.seed ^ 1)
+        for n in 0..<60 {
+            var c = Self.randomCase(&rng)
+            let shape = c.x.shape
+            let f = try Tensor<Float>(shape: [1, 1, c.f.shape[2], c.f.shape[3]], scalars: Array(c.f.scalars.prefix(c.f.shape[2] * c.f.shape[3])))
+            c = Case(x: c.x, f: f, attrs: Conv2DAttributes(), geometry: try Conv2DGeometry(input: shape, filters: f.shape, attrs: Conv2DAttributes()))
+            try Self.check(c, .pointwiseGEMM, label: "seed \(Self.seed ^ 1) case \(n)")
+        }
+    }
+
+    @Test("FFT agrees within its norm-wise bound on stride-1 convolutions")
+    func fft() throws {
+        var rng = SplitMix64(seed: Self.seed ^ 2)
+        for n in 0..<60 {
+            let c = Self.randomCase(&rng, strideOne: true, ungrouped: true)
+            let p = Double(FFTPlan.paddedLength(c.geometry.height + 8) * FFTPlan.paddedLength(c.geometry.width + 8))
+            let norm = { (t: Tensor<Float>) in t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+            try Self.check(c, .fft, normwise: 8 * log2(p) * 0x1p-53 * norm(c.x) * norm(c.f), label: "seed \(Self.seed ^ 2) case \(n)")
+        }
+    }
+
+    @Test("the cost model picks FFT for a 31×31 kernel only where it pays, GEMM for wide channels")
+    func costModel() throws {
+        let wide = try Conv2DGeometry(input: [1, 56, 56, 64], filters: [3, 3, 64, 64], attrs: Conv2DAttributes(padding: .same))
+        #expect(Conv2DPlan(wide).algorithm == .im2colGEMM)
+        let huge = try Conv2DGeometry(input: [1, 256, 256, 1], filters: [101, 101, 1, 1], attrs: Conv2DAttributes(padding: .same))
+        #expect(Conv2DPlan(huge).algorithm == .fft)
+        let pointwise = try Conv2DGeometry(input: [2, 7, 7, 32], filters: [1, 1, 32, 16], attrs: Conv2DAttributes())
+        #expect(Conv2DPlan(pointwise).algorithm == .pointwiseGEMM)
+    }
+}
