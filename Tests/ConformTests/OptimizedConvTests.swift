@@ -53,6 +53,17 @@ struct OptimizedConvTests {
         for n in 0..<150 { try Self.check(Self.randomCase(&rng), algorithm, label: "seed \(Self.seed) case \(n)") }
     }
 
+    @Test("spatial agrees with the reference within γ(n)·S on width-stride-1 convolutions")
+    func spatial() throws {
+        var rng = SplitMix64(seed: Self.seed ^ 3)
+        var n = 0
+        while n < 120 {
+            let c = Self.randomCase(&rng)
+            guard c.geometry.cols.stride == 1 else { continue }
+            try Self.check(c, .spatial, label: "seed \(Self.seed ^ 3) case \(n)")
+            n += 1
+        }
+    }
     @Test("pointwise GEMM agrees on 1×1 stride-1 unpadded convolutions")
     func pointwise() throws {
         var rng = SplitMix64(seed: Self.seed ^ 1)

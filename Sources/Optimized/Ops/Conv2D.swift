@@ -11,6 +11,8 @@ public struct Conv2DPlan: Equatable, Sendable {
         /// Register-blocked SIMD loops straight over the input: few output channels, where GEMM's
         /// packing costs more than it saves.
         case direct
+        /// Direct SIMD loops across output columns (stride 1 along the width): few channels.
+        case spatial
         /// Products in the frequency domain (GSL's mixed-radix FFT, Float64): large kernels.
         case fft
     }
@@ -35,7 +37,9 @@ public struct Conv2DPlan: Equatable, Sendable {
         // GEMM efficiency drops when the product is skinny: a simple saturation in N and K.
         let gemmRate = 90e9 * min(1, Double(n) / 48) * min(1, Double(k) / 48)
         let gemm = 2 * macs / max(gemmRate, 4e9) + Double(g.batch * g.rows.output * g.cols.output * k) * 1e-9 / 2
-        let direct = 2 * macs / 40e9
+        let direct = 2 * macs / (40e9 * min(1, Double(n) / 16))
+        let spatial = g.cols.stride == 1 ? 2 * macs / 50e9 + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
+            : Double.infinity
         var fft = Double.infinity
         if g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 {
             let p = Double(FFTPlan.paddedLength(g.height + g.rows.extent) * FFTPlan.paddedLength(g.width + g.cols.extent))
@@ -48,8 +52,10 @@ public struct Conv2DPlan: Equatable, Sendable {
         if g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
             && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0 {
             (algorithm, estimate) = (.pointwiseGEMM, gemm)
-        } else if fft < min(gemm, direct) {
+        } else if fft < min(gemm, direct, spatial) {
             (algorithm, estimate) = (.fft, fft)
+        } else if spatial < min(gemm, direct) {
+            (algorithm, estimate) = (.spatial, spatial)
         } else if direct < gemm {
             (algorithm, estimate) = (.direct, direct)
         } else {
@@ -82,6 +88,14 @@ public func conv2d<T: ConformFloat>(
 public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, geometry g: Conv2DGeometry, plan: Conv2DPlan
 ) -> Tensor<T> {
+    typealias S = Specialize
+    return try! S.tensor(T.self,
+        float: { conv2dKernels(S.cast(input, to: Tensor<Float>.self), S.cast(filters, to: Tensor<Float>.self), g, plan) },
+        double: { conv2dKernels(S.cast(input, to: Tensor<Double>.self), S.cast(filters, to: Tensor<Double>.self), g, plan) })
+}
+
+/// Called with a concrete type, so every kernel below is specialised.
+func conv2dKernels<T: ConformFloat>(_ input: Tensor<T>, _ filters: Tensor<T>, _ g: Conv2DGeometry, _ plan: Conv2DPlan) -> Tensor<T> {
     var out = [T](repeating: 0, count: g.outputShape.reduce(1, *))
     input.scalars.withUnsafeBufferPointer { x in
         filters.scalars.withUnsafeBufferPointer { f in
@@ -90,6 +104,7 @@ public func conv2d<T: ConformFloat>(
                 case .pointwiseGEMM: Im2col.pointwise(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
                 case .im2colGEMM: Im2col.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
                 case .direct: Direct.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
+                case .spatial: Spatial.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
                 case .fft: FFTConvolution.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
                 }
             }

@@ -13,6 +13,17 @@ public func conv2dAt<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
 ) throws(OpError) -> Tensor<T> {
     let window = try Reference.conv2dAtWindow(input.shape, kernel.shape, attrs)
+    typealias S = Specialize
+    return try! S.tensor(T.self,
+        float: { conv2dAtKernel(S.cast(input, to: Tensor<Float>.self), S.cast(kernel, to: Tensor<Float>.self), attrs, window) },
+        double: { conv2dAtKernel(S.cast(input, to: Tensor<Double>.self), S.cast(kernel, to: Tensor<Double>.self), attrs, window) })
+}
+
+/// Called with a concrete type, so the dot products are specialised.
+func conv2dAtKernel<T: ConformFloat>(
+    _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes,
+    _ window: (top: Int, left: Int, rows: Range<Int>, cols: Range<Int>)
+) -> Tensor<T> {
     let (w, kw) = (input.shape[1], kernel.shape[1])
     let kh = kernel.shape[0]
     let rows = window.rows, cols = window.cols

@@ -14,6 +14,14 @@ public func depthwiseConv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
     let g = try DepthwiseGeometry(input: input.shape, filter: filter.shape, attrs: attrs)
+    typealias S = Specialize
+    return try! S.tensor(T.self,
+        float: { depthwiseKernels(S.cast(input, to: Tensor<Float>.self), S.cast(filter, to: Tensor<Float>.self), g) },
+        double: { depthwiseKernels(S.cast(input, to: Tensor<Double>.self), S.cast(filter, to: Tensor<Double>.self), g) })
+}
+
+/// Called with a concrete type, so the kernel is specialised.
+func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, _ g: DepthwiseGeometry) -> Tensor<T> {
     let channels = g.channels * g.multiplier
     let x: [T]
     if g.multiplier == 1 {

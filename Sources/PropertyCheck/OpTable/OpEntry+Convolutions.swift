@@ -16,7 +16,10 @@ extension OpEntry {
                                      dilations: try c.ints("dilations", default: [1]))
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
+            let flops = (try? Reference.conv1dAsConv2d(x, f, attrs)).flatMap { x2, f2, a2 in
+                try? Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: a2).flops
+            }
+            return .arithmetic(T.self, flops: flops, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv1d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -28,7 +31,8 @@ extension OpEntry {
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
+            let flops = (try? Conv2DGeometry(input: x.shape, filters: f.shape, attrs: attrs))?.flops
+            return .arithmetic(T.self, flops: flops, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -40,7 +44,8 @@ extension OpEntry {
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filter", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.depthwiseConv2dAccumulated(x, f, attrs) },
+            let flops = (try? DepthwiseGeometry(input: x.shape, filter: f.shape, attrs: attrs))?.flops
+            return .arithmetic(T.self, flops: flops, reference: { try Reference.depthwiseConv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.depthwiseConv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filter"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -54,7 +59,10 @@ extension OpEntry {
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let x = try c.input("input", as: T.self)
             let (d, p) = (try c.input("depthwise_filter", as: T.self), try c.input("pointwise_filter", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
+            let flops = (try? DepthwiseGeometry(input: x.shape, filter: d.shape, attrs: attrs)).map { g in
+                g.flops + 2 * Double(g.outputShape.reduce(1, *)) * Double(p.shape.last ?? 0)
+            }
+            return .arithmetic(T.self, flops: flops, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
                                optimized: { try Optimized.separableConv2d(x, d, p, attrs) })
         }
         return try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -70,7 +78,8 @@ extension OpEntry {
                                        mode: Conv2DAtAttributes.Mode(rawValue: mode)!, anchor: Conv2DAtAttributes.Anchor(rawValue: anchor)!)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, k) = (try c.input("input", as: T.self), try c.input("kernel", as: T.self))
-            return .arithmetic(T.self, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) },
+            let flops = (try? Reference.conv2dAtWindow(x.shape, k.shape, attrs)).map { 2 * Double($0.rows.count * $0.cols.count) }
+            return .arithmetic(T.self, flops: flops, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) },
                                optimized: { try Optimized.conv2dAt(x, k, attrs) })
         }
         return try c.floatDType(of: ["input", "kernel"]) == .float32 ? make(Float.self) : make(Double.self)

@@ -70,13 +70,16 @@ public struct PreparedCase: Sendable {
     /// Compares outputs with the expected ones; the default judges arithmetic outputs within
     /// the bound and everything else bit for bit.
     public let judge: Judge
+    /// Floating-point operations of one run, taps in the padding excluded; nil for non-arithmetic ops.
+    public let flops: Double?
 
     public init(reference: @escaping @Sendable () throws -> ReferenceRun,
                 optimized: (@Sendable () throws -> [String: AnyTensor])?,
-                judge: Judge? = nil) {
+                judge: Judge? = nil, flops: Double? = nil) {
         self.reference = reference
         self.optimized = optimized
         self.judge = judge ?? PreparedCase.defaultJudge
+        self.flops = flops
     }
 
     /// The implementations this case can run.
@@ -97,7 +100,7 @@ public struct PreparedCase: Sendable {
 
     /// An arithmetic case with one output named `output`.
     static func arithmetic<T: ConformFloat>(
-        _: T.Type,
+        _: T.Type, flops: Double?,
         reference: @escaping @Sendable () throws -> Accumulated,
         optimized: (@Sendable () throws -> Tensor<T>)?
     ) -> PreparedCase {
@@ -110,6 +113,6 @@ public struct PreparedCase: Sendable {
         if let optimized {
             runOptimized = { @Sendable in ["output": try optimized().erased] }
         }
-        return PreparedCase(reference: runReference, optimized: runOptimized)
+        return PreparedCase(reference: runReference, optimized: runOptimized, flops: flops)
     }
 }

@@ -1,0 +1,54 @@
+import PropertyCheck
+import Reference
+
+/// One benchmark: an op on fixed inputs, runnable under each implementation.
+///
+/// Inputs are made by `prepare` only when the case runs, so a suite holds one case's tensors at a time.
+public struct BenchCase: Sendable {
+    /// The runnable form of a case.
+    public struct Prepared: Sendable {
+        public var reference: (@Sendable () throws -> Void)?
+        public var optimized: @Sendable () throws -> Void
+        /// Why the reference is not timed, when it is not.
+        public var referenceNote: String?
+
+        public init(reference: (@Sendable () throws -> Void)?, optimized: @escaping @Sendable () throws -> Void,
+                    referenceNote: String? = nil) {
+            self.reference = reference
+            self.optimized = optimized
+            self.referenceNote = referenceNote
+        }
+    }
+
+    public var id: String
+    public var op: String
+    /// The shapes in words, for the table.
+    public var shape: String
+    /// FLOPs of one run, padding excluded; nil where the op is not arithmetic.
+    public var flops: Double?
+    public var prepare: @Sendable () throws -> Prepared
+
+    public init(id: String, op: String, shape: String, flops: Double?, prepare: @escaping @Sendable () throws -> Prepared) {
+        self.id = id
+        self.op = op
+        self.shape = shape
+        self.flops = flops
+        self.prepare = prepare
+    }
+
+    /// Every case of a fixture set, through the op table (the same closures `conform fixtures` judges).
+    public static func fromFixtures(_ set: FixtureSet) -> [BenchCase] {
+        set.manifest.cases.compactMap { fixtureCase -> BenchCase? in
+            guard let entry = OpTable.entry(named: fixtureCase.op) else { return nil }
+            var context = CaseContext(fixtureCase: fixtureCase, file: set.manifestPath) { name, field throws(FixtureError) in
+                try set.tensor(name, caseID: fixtureCase.id, field: field)
+            }
+            guard let prepared = try? entry.prepare(&context), let optimized = prepared.optimized else { return nil }
+            let shape = fixtureCase.inputs.compactMap { name, _ in (try? context.input(name)).map { "\(name) \($0.shape)" } }
+                .joined(separator: ", ")
+            return BenchCase(id: fixtureCase.id, op: fixtureCase.op, shape: shape, flops: prepared.flops) {
+                Prepared(reference: { _ = try prepared.reference() }, optimized: { _ = try optimized() })
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PropertyCheck
+import Reference
+
+/// The performance table of `conform bench`, as text and JSON.
+public struct BenchReport: Sendable {
+    public var results: [BenchRunner.Result]
+    /// Measured FMA peak of the cores used, GFLOP/s.
+    public var peakGFLOPS: Double
+    public var threads: Int
+    /// TensorFlow's median seconds per case id, when peer timings were given.
+    public var peer: [String: Double]
+
+    public init(results: [BenchRunner.Result], peakGFLOPS: Double, threads: Int, peer: [String: Double] = [:]) {
+        self.results = results
+        self.peakGFLOPS = peakGFLOPS
+        self.threads = threads
+        self.peer = peer
+    }
+
+    /// The reference's median for a case, for speedups.
+    func referenceMedian(_ id: String) -> Double? {
+        results.first { $0.id == id && $0.implementation == .reference }?.timing?.median
+    }
+
+    /// Speedup of a row over the reference (nil for the reference itself or when it was not timed).
+    public func speedup(_ r: BenchRunner.Result) -> Double? {
+        guard r.implementation == .optimized, let ref = referenceMedian(r.id), let t = r.timing?.median, t > 0 else { return nil }
+        return ref / t
+    }
+
+    /// TensorFlow's median divided by this row's: above 1 means faster than TensorFlow.
+    public func versusPeer(_ r: BenchRunner.Result) -> Double? {
+        guard r.implementation == .optimized, let tf = peer[r.id], let t = r.timing?.median, t > 0 else { return nil }
+        return tf / t
+    }
+
+    public func percentOfPeak(_ r: BenchRunner.Result) -> Double? {
+        r.gflops.map { 100 * $0 / peakGFLOPS }
+    }
+
+    /// Seconds in a readable unit.
+    public static func duration(_ s: Double) -> String {
+        switch s {
+        case ..<1e-6: String(format: "%.0f ns", s * 1e9)
+        case ..<1e-3: String(format: "%.1f µs", s * 1e6)
+        case ..<1: String(format: "%.2f ms", s * 1e3)
+        default: String(format: "%.2f s", s)
+        }
+    }
+
+    /// The table as aligned text, with a header naming the peak and the threads.
+    public func text() -> String {
+        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "vs TF"]]
+        for r in results {
+            let f = FixtureReport.format
+            rows.append([
+                r.op, r.id.split(separator: "/").dropFirst().joined(separator: "/"), r.shape, r.implementation.rawValue,
+                r.timing.map { Self.duration($0.median) } ?? (r.note ?? "-"),
+                r.timing.map { Self.duration($0.p10) } ?? "", r.timing.map { Self.duration($0.p90) } ?? "",
+                r.gflops.map(f) ?? "", percentOfPeak(r).map { f($0) + "%" } ?? "",
+                speedup(r).map { f($0) + "×" } ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
+            ])
+        }
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        let lines = rows.map { row in
+            row.enumerated().map { c, cell in cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return "FMA peak (measured, \(threads) thread\(threads == 1 ? "" : "s")): \(FixtureReport.format(peakGFLOPS)) GFLOP/s\n"
+            + lines.joined(separator: "\n")
+    }
+
+    /// One JSON object per case and implementation: `id`, `op`, `impl`, `median_seconds`, `gflops`, and more.
+    public func json() -> JSONValue {
+        .array(results.map { r in
+            func number(_ x: Double?) -> JSONValue { x.map { JSONValue($0) } ?? .null }
+            return .object([
+                ("id", .string(r.id)), ("op", .string(r.op)), ("impl", .string(r.implementation.rawValue)),
+                ("shape", .string(r.shape)), ("median_seconds", number(r.timing?.median)),
+                ("p10_seconds", number(r.timing?.p10)), ("p90_seconds", number(r.timing?.p90)),
+                ("samples", r.timing.map { JSONValue($0.samples) } ?? .null), ("gflops", number(r.gflops)),
+                ("percent_of_peak", number(percentOfPeak(r))), ("speedup_vs_reference", number(speedup(r))),
+                ("tensorflow_median_seconds", number(r.implementation == .optimized ? peer[r.id] : nil)),
+                ("threads", JSONValue(threads)), ("peak_gflops", JSONValue(peakGFLOPS)),
+                ("note", r.note.map { .string($0) } ?? .null),
+            ])
+        })
+    }
+
+    /// Reads peer timings: a JSON array of objects with `id` and `median_seconds`.
+    public static func readPeer(_ bytes: [UInt8], file: String) throws(FixtureError) -> [String: Double] {
+        let root: JSONValue
+        do { root = try JSONParser.parse(bytes) } catch {
+            throw FixtureError(.malformedJSON, file: file, field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)
+        }
+        guard let items = root.array else {
+            throw FixtureError(.wrongType, file: file, field: "(root)", expected: "an array of {id, op, median_seconds}", actual: root.kindName)
+        }
+        var out = [String: Double]()
+        for (i, item) in items.enumerated() {
+            guard let id = item["id"]?.string, let t = item["median_seconds"]?.double else {
+                throw FixtureError(.wrongType, file: file, field: "[\(i)]", expected: "an object with id and median_seconds", actual: item.description)
+            }
+            out[id] = t
+        }
+        return out
+    }
+}

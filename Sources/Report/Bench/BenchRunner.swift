@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import PropertyCheck
+
+/// Times benchmark cases: medians and percentiles over repeated runs after a warm-up.
+public struct BenchRunner: Sendable {
+    /// Robust statistics of one case under one implementation.
+    public struct Timing: Sendable, Equatable {
+        public var median: Double, p10: Double, p90: Double
+        public var samples: Int
+
+        /// Nearest-rank percentiles of the samples.
+        public init(_ seconds: [Double]) {
+            let s = seconds.sorted()
+            func rank(_ q: Double) -> Double { s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))] }
+            median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+            (p10, p90, samples) = (rank(0.1), rank(0.9), s.count)
+        }
+    }
+
+    /// One row of the performance table.
+    public struct Result: Sendable {
+        public var id: String, op: String, shape: String
+        public var implementation: Implementation
+        public var timing: Timing?
+        /// Why there is no timing (the reference would take minutes, or the case failed).
+        public var note: String?
+        public var flops: Double?
+
+        public var gflops: Double? {
+            guard let flops, let t = timing?.median, t > 0 else { return nil }
+            return flops / t / 1e9
+        }
+    }
+
+    /// The optimized implementation is sampled until both limits are met (or 200 runs).
+    public var minimumSamples = 7
+    public var minimumSeconds = 0.5
+    /// The reference is sampled at most this long, and skipped when its first run would exceed `referenceCap`.
+    public var referenceSeconds = 2.0
+    public var referenceCap = 60.0
+
+    public init() {}
+
+    /// Runs every case, reporting `(index, total, id)` before each.
+    public func run(_ cases: [BenchCase], progress: (Int, Int, String) -> Void = { _, _, _ in }) -> [Result] {
+        var results = [Result]()
+        for (index, c) in cases.enumerated() {
+            progress(index, cases.count, c.id)
+            func row(_ impl: Implementation, _ timing: Timing?, _ note: String?) -> Result {
+                Result(id: c.id, op: c.op, shape: c.shape, implementation: impl, timing: timing, note: note, flops: c.flops)
+            }
+            let prepared: BenchCase.Prepared
+            do { prepared = try c.prepare() } catch {
+                results += Implementation.allCases.map { row($0, nil, "could not prepare: \(error)") }
+                continue
+            }
+            // The reference first, sampled sparingly: it is the specification, not the subject.
+            if let reference = prepared.reference {
+                if let flops = c.flops, flops / 0.2e9 > referenceCap {
+                    results.append(row(.reference, nil, "skipped: about \(Int(flops / 0.2e9)) s per run"))
+                } else {
+                    results.append(sample(reference, warmUp: false, minimumSamples: 1, minimumSeconds: 0,
+                                          maximumSeconds: referenceSeconds, row: { row(.reference, $0, $1) }))
+                }
+            } else {
+                results.append(row(.reference, nil, prepared.referenceNote ?? "not timed"))
+            }
+            results.append(sample(prepared.optimized, warmUp: true, minimumSamples: minimumSamples,
+                                  minimumSeconds: minimumSeconds, maximumSeconds: 10, row: { row(.optimized, $0, $1) }))
+        }
+        return results
+    }
+
+    func sample(_ body: @Sendable () throws -> Void, warmUp: Bool, minimumSamples: Int, minimumSeconds: Double,
+                maximumSeconds: Double, row: (Timing?, String?) -> Result) -> Result {
+        var seconds = [Double]()
+        do {
+            if warmUp { try body() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            while true {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try body()
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let enough = seconds.count >= minimumSamples && total >= minimumSeconds
+                if enough || seconds.count >= 200 || total >= maximumSeconds || (seconds.count >= 3 && total >= maximumSeconds / 3) {
+                    break
+                }
+            }
+        } catch {
+            return row(nil, "failed: \(error)")
+        }
+        return row(Timing(seconds), seconds.count < minimumSamples ? "\(seconds.count) run\(seconds.count == 1 ? "" : "s")" : nil)
+    }
+}

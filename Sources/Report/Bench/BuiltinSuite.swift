@@ -1,0 +1,113 @@
+import Optimized
+import PropertyCheck
+import Reference
+
+/// The built-in benchmark suite: every op at realistic sizes, including the shapes TensorFlow was
+/// timed on (issue #3's targets). Inputs are uniform in [−1, 1) from a fixed seed.
+public enum BuiltinSuite {
+    static func floats(_ shape: [Int], seed: UInt64) -> Tensor<Float> {
+        var rng = SplitMix64(seed: seed)
+        let n = shape.reduce(1, *)
+        return try! Tensor(shape: shape, scalars: (0..<n).map { _ in Float(Int64(rng.next() >> 40) - (1 << 23)) / Float(1 << 23) })
+    }
+
+    /// A conv2d case, `input ⊛ filters`.
+    static func conv2d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes) -> BenchCase {
+        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
+        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops) {
+            let (xs, fs) = (floats(x, seed: 1), floats(f, seed: 2))
+            return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
+        }
+    }
+
+    public static let cases: [BenchCase] = [
+        conv2d("conv2d/resnet-56x56x64-k3", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/batch8-28x28x128-k3", [8, 28, 28, 128], [3, 3, 128, 128], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/large-kernel-256x256-k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/stem-224x224x3-k7-s2", [1, 224, 224, 3], [7, 7, 3, 64], Conv2DAttributes(strides: [2, 2], padding: .same)),
+        {
+            let attrs = Conv1DAttributes()
+            let g = try! Conv2DGeometry(input: [1, 1, 800, 10], filters: [1, 6, 10, 16], attrs: Conv2DAttributes())
+            return BenchCase(id: "conv1d/seed-800x10-f16-k6", op: "conv1d", shape: "[1, 800, 10] ⊛ [6, 10, 16] VALID", flops: g.flops) {
+                let (x, f) = (floats([1, 800, 10], seed: 3), floats([6, 10, 16], seed: 4))
+                return .init(reference: { _ = try Reference.conv1d(x, f, attrs) }, optimized: { _ = try Optimized.conv1d(x, f, attrs) })
+            }
+        }(),
+        {
+            let attrs = Conv2DAttributes(padding: .same)
+            let g = try! DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs)
+            return BenchCase(id: "depthwise_conv2d/56x56x128-k3", op: "depthwise_conv2d", shape: "[1, 56, 56, 128] ⊛ [3, 3, 128, 1] SAME",
+                             flops: g.flops) {
+                let (x, f) = (floats([1, 56, 56, 128], seed: 5), floats([3, 3, 128, 1], seed: 6))
+                return .init(reference: { _ = try Reference.depthwiseConv2d(x, f, attrs) },
+                             optimized: { _ = try Optimized.depthwiseConv2d(x, f, attrs) })
+            }
+        }(),
+        {
+            let attrs = Conv2DAttributes(padding: .same)
+            let g = try! DepthwiseGeometry(input: [1, 28, 28, 256], filter: [5, 5, 256, 1], attrs: attrs)
+            return BenchCase(id: "separable_conv2d/28x28x256-k5-256", op: "separable_conv2d",
+                             shape: "[1, 28, 28, 256] k5 → 256 SAME", flops: g.flops + 2 * 28 * 28 * 256 * 256) {
+                let (x, d, p) = (floats([1, 28, 28, 256], seed: 7), floats([5, 5, 256, 1], seed: 8), floats([1, 1, 256, 256], seed: 9))
+                return .init(reference: { _ = try Reference.separableConv2d(x, d, p, attrs) },
+                             optimized: { _ = try Optimized.separableConv2d(x, d, p, attrs) })
+            }
+        }(),
+        {
+            let n = 10_000
+            let attrs = Conv2DAtAttributes(row: n / 2, col: n / 2, mode: .convolution, anchor: .center)
+            return BenchCase(id: "conv2d_at/10000x10000-k10000-center", op: "conv2d_at",
+                             shape: "[10000, 10000] ⊛ [10000, 10000] at the centre", flops: 2 * Double(n - 1) * Double(n - 1)) {
+                let (x, k) = (floats([n, n], seed: 10), floats([n, n], seed: 11))
+                return .init(reference: { _ = try Reference.conv2dAt(x, k, attrs) }, optimized: { _ = try Optimized.conv2dAt(x, k, attrs) })
+            }
+        }(),
+        BenchCase(id: "extract_glimpse/32x224x224x3-64x64", op: "extract_glimpse", shape: "[32, 224, 224, 3] → 64×64", flops: nil) {
+            let x = floats([32, 224, 224, 3], seed: 12)
+            let offsets = try Tensor<Float>(shape: [32, 2], scalars: floats([32, 2], seed: 13).scalars.map { $0 * 1.2 })
+            let attrs = GlimpseAttributes(size: [64, 64])
+            return .init(reference: { _ = try Reference.extractGlimpse(x, offsets, attrs) },
+                         optimized: { _ = try Optimized.extractGlimpse(x, offsets, attrs) })
+        },
+        BenchCase(id: "frame/4x16000-len400-step160-pad", op: "frame", shape: "[4, 16000] length 400 step 160 pad_end", flops: nil) {
+            let x = floats([4, 16000], seed: 14)
+            let attrs = FrameAttributes(frameLength: 400, frameStep: 160, padEnd: true)
+            return .init(reference: { _ = try Reference.frame(x, attrs, padValue: 0) },
+                         optimized: { _ = try Optimized.frame(x, attrs, padValue: 0) })
+        },
+        BenchCase(id: "timeseries_windows/20000x28-L50-batches256", op: "timeseries_windows",
+                  shape: "[20000, 28], sequence_length 50, batches of 256", flops: nil) {
+            let x = floats([20_000, 28], seed: 15)
+            let attrs = WindowAttributes(sequenceLength: 50)
+            return .init(reference: { _ = try Reference.timeseriesWindows(x, targets: Tensor<Float>?.none, attrs) },
+                         optimized: {
+                             // Every batch of 256 windows materialised in turn, as a training loop consumes them.
+                             let view = try WindowView(x, attrs)
+                             var k = 0
+                             while k < view.count {
+                                 _ = view.batch(k..<min(view.count, k + 256))
+                                 k += 256
+                             }
+                         })
+        },
+        BenchCase(id: "stateless_uniform/1M-float32", op: "stateless_uniform", shape: "[1048576] float32", flops: nil) {
+            let attrs = StatelessUniformAttributes(shape: [1 << 20], seed: [7, 11])
+            return .init(reference: { _ = try Reference.statelessUniform(attrs) }, optimized: { _ = try Optimized.statelessUniform(attrs) })
+        },
+        BenchCase(id: "epoch_pairing/100000-rows-2-epochs", op: "epoch_pairing", shape: "100 000 rows, ~10 candidates, 2 epochs", flops: nil) {
+            var rng = SplitMix64(seed: 16)
+            var splits: [Int64] = [0]
+            for _ in 0..<100_000 { splits.append(splits.last! + Int64(1 + rng.next() % 19)) }
+            let candidates = (0..<Int(splits.last!)).map { _ in Int64(rng.next() % 100_000) }
+            let (s, c) = (try Tensor(shape: [splits.count], scalars: splits), try Tensor(shape: [candidates.count], scalars: candidates))
+            let attrs = EpochPairingAttributes(seed: 42, epochs: 2)
+            return .init(reference: { _ = try Reference.epochPairing(s, c, attrs) }, optimized: { _ = try Optimized.epochPairing(s, c, attrs) })
+        },
+        BenchCase(id: "count_params/nasnet-separable-768-128", op: "count_params", shape: "SeparableConv2D(128, 5) on [8, 8, 768]", flops: nil) {
+            let layer = KerasLayer.separableConv(rank: 2, filters: 128, kernel: [5, 5], strides: [1, 1], padding: "same",
+                                                 dilation: [1, 1], depthMultiplier: 1, useBias: false)
+            return .init(reference: { _ = try Reference.countParams(layer, inputShape: [8, 8, 768]) },
+                         optimized: { _ = try Optimized.countParams(layer, inputShape: [8, 8, 768]) })
+        },
+    ]
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+import Report
+
+/// `conform bench`: reference vs optimized timings, on the built-in suite or fixture sets.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time both implementations: medians, p10/p90, GFLOP/s, % of the measured FMA peak, speedups.",
+        discussion: "Without DIR, the built-in suite (every op at realistic sizes). Build with -c release for real figures.")
+
+    @Argument(help: "Fixture folders to time case by case (default: the built-in suite).")
+    var directories: [String] = []
+
+    @Option(help: "Threads for the optimized ops (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Write the results as JSON to this file.")
+    var json: String?
+
+    @Option(help: "TensorFlow timings (JSON from fixtures/bench_tensorflow.py) for a 'vs TF' column.")
+    var peer: String?
+
+    @Option(help: "Only cases whose id contains this text.")
+    var filter: String?
+
+    func run() throws {
+        Threading.count = threads
+        var cases = directories.isEmpty ? BuiltinSuite.cases
+            : try FixtureRunner.expand(directories.map { URL(fileURLWithPath: $0) }).flatMap { BenchCase.fromFixtures(try FixtureSet(directory: $0)) }
+        if let filter { cases = cases.filter { $0.id.contains(filter) } }
+        let peerTimes = try peer.map { path in
+            try BenchReport.readPeer([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path)
+        } ?? [:]
+        let terminal = isatty(STDERR_FILENO) != 0
+        let peak = Peak.measureFMA() * Double(threads)
+        let results = BenchRunner().run(cases) { index, total, id in
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
+        }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads, peer: peerTimes)
+        print(report.text())
+        if let json {
+            try Data((report.json().serialized(indent: 1) + "\n").utf8).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+    }
+}
