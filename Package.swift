@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Kernels are compiled for x86-64-v3 (AVX2 + FMA): Swift's default SSE2 baseline splits
-/// SIMD16<Float> into xmm registers and turns FMAs into libm calls.
+/// Kernels are compiled for x86-64-v3 (AVX2 + FMA) at least: Swift's default SSE2 baseline splits
+/// SIMD16<Float> into xmm registers and turns FMAs into libm calls. KernelsAVX512 is the same source
+/// compiled for x86-64-v4; Optimized calls it only on CPUs that have AVX-512.
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+let wideKernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"]), .define("WIDE")]
 
 let package = Package(
     name: "Conform",
@@ -21,7 +23,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .target(name: "Reference"),
-        .target(name: "Optimized", dependencies: ["Reference", "CGSL"], swiftSettings: kernelFlags),
+        .target(name: "KernelsAVX2", swiftSettings: kernelFlags),
+        .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags),
+        .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"], swiftSettings: kernelFlags),
         .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"]),
         .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
         .executableTarget(

@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Only cases whose id contains this text.")
     var filter: String?
 
+    @Flag(help: "Time only the optimized implementation.")
+    var skipReference = false
+
     func run() throws {
         Threading.count = threads
         var cases = directories.isEmpty ? BuiltinSuite.cases
@@ -37,7 +40,9 @@ struct BenchCommand: ParsableCommand {
         } ?? [:]
         let terminal = isatty(STDERR_FILENO) != 0
         let peak = Peak.measureFMA() * Double(threads)
-        let results = BenchRunner().run(cases) { index, total, id in
+        var runner = BenchRunner()
+        runner.timeReference = !skipReference
+        let results = runner.run(cases) { index, total, id in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

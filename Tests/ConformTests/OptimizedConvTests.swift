@@ -18,7 +18,8 @@ struct OptimizedConvTests {
         func r(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
         while true {
             let groups = ungrouped ? 1 : 1 + r(3)
-            let (cpg, opg) = (1 + r(5), 1 + r(20))
+            // Few channels (the packed-patch path) and many (the pointer-table path), both.
+            let (cpg, opg) = (r(3) == 0 ? 14 + r(10) : 1 + r(5), 1 + r(40))
             let (kh, kw) = (1 + r(4), 1 + r(5))
             let (sh, sw) = strideOne ? (1, 1) : (1 + r(3), 1 + r(3))
             let (dh, dw) = (1 + r(2), 1 + r(3))

@@ -27,27 +27,31 @@ public struct Conv2DPlan: Equatable, Sendable {
         self.estimate = 0
     }
 
-    /// Chooses by a cost model calibrated on this machine (one core): GEMM at ~90 GFLOP/s once M, N
-    /// and K are large; direct SIMD at ~40 GFLOP/s whatever the shape; FFT at ~0.4 GFLOP/s of
-    /// `5·P·log₂P` per transform over the padded plane `P`.
+    /// Chooses by a cost model fitted to `conform bench` on this machine (one core, AVX2 kernels):
+    /// OpenBLAS GEMM ~90 GFLOP/s once N ≥ 24 and K ≥ 32 (proportionally less when skinnier) plus the
+    /// im2col copy; the channel-vectorised direct kernel ~110 GFLOP/s with 16 output channels per
+    /// group (proportionally less with fewer); the column-vectorised kernel ~70 GFLOP/s whatever the
+    /// channels; FFT ~0.7 ns per `P·log₂P` per 2-D transform of the padded plane `P` (Float64, GSL)
+    /// plus ~1 ns per frequency-domain multiply–add.
     public init(_ g: Conv2DGeometry) {
         let taps = Double(g.kernelHeight * g.kernelWidth)
-        let macs = Double(g.batch * g.rows.output * g.cols.output * g.outputChannels) * taps * Double(g.channelsPerGroup)
+        let pixels = Double(g.batch * g.rows.output * g.cols.output)
+        let flops = 2 * pixels * Double(g.outputChannels) * taps * Double(g.channelsPerGroup)
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
-        // GEMM efficiency drops when the product is skinny: a simple saturation in N and K.
-        let gemmRate = 90e9 * min(1, Double(n) / 48) * min(1, Double(k) / 48)
-        let gemm = 2 * macs / max(gemmRate, 4e9) + Double(g.batch * g.rows.output * g.cols.output * k) * 1e-9 / 2
-        let direct = 2 * macs / (40e9 * min(1, Double(n) / 16))
-        let spatial = g.cols.stride == 1 ? 2 * macs / 50e9 + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
+        let gemmRate = 90e9 * min(1, Double(n) / 24) * min(1, Double(k) / 32)
+        let gemm = flops / gemmRate + pixels * Double(k * g.groups) * 0.5e-9
+        let direct = flops / (110e9 * min(1, Double(n) / 16))
+        let spatial = g.cols.stride == 1 ? flops / 70e9 + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
             : Double.infinity
         var fft = Double.infinity
         if g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 {
-            let p = Double(FFTPlan.paddedLength(g.height + g.rows.extent) * FFTPlan.paddedLength(g.width + g.cols.extent))
+            let p = Double(FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
+                * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter))
             let transforms = Double(g.batch * g.inputChannels + g.inputChannels * g.outputChannels + g.batch * g.outputChannels)
-            let transformCost: Double = transforms * 5 * p * log2(p)
-            let productCost: Double = Double(g.batch * g.inputChannels * g.outputChannels) * 8 * p
-            let bytes: Double = Double(g.batch * g.inputChannels + g.outputChannels * g.batch) * 16 * p
-            fft = bytes < 1e9 ? (transformCost + productCost) / 0.4e9 : .infinity
+            let products = Double(g.batch * g.inputChannels * g.outputChannels)
+            let bytes = Double(g.batch * (g.inputChannels + 1)) * 16 * p
+            let seconds: Double = transforms * p * log2(p) * 0.7e-9 + products * p * 1e-9
+            fft = bytes < 1e9 ? seconds : .infinity
         }
         if g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
             && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0 {

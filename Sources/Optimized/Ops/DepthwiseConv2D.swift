@@ -47,7 +47,13 @@ enum DepthwiseKernel {
     static func run<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: DepthwiseGeometry, channels: Int
     ) {
-        kernel(x, f, y, g, channels)
+        if T.self == Float.self {
+            typealias S = Specialize
+            DirectFloat.depthwise(S.cast(x, to: UnsafePointer<Float>.self), S.cast(f, to: UnsafePointer<Float>.self),
+                                  S.cast(y, to: UnsafeMutablePointer<Float>.self), g, channels: channels)
+        } else {
+            kernel(x, f, y, g, channels)
+        }
     }
 
     static func kernel<S: BinaryFloatingPoint & SIMDScalar>(

@@ -1,6 +1,7 @@
 import Reference
 
 /// Direct convolution: SIMD across output channels, four output pixels per register block.
+/// Float goes to `DirectFloat` (the ISA-specific kernels); this generic loop serves Float64.
 ///
 /// For each block of 4 pixels and 16 output channels, 4 accumulators of `SIMD16` take one FMA per
 /// tap and input channel: `acc[p] += x[p][c] · w[tap][c][o..<o+16]`. Filters are repacked once into
@@ -11,7 +12,13 @@ enum Direct {
     static func conv2d<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
     ) {
-        kernel(x, f, y, g)
+        if T.self == Float.self {
+            typealias S = Specialize
+            DirectFloat.conv2d(S.cast(x, to: UnsafePointer<Float>.self), S.cast(f, to: UnsafePointer<Float>.self),
+                               S.cast(y, to: UnsafeMutablePointer<Float>.self), g)
+        } else {
+            kernel(x, f, y, g)
+        }
     }
 
     static func kernel<S: BinaryFloatingPoint & SIMDScalar>(

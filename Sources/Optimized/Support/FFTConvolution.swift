@@ -22,25 +22,37 @@ public enum FFTPlan {
 /// on every output: `Y_o = IFFT(Σ_c FFT(X_c) · conj(FFT(W_{c,o})))`, read at `[0..<Ho, 0..<Wo]`.
 /// Error: norm-wise, `|got − exact| ≤ u_T·|exact| + 8·log₂P·u₆₄·‖x‖₂·‖w‖₂` per element.
 enum FFTConvolution {
-    /// Workspace and wavetables for one plane size; one per thread (GSL's workspace is not shareable).
-    final class Transform {
-        let rows: Int, cols: Int
-        let rowTable: UnsafeMutablePointer<gsl_fft_complex_wavetable>, colTable: UnsafeMutablePointer<gsl_fft_complex_wavetable>
-        let rowWork: UnsafeMutablePointer<gsl_fft_complex_workspace>, colWork: UnsafeMutablePointer<gsl_fft_complex_workspace>
+    /// Wavetables for one plane size (read-only once made, so shared by every thread).
+    final class Tables: @unchecked Sendable {
+        let rows: UnsafeMutablePointer<gsl_fft_complex_wavetable>, cols: UnsafeMutablePointer<gsl_fft_complex_wavetable>
 
         init(rows: Int, cols: Int) {
+            // GSL returns nil only when out of memory; there is nothing sensible to continue with then.
+            self.rows = gsl_fft_complex_wavetable_alloc(rows)!
+            self.cols = gsl_fft_complex_wavetable_alloc(cols)!
+        }
+
+        deinit {
+            gsl_fft_complex_wavetable_free(rows)
+            gsl_fft_complex_wavetable_free(cols)
+        }
+    }
+
+    /// A 2-D transform: shared wavetables, its own workspaces (GSL's workspace is not shareable).
+    final class Transform {
+        let rows: Int, cols: Int
+        let tables: Tables
+        let rowWork: UnsafeMutablePointer<gsl_fft_complex_workspace>, colWork: UnsafeMutablePointer<gsl_fft_complex_workspace>
+
+        init(rows: Int, cols: Int, tables: Tables) {
             self.rows = rows
             self.cols = cols
-            // GSL returns nil only when out of memory; there is nothing sensible to continue with then.
-            rowTable = gsl_fft_complex_wavetable_alloc(cols)!
-            colTable = gsl_fft_complex_wavetable_alloc(rows)!
+            self.tables = tables
             rowWork = gsl_fft_complex_workspace_alloc(cols)!
             colWork = gsl_fft_complex_workspace_alloc(rows)!
         }
 
         deinit {
-            gsl_fft_complex_wavetable_free(rowTable)
-            gsl_fft_complex_wavetable_free(colTable)
             gsl_fft_complex_workspace_free(rowWork)
             gsl_fft_complex_workspace_free(colWork)
         }
@@ -49,13 +61,13 @@ enum FFTConvolution {
         func run(_ data: UnsafeMutablePointer<Double>, inverse: Bool) {
             for r in 0..<rows {
                 let row = data + 2 * r * cols
-                _ = inverse ? gsl_fft_complex_inverse(row, 1, cols, rowTable, rowWork)
-                            : gsl_fft_complex_forward(row, 1, cols, rowTable, rowWork)
+                _ = inverse ? gsl_fft_complex_inverse(row, 1, cols, tables.cols, rowWork)
+                            : gsl_fft_complex_forward(row, 1, cols, tables.cols, rowWork)
             }
             for c in 0..<cols {
                 let col = data + 2 * c
-                _ = inverse ? gsl_fft_complex_inverse(col, cols, rows, colTable, colWork)
-                            : gsl_fft_complex_forward(col, cols, rows, colTable, colWork)
+                _ = inverse ? gsl_fft_complex_inverse(col, cols, rows, tables.rows, colWork)
+                            : gsl_fft_complex_forward(col, cols, rows, tables.rows, colWork)
             }
         }
     }
@@ -67,6 +79,7 @@ enum FFTConvolution {
         let ph = FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
         let pw = FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter)
         let plane = ph * pw
+        let tables = Tables(rows: ph, cols: pw)
         let (cin, cout, h, w, ho, wo) = (g.inputChannels, g.outputChannels, g.height, g.width, g.rows.output, g.cols.output)
         // Transforms of every input plane, shared read-only by the threads.
         let inputs = UnsafeMutablePointer<Double>.allocate(capacity: g.batch * cin * 2 * plane)
@@ -80,10 +93,10 @@ enum FFTConvolution {
                     data[2 * ((r + g.rows.padBefore) * pw + col + g.cols.padBefore)] = Double(x[((b * h + r) * w + col) * cin + c])
                 }
             }
-            Transform(rows: ph, cols: pw).run(data, inverse: false)
+            Transform(rows: ph, cols: pw, tables: tables).run(data, inverse: false)
         }
         Threading.forEach(cout) { o in
-            let transform = Transform(rows: ph, cols: pw)
+            let transform = Transform(rows: ph, cols: pw, tables: tables)
             let kernel = UnsafeMutablePointer<Double>.allocate(capacity: 2 * plane)
             let sums = UnsafeMutablePointer<Double>.allocate(capacity: g.batch * 2 * plane)
             defer { kernel.deallocate(); sums.deallocate() }

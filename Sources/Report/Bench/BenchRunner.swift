@@ -39,6 +39,8 @@ public struct BenchRunner: Sendable {
     /// The reference is sampled at most this long, and skipped when its first run would exceed `referenceCap`.
     public var referenceSeconds = 2.0
     public var referenceCap = 60.0
+    /// Whether the reference is timed at all.
+    public var timeReference = true
 
     public init() {}
 
@@ -56,7 +58,9 @@ public struct BenchRunner: Sendable {
                 continue
             }
             // The reference first, sampled sparingly: it is the specification, not the subject.
-            if let reference = prepared.reference {
+            if !timeReference {
+                results.append(row(.reference, nil, "not timed (--skip-reference)"))
+            } else if let reference = prepared.reference {
                 if let flops = c.flops, flops / 0.2e9 > referenceCap {
                     results.append(row(.reference, nil, "skipped: about \(Int(flops / 0.2e9)) s per run"))
                 } else {

@@ -1,0 +1,157 @@
+// One source, compiled twice: as KernelsAVX2 (-march=x86-64-v3) and as KernelsAVX512
+// (-march=x86-64-v4, WIDE defined; Sources/KernelsAVX512/Kernels.swift is a link to this file).
+// Optimized picks the module the CPU supports at run time. Everything here is concrete Float and
+// non-generic, so the code is compiled for its module's vector ISA, whoever calls it.
+
+#if WIDE
+/// Output channels per register block: two `SIMD16<Float>` (zmm) per pixel.
+public let channelBlock = 32
+/// Output pixels per register block: 8 × 2 accumulators = 16 of the 32 zmm registers.
+public let pixelBlock = 8
+#else
+/// Output channels per register block: one `SIMD16<Float>` (two ymm) per pixel.
+public let channelBlock = 16
+/// Output pixels per register block: 4 × 2 ymm accumulators = 8 of the 16 ymm registers.
+public let pixelBlock = 4
+#endif
+
+/// Direct convolution of up to `pixelBlock` output pixels × `channelBlock` output channels.
+///
+/// `sources[p·taps + t]` points at the `cpg` input channels pixel `p` reads at tap `t` (a row of
+/// zeros for taps in the padding); `panel[(t·cpg + c)·channelBlock + lane]` is the weight of tap
+/// `t`, input channel `c`, output lane. Every tap and channel costs one broadcast per pixel and one
+/// FMA per accumulator. Writes `pixels` rows of `lanes` outputs, `outStride` apart.
+@inline(never)
+public func convBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, cpg: Int, panel: UnsafePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    #if WIDE
+    var a00 = V(), a01 = V(), a10 = V(), a11 = V(), a20 = V(), a21 = V(), a30 = V(), a31 = V()
+    var a40 = V(), a41 = V(), a50 = V(), a51 = V(), a60 = V(), a61 = V(), a70 = V(), a71 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
+        let (s4, s5, s6, s7) = (sources[4 * taps + t], sources[5 * taps + t], sources[6 * taps + t], sources[7 * taps + t])
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (w0, w1) = (load(w), load(w + 16))
+            var x = V(repeating: s0[c]); a00.addProduct(x, w0); a01.addProduct(x, w1)
+            x = V(repeating: s1[c]); a10.addProduct(x, w0); a11.addProduct(x, w1)
+            x = V(repeating: s2[c]); a20.addProduct(x, w0); a21.addProduct(x, w1)
+            x = V(repeating: s3[c]); a30.addProduct(x, w0); a31.addProduct(x, w1)
+            x = V(repeating: s4[c]); a40.addProduct(x, w0); a41.addProduct(x, w1)
+            x = V(repeating: s5[c]); a50.addProduct(x, w0); a51.addProduct(x, w1)
+            x = V(repeating: s6[c]); a60.addProduct(x, w0); a61.addProduct(x, w1)
+            x = V(repeating: s7[c]); a70.addProduct(x, w0); a71.addProduct(x, w1)
+            w += 32
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ v0: V, _ v1: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        if lanes == 32 {
+            UnsafeMutableRawPointer(o).storeBytes(of: v0, as: V.self)
+            UnsafeMutableRawPointer(o + 16).storeBytes(of: v1, as: V.self)
+        } else {
+            for lane in 0..<lanes { o[lane] = lane < 16 ? v0[lane] : v1[lane - 16] }
+        }
+    }
+    store(0, a00, a01); store(1, a10, a11); store(2, a20, a21); store(3, a30, a31)
+    store(4, a40, a41); store(5, a50, a51); store(6, a60, a61); store(7, a70, a71)
+    #else
+    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
+        var w = panel + t * cpg * 16
+        for c in 0..<cpg {
+            let w0 = load(w)
+            a0.addProduct(V(repeating: s0[c]), w0)
+            a1.addProduct(V(repeating: s1[c]), w0)
+            a2.addProduct(V(repeating: s2[c]), w0)
+            a3.addProduct(V(repeating: s3[c]), w0)
+            w += 16
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ v: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        if lanes == 16 {
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
+        } else {
+            for lane in 0..<lanes { o[lane] = v[lane] }
+        }
+    }
+    store(0, a0); store(1, a1); store(2, a2); store(3, a3)
+    #endif
+}
+
+/// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
+///
+/// `sources[p·taps + t]` points at the channels pixel `p` reads at tap `t` (zeros in the padding);
+/// `filter[t·channels + c]` is the weight. Channels go 16 at a time, the tail one by one.
+@inline(never)
+public func depthwiseBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, pixels: Int
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    let vectorEnd = channels / 16 * 16
+    var c = 0
+    @inline(__always) func store(_ p: Int, _ v: V) {
+        if p < pixels { UnsafeMutableRawPointer(out + p * channels + c).storeBytes(of: v, as: V.self) }
+    }
+    while c < vectorEnd {
+        #if WIDE
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+        for t in 0..<taps {
+            let w = load(filter + t * channels + c)
+            a0.addProduct(load(sources[t] + c), w)
+            a1.addProduct(load(sources[taps + t] + c), w)
+            a2.addProduct(load(sources[2 * taps + t] + c), w)
+            a3.addProduct(load(sources[3 * taps + t] + c), w)
+            a4.addProduct(load(sources[4 * taps + t] + c), w)
+            a5.addProduct(load(sources[5 * taps + t] + c), w)
+            a6.addProduct(load(sources[6 * taps + t] + c), w)
+            a7.addProduct(load(sources[7 * taps + t] + c), w)
+        }
+        store(0, a0); store(1, a1); store(2, a2); store(3, a3); store(4, a4); store(5, a5); store(6, a6); store(7, a7)
+        #else
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        for t in 0..<taps {
+            let w = load(filter + t * channels + c)
+            a0.addProduct(load(sources[t] + c), w)
+            a1.addProduct(load(sources[taps + t] + c), w)
+            a2.addProduct(load(sources[2 * taps + t] + c), w)
+            a3.addProduct(load(sources[3 * taps + t] + c), w)
+        }
+        store(0, a0); store(1, a1); store(2, a2); store(3, a3)
+        #endif
+        c += 16
+    }
+    for p in 0..<pixels {
+        for ch in vectorEnd..<channels {
+            var acc: Float = 0
+            for t in 0..<taps { acc += sources[p * taps + t][ch] * filter[t * channels + ch] }
+            out[p * channels + ch] = acc
+        }
+    }
+}
+
+/// Peak FMA throughput of this module's vector ISA on one core, in GFLOP/s per iteration count:
+/// 12 independent chains of `SIMD16<Float>` FMAs. Returns a value that depends on every chain.
+@inline(never)
+public func fmaChains(_ n: Int) -> Float {
+    let b = SIMD16<Float>(repeating: 0.999_999), c = SIMD16<Float>(repeating: 1e-7)
+    var a0 = SIMD16<Float>(repeating: 1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0
+    var a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0
+    for _ in 0..<n {
+        a0 = c.addingProduct(a0, b); a1 = c.addingProduct(a1, b); a2 = c.addingProduct(a2, b)
+        a3 = c.addingProduct(a3, b); a4 = c.addingProduct(a4, b); a5 = c.addingProduct(a5, b)
+        a6 = c.addingProduct(a6, b); a7 = c.addingProduct(a7, b); a8 = c.addingProduct(a8, b)
+        a9 = c.addingProduct(a9, b); a10 = c.addingProduct(a10, b); a11 = c.addingProduct(a11, b)
+    }
+    return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
+}

@@ -1,0 +1,188 @@
+import Reference
+
+/// The float32 direct convolution: register blocks of `CPU.pixelBlock` pixels × `CPU.channelBlock`
+/// output channels computed by `convBlock` (AVX-512 or AVX2), fed by a table of source pointers.
+///
+/// Per output row, the table holds for every pixel and tap a pointer to the input channels it
+/// reads, or to a row of zeros when the tap lands in the padding; the kernel then runs branch-free.
+/// Filters are repacked once into zero-padded panels `[group][chunk][tap][c][channelBlock]`.
+enum DirectFloat {
+    static func conv2d(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry) {
+        let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
+                                           g.outputChannelsPerGroup)
+        let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
+        let taps = kh * kw
+        let chunks = (opg + width - 1) / width
+        let panelSize = taps * cpg * width
+        let panels = UnsafeMutablePointer<Float>.allocate(capacity: g.groups * chunks * panelSize)
+        defer { panels.deallocate() }
+        for group in 0..<g.groups {
+            for chunk in 0..<chunks {
+                let panel = panels + (group * chunks + chunk) * panelSize
+                for t in 0..<taps {
+                    for c in 0..<cpg {
+                        for lane in 0..<width {
+                            let o = chunk * width + lane
+                            panel[(t * cpg + c) * width + lane] = o < opg ? f[(t * cpg + c) * cout + group * opg + o] : 0
+                        }
+                    }
+                }
+            }
+        }
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
+        zeros.initialize(repeating: 0, count: max(cpg, 1))
+        defer { zeros.deallocate() }
+        let blocks = (wo + block - 1) / block
+        if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
+            rowMerged(x, y, g, panels: panels, chunks: chunks, panelSize: panelSize)
+            return
+        }
+        // Few input channels make the inner loop too short to pay for each tap's pointer loads:
+        // then every pixel's patch is first gathered into one contiguous row (im2col for one output
+        // row), and the kernel runs with a single tap over taps·cpg channels. The panel layout
+        // [tap][c][lane] is the same memory either way.
+        let packed = cpg < 16 && taps > 1
+        let k = taps * cpg
+        Threading.forEach(g.batch * ho) { task in
+            let (b, i) = (task / ho, task % ho)
+            let image = x + b * h * w * cin
+            let tableTaps = packed ? 1 : taps
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: blocks * block * tableTaps)
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: packed ? blocks * block * k : 0)
+            defer { table.deallocate(); patches.deallocate() }
+            for group in 0..<g.groups {
+                // Source pointers for every pixel of the row (padded to whole blocks) and tap.
+                for j in 0..<(blocks * block) {
+                    let jj = min(j, wo - 1)
+                    for di in 0..<kh {
+                        let yy = g.rows.position(output: i, tap: di)
+                        let rowInside = yy >= 0 && yy < h
+                        if packed && g.cols.dilation == 1 {
+                            // Taps dj = 0..<kw of one kernel row read kw consecutive pixels: one run of
+                            // kw·cpg floats when groups = 1, split only where it leaves the image.
+                            let x0 = g.cols.position(output: jj, tap: 0)
+                            let dst = patches + j * k + di * kw * cpg
+                            let lo = rowInside ? min(kw, max(0, -x0)) : kw, hi = rowInside ? max(lo, min(kw, w - x0)) : kw
+                            for e in 0..<(lo * cpg) { dst[e] = 0 }
+                            if hi > lo {
+                                if g.groups == 1 {
+                                    let src = image + (yy * w + x0 + lo) * cin
+                                    for e in 0..<((hi - lo) * cpg) { dst[lo * cpg + e] = src[e] }
+                                } else {
+                                    for dj in lo..<hi {
+                                        let src = image + (yy * w + x0 + dj) * cin + group * cpg
+                                        for c in 0..<cpg { dst[dj * cpg + c] = src[c] }
+                                    }
+                                }
+                            }
+                            for e in (hi * cpg)..<(kw * cpg) { dst[e] = 0 }
+                            continue
+                        }
+                        for dj in 0..<kw {
+                            let xx = g.cols.position(output: jj, tap: dj)
+                            let inside = rowInside && xx >= 0 && xx < w
+                            let t = di * kw + dj
+                            if packed {
+                                // cpg < 16: an element loop beats a memcpy call per tap.
+                                let dst = patches + j * k + t * cpg
+                                let src = image + (yy * w + xx) * cin + group * cpg
+                                for c in 0..<cpg { dst[c] = inside ? src[c] : 0 }
+                            } else {
+                                table[j * taps + t] = inside ? image + (yy * w + xx) * cin + group * cpg : UnsafePointer(zeros)
+                            }
+                        }
+                    }
+                    if packed { table[j] = UnsafePointer(patches + j * k) }
+                }
+                for chunk in 0..<chunks {
+                    let panel = UnsafePointer(panels + (group * chunks + chunk) * panelSize)
+                    let lanes = min(width, opg - chunk * width)
+                    for blockIndex in 0..<blocks {
+                        let j0 = blockIndex * block
+                        CPU.convBlock(table + j0 * tableTaps, taps: tableTaps, cpg: packed ? k : cpg, panel: panel,
+                                      y + ((b * ho + i) * wo + j0) * cout + group * opg + chunk * width,
+                                      outStride: cout, pixels: min(block, wo - j0), lanes: lanes)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ungrouped, width dilation 1, few channels: the taps of one kernel row read `KW·Cin`
+    /// consecutive floats of a zero-padded copy of the input, so the kernel runs with KH "taps" of
+    /// KW·Cin channels each: no zero rows, no gathering. (Measured: with 64+ channels the plain
+    /// pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so this path is for the stems.)
+    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
+                          panels: UnsafePointer<Float>, chunks: Int, panelSize: Int) {
+        let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
+        let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
+        let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
+        defer { padded.deallocate() }
+        Threading.forEach(g.batch * hp) { task in
+            let (b, r) = (task / hp, task % hp)
+            let row = padded + (b * hp + r) * wp * cin
+            let source = r - g.rows.padBefore
+            guard source >= 0 && source < h else { row.update(repeating: 0, count: wp * cin); return }
+            row.update(repeating: 0, count: g.cols.padBefore * cin)
+            (row + g.cols.padBefore * cin).update(from: x + (b * h + source) * w * cin, count: w * cin)
+            (row + (g.cols.padBefore + w) * cin).update(repeating: 0, count: g.cols.padAfter * cin)
+        }
+        let blocks = (wo + block - 1) / block
+        Threading.forEach(g.batch * ho) { task in
+            let (b, i) = (task / ho, task % ho)
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: blocks * block * kh)
+            defer { table.deallocate() }
+            for j in 0..<(blocks * block) {
+                let x0 = min(j, wo - 1) * g.cols.stride
+                for di in 0..<kh {
+                    table[j * kh + di] = UnsafePointer(padded + ((b * hp + i * g.rows.stride + di * g.rows.dilation) * wp + x0) * cin)
+                }
+            }
+            for chunk in 0..<chunks {
+                let panel = panels + chunk * panelSize
+                let lanes = min(width, cout - chunk * width)
+                for blockIndex in 0..<blocks {
+                    let j0 = blockIndex * block
+                    CPU.convBlock(table + j0 * kh, taps: kh, cpg: kw * cin, panel: panel,
+                                  y + ((b * ho + i) * wo + j0) * cout + chunk * width,
+                                  outStride: cout, pixels: min(block, wo - j0), lanes: lanes)
+                }
+            }
+        }
+    }
+
+    /// Depthwise, M = 1 over `channels` channels: `depthwiseBlock` fed by the same pointer tables.
+    static func depthwise(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                          _ g: DepthwiseGeometry, channels cm: Int) {
+        let (h, w, kh, kw, ho, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let block = CPU.pixelBlock, taps = kh * kw
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cm)
+        zeros.initialize(repeating: 0, count: cm)
+        defer { zeros.deallocate() }
+        let blocks = (wo + block - 1) / block
+        Threading.forEach(g.batch * ho) { task in
+            let (b, i) = (task / ho, task % ho)
+            let image = x + b * h * w * cm
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: blocks * block * taps)
+            defer { table.deallocate() }
+            for j in 0..<(blocks * block) {
+                for di in 0..<kh {
+                    let yy = g.rows.position(output: i, tap: di)
+                    for dj in 0..<kw {
+                        let xx = g.cols.position(output: min(j, wo - 1), tap: dj)
+                        let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
+                        table[j * taps + di * kw + dj] = inside ? image + (yy * w + xx) * cm : UnsafePointer(zeros)
+                    }
+                }
+            }
+            for blockIndex in 0..<blocks {
+                let j0 = blockIndex * block
+                CPU.depthwiseBlock(table + j0 * taps, taps: taps, channels: cm, filter: f,
+                                   y + ((b * ho + i) * wo + j0) * cm, pixels: min(block, wo - j0))
+            }
+        }
+    }
+}
