@@ -23,3 +23,13 @@ static inline int conform_cpu_has_avx512(void) {
     return 0;
 #endif
 }
+
+#include <malloc.h>
+// Keeps freed blocks in the heap instead of returning them to the kernel (glibc), so repeated
+// runs of an op reuse warm pages rather than faulting in freshly mapped ones.
+static inline void conform_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
+#endif
+}

@@ -32,6 +32,9 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         Threading.count = threads
+        // Freed buffers stay in the heap (as TensorFlow's caching allocator keeps them), so each
+        // timed run does not pay page faults on freshly mapped memory for its outputs.
+        Threading.keepFreedMemory()
         var cases = directories.isEmpty ? BuiltinSuite.cases
             : try FixtureRunner.expand(directories.map { URL(fileURLWithPath: $0) }).flatMap { BenchCase.fromFixtures(try FixtureSet(directory: $0)) }
         if let filter { cases = cases.filter { $0.id.contains(filter) } }

@@ -27,21 +27,30 @@ public struct Conv2DPlan: Equatable, Sendable {
         self.estimate = 0
     }
 
-    /// Chooses by a cost model fitted to `conform bench` on this machine (one core, AVX2 kernels):
-    /// OpenBLAS GEMM ~90 GFLOP/s once N ≥ 24 and K ≥ 32 (proportionally less when skinnier) plus the
-    /// im2col copy; the channel-vectorised direct kernel ~110 GFLOP/s with 16 output channels per
-    /// group (proportionally less with fewer); the column-vectorised kernel ~70 GFLOP/s whatever the
-    /// channels; FFT ~0.7 ns per `P·log₂P` per 2-D transform of the padded plane `P` (Float64, GSL)
-    /// plus ~1 ns per frequency-domain multiply–add.
-    public init(_ g: Conv2DGeometry) {
+    /// Chooses by a cost model fitted to `conform bench` on this machine (one core):
+    ///
+    /// - direct, float32: ~210 GFLOP/s with AVX-512 (~100 with AVX2) when a group has at least
+    ///   `channelBlock` (32 or 16) output channels, proportionally less with fewer; float64 ~20.
+    /// - OpenBLAS GEMM: ~90 GFLOP/s (float64 ~45) once N ≥ 24 and K ≥ 32, proportionally less
+    ///   when skinnier, plus the im2col copy (none for 1×1 stride-1 unpadded).
+    /// - column-vectorised: ~70 GFLOP/s (float64 ~35) whatever the channels; needs width stride 1.
+    /// - FFT: ~0.7 ns per `P·log₂P` per 2-D transform of the padded plane `P`, ~1 ns per
+    ///   frequency-domain multiply–add; stride 1, one group.
+    public init(_ g: Conv2DGeometry, elementType: DType = .float32) {
+        let single = elementType != .float64
         let taps = Double(g.kernelHeight * g.kernelWidth)
         let pixels = Double(g.batch * g.rows.output * g.cols.output)
         let flops = 2 * pixels * Double(g.outputChannels) * taps * Double(g.channelsPerGroup)
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
-        let gemmRate = 90e9 * min(1, Double(n) / 24) * min(1, Double(k) / 32)
-        let gemm = flops / gemmRate + pixels * Double(k * g.groups) * 0.5e-9
-        let direct = flops / (110e9 * min(1, Double(n) / 16))
-        let spatial = g.cols.stride == 1 ? flops / 70e9 + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
+        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
+            && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0
+        let gemmRate = (single ? 90e9 : 45e9) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
+        let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 0.5e-9)
+        let lanes = Double(single ? CPU.channelBlock : 16)
+        let directRate = (single ? (CPU.wide ? 210e9 : 100e9) : 20e9) * min(1, Double(n) / lanes)
+        let direct = flops / directRate
+        let spatial = g.cols.stride == 1
+            ? flops / (single ? 70e9 : 35e9) + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
             : Double.infinity
         var fft = Double.infinity
         if g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 {
@@ -53,18 +62,10 @@ public struct Conv2DPlan: Equatable, Sendable {
             let seconds: Double = transforms * p * log2(p) * 0.7e-9 + products * p * 1e-9
             fft = bytes < 1e9 ? seconds : .infinity
         }
-        if g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
-            && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0 {
-            (algorithm, estimate) = (.pointwiseGEMM, gemm)
-        } else if fft < min(gemm, direct, spatial) {
-            (algorithm, estimate) = (.fft, fft)
-        } else if spatial < min(gemm, direct) {
-            (algorithm, estimate) = (.spatial, spatial)
-        } else if direct < gemm {
-            (algorithm, estimate) = (.direct, direct)
-        } else {
-            (algorithm, estimate) = (.im2colGEMM, gemm)
-        }
+        let candidates: [(Algorithm, Double)] = [
+            (pointwise ? .pointwiseGEMM : .im2colGEMM, gemm), (.direct, direct), (.spatial, spatial), (.fft, fft),
+        ]
+        (algorithm, estimate) = candidates.min { $0.1 < $1.1 }!
     }
 }
 
@@ -85,7 +86,7 @@ public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
     let g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
-    return conv2d(input, filters, geometry: g, plan: Conv2DPlan(g))
+    return conv2d(input, filters, geometry: g, plan: Conv2DPlan(g, elementType: T.dtype))
 }
 
 /// `conv2d` with the algorithm forced, for tests and benchmarks that compare the paths.

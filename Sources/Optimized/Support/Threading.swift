@@ -37,6 +37,10 @@ public enum Threading {
         }
     }
 
+    /// Keeps freed memory in the process's heap (glibc), so repeated runs reuse warm pages.
+    /// Process-wide: the benchmark command calls it; a library user decides for their process.
+    public static func keepFreedMemory() { conform_keep_freed_memory() }
+
     /// Pins OpenBLAS to one thread (once); called before any GEMM.
     public static func prepareBLAS() { _ = blasOnce }
 }
