@@ -5,6 +5,7 @@
 /// CAUSAL (Keras) pads `d·(K−1)` zeros in front and none behind, then runs VALID.
 ///
 /// - Complexity: O(N·Wo·Cout·K·Cin/G).
+@inlinable
 public func conv1dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv1DAttributes
 ) throws(OpError) -> Accumulated {

@@ -6,6 +6,7 @@
 /// Every sum is accumulated in Float64, with its magnitude Σ|t| and term count.
 ///
 /// - Complexity: O(N·Ho·Wo·Cout·KH·KW·Cin/G).
+@inlinable
 public func conv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {

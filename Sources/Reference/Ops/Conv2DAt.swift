@@ -28,6 +28,7 @@ public struct Conv2DAtAttributes: Equatable, Sendable {
 /// The window is clipped to the input, never padded: extra memory O(1).
 ///
 /// - Complexity: O(KH·KW) time at most, O(1) extra memory.
+@inlinable
 public func conv2dAtAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
 ) throws(OpError) -> Accumulated {

@@ -6,6 +6,7 @@
 /// not what `tf.nn.depthwise_conv2d` returns (OPS.md quirk).
 ///
 /// - Complexity: O(N·Ho·Wo·C·M·KH·KW).
+@inlinable
 public func depthwiseConv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {

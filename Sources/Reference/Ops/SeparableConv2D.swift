@@ -8,6 +8,7 @@
 /// with n₁, S₁ the depthwise stage's terms and magnitude.
 ///
 /// - Complexity: O(N·Ho·Wo·C·M·(KH·KW + F)).
+@inlinable
 public func separableConv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ depthwiseFilter: Tensor<T>, _ pointwiseFilter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {

@@ -20,18 +20,7 @@ public enum BuiltinSuite {
         }
     }
 
-    static func forced(_ k: Int, _ a: Conv2DPlan.Algorithm, _ c: Int = 1) -> BenchCase {
-        let attrs = Conv2DAttributes(padding: .same)
-        let g = try! Conv2DGeometry(input: [1, 256, 256, c], filters: [k, k, c, c], attrs: attrs)
-        return BenchCase(id: "calib/k\(k)-c\(c)-\(a)", op: "conv2d", shape: "", flops: g.flops) {
-            let (xs, fs) = (floats([1, 256, 256, c], seed: 1), floats([k, k, c, c], seed: 2))
-            return .init(reference: nil, optimized: { _ = Optimized.conv2d(xs, fs, geometry: g, plan: Conv2DPlan(algorithm: a)) })
-        }
-    }
     public static let cases: [BenchCase] = [
-        forced(31, .spatial), forced(31, .fft), forced(63, .spatial), forced(63, .fft), forced(101, .spatial), forced(101, .fft),
-        forced(15, .spatial, 4), forced(15, .fft, 4), forced(15, .im2colGEMM, 4), forced(15, .direct, 4),
-        forced(5, .spatial, 16), forced(5, .direct, 16), forced(5, .im2colGEMM, 16),
         conv2d("conv2d/resnet-56x56x64-k3", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/batch8-28x28x128-k3", [8, 28, 28, 128], [3, 3, 128, 128], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/large-kernel-256x256-k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
