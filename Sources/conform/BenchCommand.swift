@@ -30,6 +30,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time only the optimized implementation.")
     var skipReference = false
 
+    @Option(help: "Sample each case at least this many seconds (the optimized implementation).")
+    var minTime: Double = 0.5
+
+    @Option(help: "Sample each case at least this many times (the optimized implementation).")
+    var minRuns: Int = 7
+
     func run() throws {
         Threading.count = threads
         // Freed buffers stay in the heap (as TensorFlow's caching allocator keeps them), so each
@@ -45,6 +51,8 @@ struct BenchCommand: ParsableCommand {
         let peak = Peak.measureFMA() * Double(threads)
         var runner = BenchRunner()
         runner.timeReference = !skipReference
+        runner.minimumSeconds = minTime
+        runner.minimumSamples = max(1, minRuns)
         let results = runner.run(cases) { index, total, id in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }

@@ -112,3 +112,48 @@ struct CLITests {
         #expect(out.stdout.contains("Exit status") && out.stdout.contains("unusable input"))
     }
 }
+
+/// `conform bench` run as a process on a small fixture set.
+@Suite("conform bench")
+struct BenchCLITests {
+    @Test("prints the table with both implementations and writes the documented JSON fields")
+    func benchFixtures() throws {
+        let json = Paths.temporary("bench").appendingPathComponent("bench.json")
+        let out = try CLITests.conform(["bench", Paths.fixtures.appendingPathComponent("conv2d").path, "--filter", "worked",
+                                        "--min-time", "0", "--min-runs", "2", "--threads", "1", "--json", json.path])
+        #expect(out.status == 0)
+        #expect(out.lines.first?.hasPrefix("FMA peak (measured, 1 thread): ") == true)
+        let header = try #require(out.lines.dropFirst().first)
+        for column in ["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "vs TF"] {
+            #expect(header.contains(column), "\(column)")
+        }
+        let rows = try #require(JSONParser.parse(Array(try Data(contentsOf: json))).array)
+        let cases = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("conv2d")).manifest.cases.filter { $0.id.contains("worked") }
+        #expect(rows.count == 2 * cases.count)
+        for row in rows {
+            for key in ["id", "op", "impl", "median_seconds", "gflops"] { #expect(row[key] != nil, "\(key)") }
+            #expect(row["op"]?.string == "conv2d")
+            #expect(["reference", "optimized"].contains(row["impl"]?.string ?? ""))
+            #expect((row["median_seconds"]?.double ?? 0) > 0)
+            #expect((row["gflops"]?.double ?? 0) > 0)
+        }
+    }
+
+    @Test("a peer file adds TensorFlow's medians; a malformed one is an error naming the file")
+    func peer() throws {
+        let dir = Paths.temporary("peer")
+        let peer = dir.appendingPathComponent("tf.json")
+        try Data(#"[{"id": "conv2d/worked-explicit", "op": "conv2d", "median_seconds": 1.0}]"#.utf8).write(to: peer)
+        let json = dir.appendingPathComponent("bench.json")
+        let out = try CLITests.conform(["bench", Paths.fixtures.appendingPathComponent("conv2d").path, "--filter", "worked-explicit",
+                                        "--min-time", "0", "--min-runs", "1", "--skip-reference", "--peer", peer.path, "--json", json.path])
+        #expect(out.status == 0)
+        let rows = try #require(JSONParser.parse(Array(try Data(contentsOf: json))).array)
+        #expect(rows.first { $0["impl"]?.string == "optimized" }?["tensorflow_median_seconds"]?.double == 1.0)
+        #expect(out.lines.last?.hasSuffix("×") == true)
+        try Data("[{".utf8).write(to: peer)
+        let bad = try CLITests.conform(["bench", Paths.fixtures.appendingPathComponent("conv2d").path, "--filter", "worked-explicit",
+                                        "--min-time", "0", "--min-runs", "1", "--peer", peer.path])
+        #expect(bad.status != 0)
+    }
+}
