@@ -101,10 +101,11 @@ public func conv2d<T: ConformFloat>(
 
 /// Called with a concrete type, so every kernel below is specialised.
 func conv2dKernels<T: ConformFloat>(_ input: Tensor<T>, _ filters: Tensor<T>, _ g: Conv2DGeometry, _ plan: Conv2DPlan) -> Tensor<T> {
-    var out = [T](repeating: 0, count: g.outputShape.reduce(1, *))
-    input.scalars.withUnsafeBufferPointer { x in
-        filters.scalars.withUnsafeBufferPointer { f in
-            out.withUnsafeMutableBufferPointer { y in
+    let count = g.outputShape.reduce(1, *)
+    // Every algorithm writes every output element, so the buffer starts uninitialised (no zero pass).
+    let out = [T](unsafeUninitializedCapacity: count) { y, initialized in
+        input.scalars.withUnsafeBufferPointer { x in
+            filters.scalars.withUnsafeBufferPointer { f in
                 switch plan.algorithm {
                 case .pointwiseGEMM: Im2col.pointwise(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
                 case .im2colGEMM: Im2col.conv2d(x.baseAddress!, f.baseAddress!, y.baseAddress!, g)
@@ -114,6 +115,7 @@ func conv2dKernels<T: ConformFloat>(_ input: Tensor<T>, _ filters: Tensor<T>, _ 
                 }
             }
         }
+        initialized = count
     }
     return try! Tensor(shape: g.outputShape, scalars: out)
 }

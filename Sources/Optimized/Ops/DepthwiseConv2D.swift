@@ -32,13 +32,15 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
         for v in input.scalars { repeated.append(contentsOf: repeatElement(v, count: g.multiplier)) }
         x = repeated
     }
-    var out = [T](repeating: 0, count: g.outputShape.reduce(1, *))
-    x.withUnsafeBufferPointer { xp in
-        filter.scalars.withUnsafeBufferPointer { fp in
-            out.withUnsafeMutableBufferPointer { yp in
+    let count = g.outputShape.reduce(1, *)
+    // The kernels write every output element: no zero pass.
+    let out = [T](unsafeUninitializedCapacity: count) { yp, initialized in
+        x.withUnsafeBufferPointer { xp in
+            filter.scalars.withUnsafeBufferPointer { fp in
                 DepthwiseKernel.run(xp.baseAddress!, fp.baseAddress!, yp.baseAddress!, g, channels: channels)
             }
         }
+        initialized = count
     }
     return try! Tensor(shape: g.outputShape, scalars: out)
 }

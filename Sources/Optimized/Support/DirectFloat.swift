@@ -33,79 +33,70 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
-        let blocks = (wo + block - 1) / block
         if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
             rowMerged(x, y, g, panels: panels, chunks: chunks, panelSize: panelSize)
             return
         }
         // Few input channels make the inner loop too short to pay for each tap's pointer loads:
-        // then every pixel's patch is first gathered into one contiguous row (im2col for one output
-        // row), and the kernel runs with a single tap over taps·cpg channels. The panel layout
+        // then every pixel's patch is first gathered into one contiguous row (im2col for one tile),
+        // and the kernel runs with a single tap over taps·cpg channels. The panel layout
         // [tap][c][lane] is the same memory either way.
         let packed = cpg < 16 && taps > 1
         let k = taps * cpg
-        Threading.forEach(g.batch * ho) { task in
-            let (b, i) = (task / ho, task % ho)
+        let tableTaps = packed ? 1 : taps
+        forEachTile(g) { b, q0, count in
             let image = x + b * h * w * cin
-            let tableTaps = packed ? 1 : taps
-            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: blocks * block * tableTaps)
-            let patches = UnsafeMutablePointer<Float>.allocate(capacity: packed ? blocks * block * k : 0)
+            let whole = (count + block - 1) / block * block
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * tableTaps)
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: packed ? whole * k : 0)
             defer { table.deallocate(); patches.deallocate() }
             for group in 0..<g.groups {
-                // Source pointers for every pixel of the row (padded to whole blocks) and tap.
-                for j in 0..<(blocks * block) {
-                    let jj = min(j, wo - 1)
+                // Source pointers for every pixel of the tile (the last one repeated up to whole blocks) and tap.
+                for p in 0..<whole {
+                    let q = q0 + min(p, count - 1)
+                    let (i, j) = (q / wo, q % wo)
                     for di in 0..<kh {
                         let yy = g.rows.position(output: i, tap: di)
-                        let rowInside = yy >= 0 && yy < h
-                        if packed && g.cols.dilation == 1 {
-                            // Taps dj = 0..<kw of one kernel row read kw consecutive pixels: one run of
-                            // kw·cpg floats when groups = 1, split only where it leaves the image.
-                            let x0 = g.cols.position(output: jj, tap: 0)
-                            let dst = patches + j * k + di * kw * cpg
-                            let lo = rowInside ? min(kw, max(0, -x0)) : kw, hi = rowInside ? max(lo, min(kw, w - x0)) : kw
-                            for e in 0..<(lo * cpg) { dst[e] = 0 }
-                            if hi > lo {
-                                if g.groups == 1 {
-                                    let src = image + (yy * w + x0 + lo) * cin
-                                    for e in 0..<((hi - lo) * cpg) { dst[lo * cpg + e] = src[e] }
-                                } else {
-                                    for dj in lo..<hi {
-                                        let src = image + (yy * w + x0 + dj) * cin + group * cpg
-                                        for c in 0..<cpg { dst[dj * cpg + c] = src[c] }
-                                    }
-                                }
-                            }
-                            for e in (hi * cpg)..<(kw * cpg) { dst[e] = 0 }
-                            continue
-                        }
                         for dj in 0..<kw {
-                            let xx = g.cols.position(output: jj, tap: dj)
-                            let inside = rowInside && xx >= 0 && xx < w
+                            let xx = g.cols.position(output: j, tap: dj)
+                            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
                             let t = di * kw + dj
                             if packed {
                                 // cpg < 16: an element loop beats a memcpy call per tap.
-                                let dst = patches + j * k + t * cpg
+                                let dst = patches + p * k + t * cpg
                                 let src = image + (yy * w + xx) * cin + group * cpg
                                 for c in 0..<cpg { dst[c] = inside ? src[c] : 0 }
                             } else {
-                                table[j * taps + t] = inside ? image + (yy * w + xx) * cin + group * cpg : UnsafePointer(zeros)
+                                table[p * taps + t] = inside ? image + (yy * w + xx) * cin + group * cpg : UnsafePointer(zeros)
                             }
                         }
                     }
-                    if packed { table[j] = UnsafePointer(patches + j * k) }
+                    if packed { table[p] = UnsafePointer(patches + p * k) }
                 }
                 for chunk in 0..<chunks {
                     let panel = UnsafePointer(panels + (group * chunks + chunk) * panelSize)
                     let lanes = min(width, opg - chunk * width)
-                    for blockIndex in 0..<blocks {
-                        let j0 = blockIndex * block
-                        CPU.convBlock(table + j0 * tableTaps, taps: tableTaps, cpg: packed ? k : cpg, panel: panel,
-                                      y + ((b * ho + i) * wo + j0) * cout + group * opg + chunk * width,
-                                      outStride: cout, pixels: min(block, wo - j0), lanes: lanes)
+                    var p = 0
+                    while p < count {
+                        CPU.convBlock(table + p * tableTaps, taps: tableTaps, cpg: packed ? k : cpg, panel: panel,
+                                      y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
+                                      outStride: cout, pixels: min(block, count - p), lanes: lanes)
+                        p += block
                     }
                 }
             }
+        }
+    }
+
+    /// Runs `body(image, firstPixel, count)` over tiles of each image's output pixels, flattened
+    /// row-major: register blocks then run across row ends, so only an image's last block is partial.
+    static func forEachTile(_ g: Conv2DGeometry, _ body: (Int, Int, Int) -> Void) {
+        let pixels = g.rows.output * g.cols.output
+        let tile = 16 * CPU.pixelBlock
+        let tiles = (pixels + tile - 1) / tile
+        Threading.forEach(g.batch * tiles) { task in
+            let (b, t) = (task / tiles, task % tiles)
+            body(b, t * tile, min(tile, pixels - t * tile))
         }
     }
 
@@ -119,36 +110,37 @@ enum DirectFloat {
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
         let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
-        defer { padded.deallocate() }
+        let copy = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
+        defer { copy.deallocate() }
+        func padded(_ b: Int, _ r: Int, _ c: Int) -> UnsafeMutablePointer<Float> { copy + ((b * hp + r) * wp + c) * cin }
         Threading.forEach(g.batch * hp) { task in
             let (b, r) = (task / hp, task % hp)
-            let row = padded + (b * hp + r) * wp * cin
+            let row = padded(b, r, 0)
             let source = r - g.rows.padBefore
             guard source >= 0 && source < h else { row.update(repeating: 0, count: wp * cin); return }
             row.update(repeating: 0, count: g.cols.padBefore * cin)
             (row + g.cols.padBefore * cin).update(from: x + (b * h + source) * w * cin, count: w * cin)
             (row + (g.cols.padBefore + w) * cin).update(repeating: 0, count: g.cols.padAfter * cin)
         }
-        let blocks = (wo + block - 1) / block
-        Threading.forEach(g.batch * ho) { task in
-            let (b, i) = (task / ho, task % ho)
-            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: blocks * block * kh)
+        forEachTile(g) { b, q0, count in
+            let whole = (count + block - 1) / block * block
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
-            for j in 0..<(blocks * block) {
-                let x0 = min(j, wo - 1) * g.cols.stride
+            for p in 0..<whole {
+                let q = q0 + min(p, count - 1)
+                let (i, x0) = (q / wo, q % wo * g.cols.stride)
                 for di in 0..<kh {
-                    table[j * kh + di] = UnsafePointer(padded + ((b * hp + i * g.rows.stride + di * g.rows.dilation) * wp + x0) * cin)
+                    table[p * kh + di] = UnsafePointer(padded(b, i * g.rows.stride + di * g.rows.dilation, x0))
                 }
             }
             for chunk in 0..<chunks {
                 let panel = panels + chunk * panelSize
                 let lanes = min(width, cout - chunk * width)
-                for blockIndex in 0..<blocks {
-                    let j0 = blockIndex * block
-                    CPU.convBlock(table + j0 * kh, taps: kh, cpg: kw * cin, panel: panel,
-                                  y + ((b * ho + i) * wo + j0) * cout + chunk * width,
-                                  outStride: cout, pixels: min(block, wo - j0), lanes: lanes)
+                var p = 0
+                while p < count {
+                    CPU.convBlock(table + p * kh, taps: kh, cpg: kw * cin, panel: panel, y + (b * ho * wo + q0 + p) * cout + chunk * width,
+                                  outStride: cout, pixels: min(block, count - p), lanes: lanes)
+                    p += block
                 }
             }
         }
