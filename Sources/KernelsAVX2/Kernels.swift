@@ -17,21 +17,34 @@ public let pixelBlock = 4
 
 /// Direct convolution of up to `pixelBlock` output pixels × `channelBlock` output channels.
 ///
-/// `sources[p·taps + t]` points at the `cpg` input channels pixel `p` reads at tap `t` (a row of
-/// zeros for taps in the padding); `panel[(t·cpg + c)·channelBlock + lane]` is the weight of tap
-/// `t`, input channel `c`, output lane. Every tap and channel costs one broadcast per pixel and one
-/// FMA per accumulator. Writes `pixels` rows of `lanes` outputs, `outStride` apart.
+/// `sources[p·tableStride + t]` points at the `cpg` input channels pixel `p` reads at tap `t` (a
+/// row of zeros for taps in the padding); `panel[(t·cpg + c)·channelBlock + lane]` is the weight of
+/// tap `t`, input channel `c`, output lane. Every tap and channel costs one broadcast per pixel and
+/// one FMA per accumulator. Writes `pixels` rows of `lanes` outputs, `outStride` apart; with
+/// `accumulate` it adds to what they hold (the caller splits the taps into cache-sized slices).
 @inline(never)
 public func convBlock(
-    _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, cpg: Int, panel: UnsafePointer<Float>,
-    _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride taps: Int, taps tapCount: Int, cpg: Int,
+    panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int,
+    accumulate: Bool
 ) {
     typealias V = SIMD16<Float>
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    /// The `k`-th vector of pixel `p`'s outputs, or zero when starting afresh.
+    @inline(__always) func initial(_ p: Int, _ k: Int) -> V {
+        guard accumulate && p < pixels else { return V() }
+        let o = out + p * outStride + 16 * k
+        if lanes >= 16 * (k + 1) { return load(o) }
+        var v = V()
+        for lane in 0..<max(0, lanes - 16 * k) { v[lane] = o[lane] }
+        return v
+    }
     #if WIDE
-    var a00 = V(), a01 = V(), a10 = V(), a11 = V(), a20 = V(), a21 = V(), a30 = V(), a31 = V()
-    var a40 = V(), a41 = V(), a50 = V(), a51 = V(), a60 = V(), a61 = V(), a70 = V(), a71 = V()
-    for t in 0..<taps {
+    var a00 = initial(0, 0), a01 = initial(0, 1), a10 = initial(1, 0), a11 = initial(1, 1)
+    var a20 = initial(2, 0), a21 = initial(2, 1), a30 = initial(3, 0), a31 = initial(3, 1)
+    var a40 = initial(4, 0), a41 = initial(4, 1), a50 = initial(5, 0), a51 = initial(5, 1)
+    var a60 = initial(6, 0), a61 = initial(6, 1), a70 = initial(7, 0), a71 = initial(7, 1)
+    for t in 0..<tapCount {
         let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
         let (s4, s5, s6, s7) = (sources[4 * taps + t], sources[5 * taps + t], sources[6 * taps + t], sources[7 * taps + t])
         var w = panel + t * cpg * 32
@@ -61,8 +74,8 @@ public func convBlock(
     store(0, a00, a01); store(1, a10, a11); store(2, a20, a21); store(3, a30, a31)
     store(4, a40, a41); store(5, a50, a51); store(6, a60, a61); store(7, a70, a71)
     #else
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-    for t in 0..<taps {
+    var a0 = initial(0, 0), a1 = initial(1, 0), a2 = initial(2, 0), a3 = initial(3, 0)
+    for t in 0..<tapCount {
         let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
         var w = panel + t * cpg * 16
         for c in 0..<cpg {

@@ -15,14 +15,19 @@ public enum CPU {
     static var channelBlock: Int { wide ? KernelsAVX512.channelBlock : KernelsAVX2.channelBlock }
     static var pixelBlock: Int { wide ? KernelsAVX512.pixelBlock : KernelsAVX2.pixelBlock }
 
+    /// The weights one call may stream, so that a slice of the panel stays in L1 across the blocks of a tile.
+    static let panelSliceBytes = 24 * 1024
+
     static func convBlock(
-        _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, cpg: Int, panel: UnsafePointer<Float>,
-        _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int
+        _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, panel: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int, accumulate: Bool = false
     ) {
         if wide {
-            KernelsAVX512.convBlock(sources, taps: taps, cpg: cpg, panel: panel, out, outStride: outStride, pixels: pixels, lanes: lanes)
+            KernelsAVX512.convBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, panel: panel, out,
+                                    outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
         } else {
-            KernelsAVX2.convBlock(sources, taps: taps, cpg: cpg, panel: panel, out, outStride: outStride, pixels: pixels, lanes: lanes)
+            KernelsAVX2.convBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, panel: panel, out,
+                                  outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
         }
     }
 

@@ -73,15 +73,21 @@ enum DirectFloat {
                     }
                     if packed { table[p] = UnsafePointer(patches + p * k) }
                 }
+                // The taps go in slices whose weights stay in L1 while every block of the tile uses them.
+                let channels = packed ? k : cpg
+                let slice = max(1, CPU.panelSliceBytes / (channels * width * 4))
                 for chunk in 0..<chunks {
                     let panel = UnsafePointer(panels + (group * chunks + chunk) * panelSize)
                     let lanes = min(width, opg - chunk * width)
-                    var p = 0
-                    while p < count {
-                        CPU.convBlock(table + p * tableTaps, taps: tableTaps, cpg: packed ? k : cpg, panel: panel,
-                                      y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
-                                      outStride: cout, pixels: min(block, count - p), lanes: lanes)
-                        p += block
+                    for t0 in stride(from: 0, to: tableTaps, by: slice) {
+                        var p = 0
+                        while p < count {
+                            CPU.convBlock(table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
+                                          cpg: channels, panel: panel + t0 * channels * width,
+                                          y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
+                                          outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0)
+                            p += block
+                        }
                     }
                 }
             }
@@ -138,8 +144,8 @@ enum DirectFloat {
                 let lanes = min(width, cout - chunk * width)
                 var p = 0
                 while p < count {
-                    CPU.convBlock(table + p * kh, taps: kh, cpg: kw * cin, panel: panel, y + (b * ho * wo + q0 + p) * cout + chunk * width,
-                                  outStride: cout, pixels: min(block, count - p), lanes: lanes)
+                    CPU.convBlock(table + p * kh, tableStride: kh, taps: kh, cpg: kw * cin, panel: panel,
+                                  y + (b * ho * wo + q0 + p) * cout + chunk * width, outStride: cout, pixels: min(block, count - p), lanes: lanes)
                     p += block
                 }
             }
