@@ -168,3 +168,47 @@ public func fmaChains(_ n: Int) -> Float {
     }
     return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
 }
+
+/// `depthwiseBlock` for a block of `pixelBlock` pixels lying wholly inside the image: pixel `p`
+/// reads tap `t` at `bases[t] + p·pixelStride`, so one pointer per tap serves the whole block.
+@inline(never)
+public func depthwiseBlockInterior(
+    _ bases: UnsafePointer<UnsafePointer<Float>>, pixelStride: Int, taps: Int, channels: Int,
+    filter: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    let vectorEnd = channels / 16 * 16
+    let s = pixelStride
+    var c = 0
+    @inline(__always) func put(_ p: Int, _ v: V) { UnsafeMutableRawPointer(out + p * channels + c).storeBytes(of: v, as: V.self) }
+    while c < vectorEnd {
+        #if WIDE
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+        for t in 0..<taps {
+            let w = load(filter + t * channels + c), b = bases[t] + c
+            a0.addProduct(load(b), w); a1.addProduct(load(b + s), w)
+            a2.addProduct(load(b + 2 * s), w); a3.addProduct(load(b + 3 * s), w)
+            a4.addProduct(load(b + 4 * s), w); a5.addProduct(load(b + 5 * s), w)
+            a6.addProduct(load(b + 6 * s), w); a7.addProduct(load(b + 7 * s), w)
+        }
+        put(0, a0); put(1, a1); put(2, a2); put(3, a3); put(4, a4); put(5, a5); put(6, a6); put(7, a7)
+        #else
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        for t in 0..<taps {
+            let w = load(filter + t * channels + c), b = bases[t] + c
+            a0.addProduct(load(b), w); a1.addProduct(load(b + s), w)
+            a2.addProduct(load(b + 2 * s), w); a3.addProduct(load(b + 3 * s), w)
+        }
+        put(0, a0); put(1, a1); put(2, a2); put(3, a3)
+        #endif
+        c += 16
+    }
+    for p in 0..<pixelBlock {
+        for ch in vectorEnd..<channels {
+            var acc: Float = 0
+            for t in 0..<taps { acc += bases[t][p * s + ch] * filter[t * channels + ch] }
+            out[p * channels + ch] = acc
+        }
+    }
+}

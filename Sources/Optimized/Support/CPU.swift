@@ -42,5 +42,16 @@ public enum CPU {
         }
     }
 
+    static func depthwiseBlockInterior(
+        _ bases: UnsafePointer<UnsafePointer<Float>>, pixelStride: Int, taps: Int, channels: Int,
+        filter: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+    ) {
+        if wide {
+            KernelsAVX512.depthwiseBlockInterior(bases, pixelStride: pixelStride, taps: taps, channels: channels, filter: filter, out)
+        } else {
+            KernelsAVX2.depthwiseBlockInterior(bases, pixelStride: pixelStride, taps: taps, channels: channels, filter: filter, out)
+        }
+    }
+
     static func fmaChains(_ n: Int) -> Float { wide ? KernelsAVX512.fmaChains(n) : KernelsAVX2.fmaChains(n) }
 }

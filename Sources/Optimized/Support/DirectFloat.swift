@@ -178,8 +178,18 @@ enum DirectFloat {
             }
             for blockIndex in 0..<blocks {
                 let j0 = blockIndex * block
-                CPU.depthwiseBlock(table + j0 * taps, taps: taps, channels: cm, filter: f,
-                                   y + ((b * ho + i) * wo + j0) * cm, pixels: min(block, wo - j0))
+                let out = y + ((b * ho + i) * wo + j0) * cm
+                // A whole block inside the image: its pixels read each tap `stride·C` floats apart.
+                let stride = g.cols.stride * cm
+                let interior = j0 + block <= wo && (0..<taps).allSatisfy { t in
+                    table[(j0 + block - 1) * taps + t] == table[j0 * taps + t] + (block - 1) * stride
+                        && table[j0 * taps + t] != UnsafePointer(zeros) && table[(j0 + block - 1) * taps + t] != UnsafePointer(zeros)
+                }
+                if interior {
+                    CPU.depthwiseBlockInterior(table + j0 * taps, pixelStride: stride, taps: taps, channels: cm, filter: f, out)
+                } else {
+                    CPU.depthwiseBlock(table + j0 * taps, taps: taps, channels: cm, filter: f, out, pixels: min(block, wo - j0))
+                }
             }
         }
     }
