@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Optimized
 import PropertyCheck
 import Report
 
@@ -19,7 +20,11 @@ struct FixturesCommand: ParsableCommand {
     @Option(name: .long, help: "Judge only these implementations (reference, optimized).")
     var implementation: [Implementation] = Implementation.allCases
 
+    @Option(help: "Threads for the optimized ops (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
+        Threading.count = threads
         let urls = directories.map { URL(fileURLWithPath: $0) }
         let terminal = isatty(STDERR_FILENO) != 0
         let run = FixtureRunner(implementations: implementation).run(directories: urls) { done, total in
