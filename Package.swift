@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "Reference"),
         .target(name: "KernelsAVX2", swiftSettings: kernelFlags),
         .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags),
-        .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"], swiftSettings: kernelFlags),
+        .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
+                swiftSettings: kernelFlags + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
         .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"]),
         .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
         .executableTarget(

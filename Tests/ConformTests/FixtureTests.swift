@@ -19,6 +19,14 @@ struct FixtureTests {
         #expect(Self.run.unusableSets.isEmpty, "\(Self.run.unusableSets)")
     }
 
+    @Test("the regression cases shrunk from property failures replay and pass")
+    func regressions() {
+        let run = FixtureRunner().run(directories: [Paths.repository.appendingPathComponent("fixtures/regressions")])
+        #expect(run.unusableSets.isEmpty, "\(run.unusableSets)")
+        #expect(run.results.count >= 10)
+        for result in run.results where !result.passed { Issue.record("\(FixtureReport.line(for: result) ?? result.id)") }
+    }
+
     @Test("the committed sets hold at least 300 cases")
     func enoughCases() {
         #expect(Set(Self.run.results.map(\.id)).count >= 300)

@@ -85,7 +85,11 @@ public struct Conv2DPlan: Equatable, Sendable {
 public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
-    let g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
+    var g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
+    if Mutants.on(.sameOddPixelAtStart) && attrs.padding == .same {
+        (g.rows.padBefore, g.rows.padAfter) = (g.rows.padAfter, g.rows.padBefore)
+        (g.cols.padBefore, g.cols.padAfter) = (g.cols.padAfter, g.cols.padBefore)
+    }
     return conv2d(input, filters, geometry: g, plan: Conv2DPlan(g, elementType: T.dtype))
 }
 

@@ -38,7 +38,7 @@ func conv2dAtKernel<T: ConformFloat>(
                     var sum = 0.0
                     for a in lo..<hi {
                         let xRow = xp + (window.top + a) * w + window.left + cols.lowerBound
-                        if attrs.mode == .correlation {
+                        if attrs.mode == .correlation || Mutants.on(.kernelNotFlipped) {
                             sum += Double(DotKernel.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))
                         } else {
                             // k'[a,b] = kernel[KH−1−a, KW−1−b]: row KH−1−a, read from its end backwards.

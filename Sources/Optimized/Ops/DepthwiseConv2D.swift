@@ -42,6 +42,14 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
         }
         initialized = count
     }
+    if Mutants.on(.depthwiseChannelOrder) && g.multiplier > 1 {
+        let (c, m) = (g.channels, g.multiplier)
+        var permuted = out
+        for pixel in 0..<(count / (c * m)) {
+            for ch in 0..<c { for k in 0..<m { permuted[pixel * c * m + k * c + ch] = out[pixel * c * m + ch * m + k] } }
+        }
+        return try! Tensor(shape: g.outputShape, scalars: permuted)
+    }
     return try! Tensor(shape: g.outputShape, scalars: out)
 }
 

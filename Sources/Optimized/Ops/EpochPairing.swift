@@ -18,7 +18,7 @@ public func epochPairing(
     pairs.withUnsafeMutableBufferPointer { out in
         let o = UnsafeSendable(out.baseAddress!)
         Threading.forEach(attrs.epochs) { e in
-            let epoch = attrs.firstEpoch + e
+            let epoch = Mutants.on(.pairingWrongEpoch) ? e : attrs.firstEpoch + e
             let row = o.value + e * n
             switch attrs.mode {
             case .tensorflow:

@@ -14,11 +14,17 @@ public func extractGlimpse(
     let (batch, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let (gh, gw) = (attrs.size[0], attrs.size[1])
     let itemIn = h * w * c, itemOut = gh * gw * c
+    var attrs = attrs
+    if Mutants.on(.glimpseVersionsSwapped) { attrs.version = 3 - attrs.version }
     var out = [Float](repeating: 0, count: batch * itemOut)
     input.scalars.withUnsafeBufferPointer { x in
         out.withUnsafeMutableBufferPointer { y in
             for b in 0..<batch {
-                let (top, left) = attrs.corner(offsetY: offsets.scalars[2 * b], offsetX: offsets.scalars[2 * b + 1], height: h, width: w)
+                var (top, left) = attrs.corner(offsetY: offsets.scalars[2 * b], offsetX: offsets.scalars[2 * b + 1], height: h, width: w)
+                if Mutants.on(.glimpseFloor) {
+                    top = Int(attrs.position(offsets.scalars[2 * b], extent: h, window: gh).rounded(.down))
+                    left = Int(attrs.position(offsets.scalars[2 * b + 1], extent: w, window: gw).rounded(.down))
+                }
                 // The in-image rectangle; empty (not inverted) when the window misses the image.
                 let rowEnd = min(h, top + gh), colEnd = min(w, left + gw)
                 let rows = min(max(0, top), max(rowEnd, 0))..<max(rowEnd, 0)

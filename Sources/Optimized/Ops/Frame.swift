@@ -30,7 +30,7 @@ public struct FrameView<Scalar: Sendable>: Sendable {
         self.attrs = attrs
         self.padValue = padValue
         self.axis = attrs.axis < 0 ? attrs.axis + signal.rank : attrs.axis
-        self.frames = frames
+        self.frames = Mutants.on(.framePadEndFloor) && attrs.padEnd ? signal.shape[axis] / attrs.frameStep : frames
     }
 
     /// Frames `range`, shaped like the full output with `range.count` frames.

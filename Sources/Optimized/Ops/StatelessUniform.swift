@@ -14,7 +14,9 @@ public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError
     case let .float16(lo, range):
         return .float16(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in float16Unit(w[0]) * range + lo }))
     case let .float32(lo, range):
-        return .float32(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in float32Unit(w[0]) * range + lo }))
+        let truncated = Mutants.on(.float32From24Bits)
+        @inline(__always) func unit(_ u: UInt32) -> Float { truncated ? Float(u >> 8) * 0x1p-24 : float32Unit(u) }
+        return .float32(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in unit(w[0]) * range + lo }))
     case let .float64(lo, range):
         return .float64(try! Tensor(shape: shape, scalars: fill(stream, count, words: 2) { w, _ in float64Unit(w[0], w[1]) * range + lo }))
     case let .int32(lo, range):
@@ -37,6 +39,18 @@ func fill<V>(_ stream: Philox, _ count: Int, words per: Int, _ make: (UnsafePoin
             for j in stride(from: 0, to: words.count, by: per) {
                 (buffer.baseAddress! + (offset + j) / per).initialize(to: make(base + j, (offset + j) / per))
             }
+        }
+        initialized = count
+    }
+}
+
+/// Words `[first, first + count)` of a Philox stream, from the vectorised generator the RNG ops
+/// use (exposed so the property tester can compare it with the scalar reference at any counter,
+/// carries included).
+public func philoxWords(_ stream: Philox, first: Int, count: Int) -> [UInt32] {
+    [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        PhiloxSIMD.words(stream, first: first, count: count) { words, offset in
+            (buffer.baseAddress! + offset).initialize(from: words.baseAddress!, count: words.count)
         }
         initialized = count
     }

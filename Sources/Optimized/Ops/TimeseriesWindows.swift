@@ -19,7 +19,8 @@ public struct WindowView<Scalar: Sendable>: Sendable {
         let windows = try attrs.windows(length: data.shape[0], targets: targetCount)
         self.data = data
         self.attrs = attrs
-        (first, stride, count) = (windows.first, windows.stride, windows.count)
+        let lost = Mutants.on(.windowsCountOffByOne) && attrs.samplingRate > 1 && windows.count > 0 ? 1 : 0
+        (first, stride, count) = (windows.first, windows.stride, windows.count - lost)
     }
 
     /// Elements per time step.

@@ -55,19 +55,22 @@ enum DirectFloat {
                 for p in 0..<whole {
                     let q = q0 + min(p, count - 1)
                     let (i, j) = (q / wo, q % wo)
+                    // Planted bugs (debug builds): the stride scaled by the dilation, every group reading group 0.
+                    let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
+                    let groupOffset = Mutants.on(.groupsMixChannels) ? 0 : group * cpg
                     for di in 0..<kh {
-                        let yy = g.rows.position(output: i, tap: di)
+                        let yy = g.rows.position(output: i * sr, tap: di)
                         for dj in 0..<kw {
-                            let xx = g.cols.position(output: j, tap: dj)
+                            let xx = g.cols.position(output: j * sc, tap: dj)
                             let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
                             let t = di * kw + dj
                             if packed {
                                 // cpg < 16: an element loop beats a memcpy call per tap.
                                 let dst = patches + p * k + t * cpg
-                                let src = image + (yy * w + xx) * cin + group * cpg
+                                let src = image + (yy * w + xx) * cin + groupOffset
                                 for c in 0..<cpg { dst[c] = inside ? src[c] : 0 }
                             } else {
-                                table[p * taps + t] = inside ? image + (yy * w + xx) * cin + group * cpg : UnsafePointer(zeros)
+                                table[p * taps + t] = inside ? image + (yy * w + xx) * cin + groupOffset : UnsafePointer(zeros)
                             }
                         }
                     }

@@ -16,7 +16,7 @@ enum PhiloxSIMD {
             let low = SIMD8<UInt64>(repeating: baseLow) &+ offset
             // A carry out of the low 64 bits bumps the high half (the 128-bit add of OPS.md).
             let carry = SIMD8<UInt64>(repeating: 0).replacing(with: 1, where: low .< SIMD8(repeating: baseLow))
-            let high = SIMD8<UInt64>(repeating: baseHigh) &+ carry
+            let high = SIMD8<UInt64>(repeating: baseHigh) &+ (Mutants.on(.philoxNoCarry) ? SIMD8(repeating: 0) : carry)
             var c0 = SIMD8<UInt32>(truncatingIfNeeded: low), c1 = SIMD8<UInt32>(truncatingIfNeeded: low &>> 32)
             var c2 = SIMD8<UInt32>(truncatingIfNeeded: high), c3 = SIMD8<UInt32>(truncatingIfNeeded: high &>> 32)
             var k0 = stream.key.0, k1 = stream.key.1

@@ -25,13 +25,17 @@ public enum Threading {
             for i in 0..<tasks { body(i) }
             return
         }
+        // Worker threads inherit the planted bug of the calling task (debug builds only).
+        let mutant = Mutants.active
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
-                var i = t
-                while i < tasks {
-                    box.value(i)
-                    i += threads
+                Mutants.with(mutant) {
+                    var i = t
+                    while i < tasks {
+                        box.value(i)
+                        i += threads
+                    }
                 }
             }
         }

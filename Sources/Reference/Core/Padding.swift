@@ -116,6 +116,11 @@ public struct AxisGeometry: Equatable, Sendable {
         }
     }
 
+    /// Outputs with at least one tap on real input (the others are sums of padding: zero).
+    public var outputsReadingInput: Int {
+        (0..<output).filter { i in (0..<kernel).contains { (0..<input).contains(position(output: i, tap: $0)) } }.count
+    }
+
     /// Input position read by output `i`, tap `t` (may be in the padding: outside `0..<input`).
     @inlinable public func position(output i: Int, tap t: Int) -> Int { i * stride + t * dilation - padBefore }
 }

@@ -1,0 +1,86 @@
+import Dispatch
+import Reference
+
+/// Shrinks a failing case: first its structure (every parameter toward its minimum), then its
+/// values (zeroing runs of elements, then small integers), keeping each step only while the
+/// property still fails. Capped in steps and seconds.
+public struct Shrinker: Sendable {
+    public var maxSteps = 600
+    public var maxSeconds = 20.0
+
+    public init() {}
+
+    /// The result: the smallest failing case found, its spec (before value edits), and the message.
+    public struct Result: Sendable {
+        public var spec: CaseSpec
+        public var shrunk: GeneratedCase
+        public var message: String
+        public var steps: Int
+    }
+
+    public func shrink(_ spec: CaseSpec, generator: OpGenerator, property: Property, invalid: Bool = false) -> Result? {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var steps = 0
+        func budgetLeft() -> Bool {
+            steps < maxSteps && Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < maxSeconds
+        }
+        func failure(_ c: GeneratedCase) -> String? {
+            steps += 1
+            if case let .fail(message) = property.check(c, fill: spec.fill) { return message }
+            return nil
+        }
+        func build(_ s: CaseSpec) -> GeneratedCase? { invalid ? generator.invalidCase(s) : generator.build(s) }
+        guard let first = build(spec), var message = failure(first) else { return nil }
+        var best = spec, bestCase = first
+
+        // Structure: each parameter toward its minimum, until no step helps.
+        var improved = true
+        while improved && budgetLeft() {
+            improved = false
+            for param in generator.params where budgetLeft() {
+                let value = best.params[param.name] ?? param.minimum
+                let candidates = [param.minimum, param.minimum + (value - param.minimum) / 2, value - 1]
+                for candidate in Set(candidates).sorted() where candidate >= param.minimum && candidate < value && budgetLeft() {
+                    var next = best
+                    next.params[param.name] = candidate
+                    guard let c = build(next), c.elementCount <= bestCase.elementCount, let m = failure(c) else { continue }
+                    (best, bestCase, message, improved) = (next, c, m, true)
+                    break
+                }
+            }
+        }
+
+        // Values: zero runs of elements (halving the run), then small integers.
+        for (index, (name, tensor)) in bestCase.inputs.enumerated() where tensor.dtype.isFloatingPoint {
+            var values = tensor.doubles
+            func attempt(_ candidate: [Double]) -> Bool {
+                var c = bestCase
+                c.inputs[index] = (name, tensor.with(shape: tensor.shape, values: candidate))
+                guard let m = failure(c) else { return false }
+                (bestCase, message, values) = (c, m, candidate)
+                return true
+            }
+            var run = values.count
+            while run >= 1 && budgetLeft() {
+                var i = 0
+                while i < values.count && budgetLeft() {
+                    if values[i..<min(values.count, i + run)].contains(where: { $0 != 0 }) {
+                        var candidate = values
+                        for j in i..<min(values.count, i + run) { candidate[j] = 0 }
+                        _ = attempt(candidate)
+                    }
+                    i += run
+                }
+                run /= 2
+            }
+            for i in values.indices where values[i] != 0 && ![1, -1].contains(values[i]) && budgetLeft() {
+                for small in [1.0, -1.0, 2.0, -2.0] {
+                    var candidate = values
+                    candidate[i] = small
+                    if attempt(candidate) { break }
+                }
+            }
+        }
+        return Result(spec: best, shrunk: bestCase, message: message, steps: steps)
+    }
+}

@@ -1,0 +1,66 @@
+import Reference
+
+/// Every property, in one place: differential (optimized vs reference under both fills), the
+/// metamorphic laws, and the error properties. A campaign runs those of each op on its cases.
+public enum Properties {
+    public static let all: [Property] = differential + convolutionLaws + sequenceLaws + kerasAndRandomLaws
+
+    /// The properties of one op.
+    public static func of(_ op: String) -> [Property] { all.filter { $0.op == op } }
+
+    /// The property named `name` (`op/law`).
+    public static func named(_ name: String) -> Property? { all.first { $0.name == name } }
+
+    /// Optimized against reference on random fill (within the bound, or bit for bit for exact ops)
+    /// and on exact fill (bit for bit), plus each op's invalid cases, for every op.
+    static let differential: [Property] = OpTable.all.flatMap { entry -> [Property] in
+        [
+            Property(entry.name, "optimized-vs-reference", .valid([.random, .exact])) { c, fill in versusReference(c, fill, entry.kind) },
+            Property(entry.name, "invalid-input-raises", .invalid) { c, _ in invalidRaises(c) },
+        ]
+    }
+
+    /// The differential check, with the mistrust guard on arithmetic outputs.
+    static func versusReference(_ c: GeneratedCase, _ fill: Fill, _ kind: OpEntry.Kind) -> Verdict {
+        let r: (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase)
+        do { r = try Run.both(c) } catch { return .fail("raised \(error)") }
+        if kind == .arithmetic, let reason = mistrust(r.reference.outputs["output"]) { return .mistrusted(reason) }
+        if fill == .exact && kind == .arithmetic {
+            // Every partial sum is an exactly representable integer: any correct order gives these bits.
+            for (name, expected) in r.reference.outputs {
+                if let d = Run.difference(r.optimized[name], expected) { return .fail("exact fill: \(name) \(d)") }
+            }
+            return .pass
+        }
+        let checks = r.prepared.judge(.optimized, r.optimized, r.reference.outputs, r.reference)
+        if let bad = checks.first(where: { !$0.passed }) {
+            let worst = bad.worst.map { " at \($0.index): expected \($0.expected), got \($0.got)" + ($0.ratio.map { ", error/bound \($0)" } ?? "") } ?? ""
+            return .fail("\(bad.name)\(bad.mismatch.map { ": \($0)" } ?? "")\(worst)")
+        }
+        return .pass
+    }
+
+    /// Why an arithmetic result proves nothing: non-finite values, or mostly zeros.
+    public static func mistrust(_ output: AnyTensor?) -> String? {
+        guard let t = output, t.dtype.isFloatingPoint, t.count > 0 else { return nil }
+        let values = t.doubles
+        if let bad = values.firstIndex(where: { !$0.isFinite }) { return "non-finite output at \(bad)" }
+        let zeros = values.filter { $0 == 0 }.count
+        if t.count >= 8 && zeros * 10 > t.count * 9 { return "\(zeros) of \(t.count) outputs are zero" }
+        return nil
+    }
+
+    /// Both implementations must reject an invalid case with a typed error.
+    static func invalidRaises(_ c: GeneratedCase) -> Verdict {
+        let prepared: PreparedCase
+        do { prepared = try c.prepare() } catch { return .pass }  // rejected while decoding: a typed FixtureError
+        var accepted = [String]()
+        do { _ = try prepared.reference() } catch is OpError {} catch { return .fail("reference raised an untyped \(error)") }
+        if (try? prepared.reference()) != nil { accepted.append("reference") }
+        if let optimized = prepared.optimized {
+            do { _ = try optimized() } catch is OpError {} catch { return .fail("optimized raised an untyped \(error)") }
+            if (try? optimized()) != nil { accepted.append("optimized") }
+        }
+        return accepted.isEmpty ? .pass : .fail("\(accepted.joined(separator: " and ")) accepted an invalid case")
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import PropertyCheck
+import Reference
+
+/// What `conform check` prints and writes: a per-op summary and the failures.
+public enum CheckReport {
+    /// The summary table and the closing `N passed, M failed` line.
+    public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String) -> [String] {
+        var rows = [["op", "cases", "passed", "failed", "mistrusted", "discarded", "cases/s"]]
+        for s in result.summaries {
+            rows.append([s.op, "\(s.cases)", "\(s.passed)", "\(s.failed)", "\(s.mistrusted)", "\(s.discarded)",
+                         FixtureReport.format(s.casesPerSecond)])
+        }
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ["seed \(seed), shard \(shard)"]
+        out += rows.map { row in
+            row.enumerated().map { c, cell in c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                                                    : String(repeating: " ", count: widths[c] - cell.count) + cell }
+                .joined(separator: "  ")
+        }
+        out.append("\(result.passed) passed, \(result.failed + result.mistrusted) failed")
+        return out
+    }
+
+    /// Everything as JSON: per-op counts and every failure with its repro.
+    public static func json(_ result: Campaign.Result, seed: UInt64, shard: String, cases: Int) -> JSONValue {
+        .object([
+            ("format", .string("conform-check/1")), ("seed", .number(String(seed))), ("shard", .string(shard)),
+            ("cases_per_op", JSONValue(cases)),
+            ("ops", .array(result.summaries.map { s in
+                .object([("op", .string(s.op)), ("cases", JSONValue(s.cases)), ("passed", JSONValue(s.passed)),
+                         ("failed", JSONValue(s.failed)), ("mistrusted", JSONValue(s.mistrusted)), ("discarded", JSONValue(s.discarded)),
+                         ("seconds", JSONValue(s.seconds))])
+            })),
+            ("failures", .array(result.failures.map { f in
+                .object([("property", .string(f.property)), ("op", .string(f.op)), ("case", JSONValue(f.caseIndex)),
+                         ("fill", .string(f.fill.rawValue)), ("original_elements", JSONValue(f.originalElements)),
+                         ("shrunk_elements", JSONValue(f.shrunk.elementCount)), ("message", .string(f.message)), ("repro", .string(f.repro))])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+import Report
+
+/// `conform check`: the property campaign.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the property campaign: optimized vs reference, metamorphic laws, error properties; shrink failures.",
+        discussion: "Each failure prints its one-line repro first ('conform replay' reruns it) and is saved as a regression fixture. Exit status 0 only if every case passed.")
+
+    @Option(help: "The campaign's seed: the same seed gives the same cases and summary.")
+    var seed: UInt64 = 2026
+
+    @Option(help: "Cases per op.")
+    var cases: Int = 200
+
+    @Option(help: "Only these ops (comma-separated).")
+    var ops: String?
+
+    @Option(help: "Run shard i of n (i/n, 0-based): the shards together are the whole campaign.")
+    var shard: String = "0/1"
+
+    @Option(help: "Stop drawing new cases after this many seconds.")
+    var timeBudget: Double?
+
+    @Option(help: "Where shrunk failures are saved as fixture sets (one folder per op).")
+    var regressions: String = "fixtures/regressions"
+
+    @Flag(help: "Do not save regression fixtures.")
+    var noRegressions = false
+
+    @Option(help: "Write the summary and failures as JSON to this file (conform report --merge reads it).")
+    var json: String?
+
+    @Flag(help: "List every property and exit.")
+    var list = false
+
+    @Option(help: "Plant a bug in the optimized ops (debug builds only), to watch the campaign catch it.")
+    var mutant: String?
+
+    @Option(help: "Stop after this many failing cases.")
+    var stopAfter: Int?
+
+    @Option(help: "Threads for the optimized ops (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        if list {
+            for property in Properties.all { print(property.name) }
+            return
+        }
+        Threading.count = threads
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else {
+            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
+        }
+        let selected = ops.map { $0.split(separator: ",").map(String.init) } ?? OpTable.names
+        if let unknown = selected.first(where: { !OpTable.names.contains($0) }) {
+            throw ValidationError("unknown op \(unknown); ops are \(OpTable.names.joined(separator: ", "))")
+        }
+        var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: (parts[0], parts[1]), timeBudget: timeBudget)
+        campaign.stopAfterFailures = stopAfter
+        let planted: Mutant?
+        if let mutant {
+            guard let m = Mutant(rawValue: mutant) else {
+                throw ValidationError("unknown mutant \(mutant); mutants are \(Mutant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard Mutants.available else { throw ValidationError("--mutant needs a debug build (swift build, not -c release)") }
+            planted = m
+        } else {
+            planted = nil
+        }
+        let terminal = isatty(STDERR_FILENO) != 0
+        let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print("REPRO conform replay '\(failure.repro)'")
+            print("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
+            if !noRegressions, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
+                print("saved \(id) under \(regressions)")
+            }
+        }, progress: { done, total in
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
+        }) }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        for line in CheckReport.lines(result, seed: seed, shard: shard) { print(line) }
+        if let json {
+            try Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8)
+                .write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        throw ExitCode(result.exitCode)
+    }
+}
+
+/// `conform replay '<repro>'`: reruns exactly one case.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "replay", abstract: "Rerun one repro line printed by 'conform check'.")
+
+    @Argument(help: "The repro: the JSON after 'conform replay' in a REPRO line.")
+    var repro: String
+
+    func run() throws {
+        let (property, verdict) = try Campaign.replay(repro)
+        switch verdict {
+        case .pass: print("pass \(property)")
+        case .discard: print("discarded \(property): the property does not apply to this case")
+        case let .mistrusted(why): print("mistrusted \(property): \(why)"); throw ExitCode(1)
+        case let .fail(why): print("FAIL \(property): \(why)"); throw ExitCode(1)
+        }
+    }
+}
