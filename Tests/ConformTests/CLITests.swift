@@ -157,3 +157,47 @@ struct BenchCLITests {
         #expect(bad.status != 0)
     }
 }
+
+/// `conform check` and `conform replay` run as processes.
+@Suite("conform check and replay")
+struct CheckCLITests {
+    @Test("a campaign prints a summary naming every op and the closing line; the same seed gives the same summary")
+    func check() throws {
+        let args = ["check", "--seed", "5", "--cases", "20", "--no-regressions"]
+        let a = try CLITests.conform(args), b = try CLITests.conform(args)
+        #expect(a.status == 0)
+        #expect(a.lines.last?.hasSuffix(" passed, 0 failed") == true)
+        for op in OpTable.names { #expect(a.lines.contains { $0.hasPrefix(op + " ") }, "\(op)") }
+        let strip = { (o: CLITests.Output) in o.lines.map { $0.split(separator: " ").dropLast().joined(separator: " ") } }
+        #expect(strip(a) == strip(b))
+    }
+
+    @Test("shards split the campaign: their passed counts add up")
+    func shards() throws {
+        func passed(_ args: [String]) throws -> Int {
+            let out = try CLITests.conform(["check", "--seed", "9", "--cases", "12", "--ops", "conv2d,frame", "--no-regressions"] + args)
+            return Int(out.lines.last!.split(separator: " ")[0])!
+        }
+        #expect(try passed(["--shard", "0/2"]) + passed(["--shard", "1/2"]) == passed([]))
+        #expect(try CLITests.conform(["check", "--shard", "2/2"]).status != 0)
+        #expect(try CLITests.conform(["check", "--ops", "conv9d"]).status != 0)
+    }
+
+    @Test("a planted bug prints a REPRO line first, which replay reruns and fails; without the bug it passes")
+    func mutantAndReplay() throws {
+        let dir = Paths.temporary("regressions")
+        let out = try CLITests.conform(["check", "--mutant", "kernelNotFlipped", "--seed", "20261129", "--cases", "30",
+                                        "--ops", "conv2d_at", "--stop-after", "1", "--regressions", dir.path])
+        #expect(out.status == 1)
+        let first = try #require(out.lines.first)
+        #expect(first.hasPrefix("REPRO conform replay '"))
+        let repro = String(first.dropFirst("REPRO conform replay '".count).dropLast())
+        // Replayed without the bug (this process plants none), the shrunk case passes: it was the bug.
+        let replay = try CLITests.conform(["replay", repro])
+        #expect(replay.status == 0 && replay.lines.first?.hasPrefix("pass conv2d_at/") == true)
+        // And the failure was saved as a regression fixture set that conform fixtures accepts.
+        let fixtures = try CLITests.conform(["fixtures", dir.appendingPathComponent("conv2d_at").path])
+        #expect(fixtures.status == 0 && fixtures.lines.last?.hasSuffix("passed, 0 failed") == true)
+        #expect(try CLITests.conform(["replay", "{not json"]).status != 0)
+    }
+}

@@ -89,3 +89,40 @@ struct RegressionFixtureTests {
         #expect(run.failed > 0, "\(mutant) passes every regression case of \(op)")
     }
 }
+
+@Suite("Generators")
+struct GeneratorTests {
+    @Test("map, flatMap and filter compose, from one seed, growing with size")
+    func compose() {
+        let pair = Gen<Int>.int(1...6).flatMap { n in Gen<Int>.int(0...n).map { (n, $0) } }
+        var a = SplitMix64(seed: 5), b = SplitMix64(seed: 5)
+        for _ in 0..<100 {
+            let (x, y) = (pair.run(&a, size: 1), pair.run(&b, size: 1))
+            #expect(x == y && x.1 <= x.0 && (1...6).contains(x.0))
+        }
+        let even = Gen<Int>.int(0...1000).filter(tries: 50) { $0 % 2 == 0 }
+        var rng = SplitMix64(seed: 6)
+        #expect((0..<100).allSatisfy { _ in (even.run(&rng, size: 1) ?? 0) % 2 == 0 })
+        #expect(Gen<Int>.int(0...10).filter(tries: 5) { $0 > 10 }.run(&rng, size: 1) == nil)
+        let sized = Gen<Int>.sized(from: 1, scale: 1, cap: 100)
+        #expect((0..<200).map { _ in sized.run(&rng, size: 1) }.max()! <= 2)
+        #expect((0..<200).map { _ in sized.run(&rng, size: 50) }.max()! > 20)
+    }
+
+    @Test("every op's generator covers its edge values", arguments: OpGenerator.all.map(\.op))
+    func coverage(op: String) throws {
+        let generator = try #require(OpGenerator.all.first { $0.op == op })
+        var rng = SplitMix64(seed: 11)
+        var seen = [String: Set<Int>]()
+        for k in 0..<400 {
+            guard let spec = generator.draw(&rng, size: 1 + k % 24, fill: .random) else { continue }
+            for (name, value) in spec.params { seen[name, default: []].insert(value) }
+            #expect(generator.invalidCase(spec) != nil)
+        }
+        // Every parameter reaches its minimum (dims of 1, no padding, first layer...) and varies.
+        for param in generator.params {
+            #expect(seen[param.name]?.contains(param.minimum) == true, "\(op).\(param.name) never at its minimum \(param.minimum)")
+            #expect((seen[param.name]?.count ?? 0) >= 2, "\(op).\(param.name) never varies")
+        }
+    }
+}

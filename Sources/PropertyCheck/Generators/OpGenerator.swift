@@ -52,15 +52,24 @@ public struct OpGenerator: Sendable {
         self.invalid = invalid
     }
 
-    /// Draws parameters until they build (at most `tries` draws).
-    public func draw(_ rng: inout SplitMix64, size: Int, fill: Fill, tries: Int = 200) -> CaseSpec? {
-        for _ in 0..<tries {
-            var params = [String: Int]()
-            for p in self.params { params[p.name] = p.gen.run(&rng, size: size) }
-            let spec = CaseSpec(op: op, params: params, fill: fill, valueSeed: rng.next())
-            if build(spec) != nil { return spec }
+    /// Parameter values, each drawn by its own generator.
+    public var parameters: Gen<[String: Int]> {
+        params.reduce(Gen { _, _ in [String: Int]() }) { partial, param in
+            partial.flatMap { values in param.gen.map { v in values.merging([param.name: v]) { a, _ in a } } }
         }
-        return nil
+    }
+
+    /// Specs that build: parameters, then a value seed, kept when they describe a valid case.
+    public func specs(fill: Fill, tries: Int = 200) -> Gen<CaseSpec?> {
+        let op = self.op
+        return parameters
+            .flatMap { params in Gen { rng, _ in CaseSpec(op: op, params: params, fill: fill, valueSeed: rng.next()) } }
+            .filter(tries: tries) { self.build($0) != nil }
+    }
+
+    /// Draws a spec that builds (at most `tries` draws).
+    public func draw(_ rng: inout SplitMix64, size: Int, fill: Fill, tries: Int = 200) -> CaseSpec? {
+        specs(fill: fill, tries: tries).run(&rng, size: size)
     }
 
     /// The case a spec describes (deterministic in the spec).
