@@ -45,6 +45,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Stop after this many failing cases.")
     var stopAfter: Int?
 
+    @Option(help: "The size the last case grows to (dimensions grow with it).")
+    var maxSize: Int = 24
+
     @Option(help: "Threads for the optimized ops (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -64,6 +67,7 @@ struct CheckCommand: ParsableCommand {
         }
         var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: (parts[0], parts[1]), timeBudget: timeBudget)
         campaign.stopAfterFailures = stopAfter
+        campaign.maxSize = max(1, maxSize)
         let planted: Mutant?
         if let mutant {
             guard let m = Mutant(rawValue: mutant) else {
@@ -82,6 +86,10 @@ struct CheckCommand: ParsableCommand {
             if !noRegressions, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
                 print("saved \(id) under \(regressions)")
             }
+        }, onMistrust: { case_ in
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print("REPRO conform replay '\(case_.repro)'")
+            print("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
         }, progress: { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
         }) }

@@ -69,6 +69,8 @@ public struct Campaign: Sendable {
     public struct Result: Sendable {
         public var summaries: [OpSummary]
         public var failures: [Failure]
+        /// Cases whose results proved nothing (message: why), unshrunk.
+        public var mistrusts: [Failure] = []
         public var passed: Int { summaries.reduce(0) { $0 + $1.passed } }
         public var failed: Int { summaries.reduce(0) { $0 + $1.failed } }
         public var mistrusted: Int { summaries.reduce(0) { $0 + $1.mistrusted } }
@@ -77,10 +79,11 @@ public struct Campaign: Sendable {
     }
 
     /// Runs the campaign; `onFailure` sees each shrunk failure as it is found, `progress` each case.
-    public func run(onFailure: (Failure) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in }) -> Result {
+    public func run(onFailure: (Failure) -> Void = { _ in }, onMistrust: (Failure) -> Void = { _ in },
+                    progress: (Int, Int) -> Void = { _, _ in }) -> Result {
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
-        var failures = [Failure]()
+        var failures = [Failure](), mistrusts = [Failure]()
         let start = DispatchTime.now().uptimeNanoseconds
         let mine = (0..<casesPerOp).filter { $0 % shard.count == shard.index }
         let total = mine.count * generators.count
@@ -96,7 +99,10 @@ public struct Campaign: Sendable {
                 switch outcome {
                 case .pass: summaries[o].passed += 1
                 case .discard: summaries[o].discarded += 1
-                case .mistrusted: summaries[o].mistrusted += 1
+                case let .mistrusted(why):
+                    summaries[o].mistrusted += 1
+                    onMistrust(why)
+                    mistrusts.append(why)
                 case let .fail(found):
                     summaries[o].failed += 1
                     for f in found {
@@ -109,10 +115,10 @@ public struct Campaign: Sendable {
                 if let stop = stopAfterFailures, summaries.reduce(0, { $0 + $1.failed }) >= stop { break cases }
             }
         }
-        return Result(summaries: summaries, failures: failures)
+        return Result(summaries: summaries, failures: failures, mistrusts: mistrusts)
     }
 
-    enum Outcome { case pass, discard, mistrusted, fail([Failure]) }
+    enum Outcome { case pass, discard, mistrusted(Failure), fail([Failure]) }
 
     /// Draws case `k` of an op and checks every property of the op on it.
     func runCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> Outcome {
@@ -122,7 +128,7 @@ public struct Campaign: Sendable {
         let fill: Fill = k % 2 == 0 ? .random : .exact
         guard let spec = generator.draw(&rng, size: size, fill: fill) else { return .discard }
         var failures = [Failure]()
-        var mistrusted = false
+        var mistrusted: Failure?
         for property in Properties.of(generator.op) {
             let invalid: Bool
             let c: GeneratedCase?
@@ -133,7 +139,9 @@ public struct Campaign: Sendable {
             guard let c else { continue }
             switch property.check(c, fill: fill) {
             case .pass, .discard: continue
-            case .mistrusted: mistrusted = true
+            case let .mistrusted(why):
+                mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                     shrunk: c, message: why, shrinkSteps: 0)
             case .fail:
                 let shrunk = shrinker.shrink(spec, generator: generator, property: property, invalid: invalid)
                 failures.append(Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
@@ -142,7 +150,7 @@ public struct Campaign: Sendable {
             }
         }
         if !failures.isEmpty { return .fail(failures) }
-        return mistrusted ? .mistrusted : .pass
+        return mistrusted.map { .mistrusted($0) } ?? .pass
     }
 
     /// Reruns one repro: the property it names on the case it holds.

@@ -116,8 +116,9 @@ extension Properties {
                 return same(at, ([], [full.values[row * full.shape[2] + col]]), "conv2d_at vs full convolution at (\(row), \(col))")
             }
         },
-        // Convolution is correlation with the kernel flipped on both axes.
-        Property("conv2d_at", "convolution-is-flipped-correlation", .valid([.exact, .random])) { c, _ in
+        // Convolution is correlation with the kernel flipped on both axes. Exact fill only: the two
+        // read the kernel in opposite orders, so random values may round differently.
+        Property("conv2d_at", "convolution-is-flipped-correlation", .valid([.exact])) { c, _ in
             law {
                 guard let k = c.input("kernel"), c.attrs.first(where: { $0.0 == "mode" })?.1.string == "convolution" else { return .discard }
                 let correlation = c.setting("mode", .string("correlation")).replacing("kernel", with: k.flipped2D)
