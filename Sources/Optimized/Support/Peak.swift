@@ -21,6 +21,24 @@ public enum Peak {
         return best
     }
 
+    /// Memory bandwidth of one core in GB/s: the best of a few copies of a 64 MiB buffer
+    /// (read + write counted), the sloped roof of the report's roofline chart.
+    public static func measureBandwidth(runs: Int = 5) -> Double {
+        let count = 16 << 20
+        let source = UnsafeMutablePointer<Float>.allocate(capacity: count), target = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { source.deallocate(); target.deallocate() }
+        source.initialize(repeating: 1, count: count)
+        target.initialize(repeating: 0, count: count)
+        var best = 0.0
+        for _ in 0..<runs {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            target.update(from: source, count: count)
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            best = max(best, 2 * Double(count * 4) / dt / 1e9)
+        }
+        return best
+    }
+
     /// The GSL version the package was built against.
     public static var gslVersion: String { GSL_VERSION }
     /// OpenBLAS's build configuration string (version, core type).

@@ -26,13 +26,17 @@ public struct BenchCase: Sendable {
     public var shape: String
     /// FLOPs of one run, padding excluded; nil where the op is not arithmetic.
     public var flops: Double?
+    /// Bytes one run must read and write at least (inputs and output once), for the roofline.
+    public var bytes: Double?
     public var prepare: @Sendable () throws -> Prepared
 
-    public init(id: String, op: String, shape: String, flops: Double?, prepare: @escaping @Sendable () throws -> Prepared) {
+    public init(id: String, op: String, shape: String, flops: Double?, bytes: Double? = nil,
+                prepare: @escaping @Sendable () throws -> Prepared) {
         self.id = id
         self.op = op
         self.shape = shape
         self.flops = flops
+        self.bytes = bytes
         self.prepare = prepare
     }
 

@@ -26,6 +26,7 @@ public struct BenchRunner: Sendable {
         /// Why there is no timing (the reference would take minutes, or the case failed).
         public var note: String?
         public var flops: Double?
+        public var bytes: Double?
 
         public var gflops: Double? {
             guard let flops, let t = timing?.median, t > 0 else { return nil }
@@ -50,7 +51,7 @@ public struct BenchRunner: Sendable {
         for (index, c) in cases.enumerated() {
             progress(index, cases.count, c.id)
             func row(_ impl: Implementation, _ timing: Timing?, _ note: String?) -> Result {
-                Result(id: c.id, op: c.op, shape: c.shape, implementation: impl, timing: timing, note: note, flops: c.flops)
+                Result(id: c.id, op: c.op, shape: c.shape, implementation: impl, timing: timing, note: note, flops: c.flops, bytes: c.bytes)
             }
             let prepared: BenchCase.Prepared
             do { prepared = try c.prepare() } catch {

@@ -14,7 +14,9 @@ public enum BuiltinSuite {
     /// A conv2d case, `input ⊛ filters`.
     static func conv2d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes) -> BenchCase {
         let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
-        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops) {
+        let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
+        let bytes = 4 * Double(elements)
+        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops, bytes: bytes) {
             let (xs, fs) = (floats(x, seed: 1), floats(f, seed: 2))
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
         }
@@ -28,7 +30,8 @@ public enum BuiltinSuite {
         {
             let attrs = Conv1DAttributes()
             let g = try! Conv2DGeometry(input: [1, 1, 800, 10], filters: [1, 6, 10, 16], attrs: Conv2DAttributes())
-            return BenchCase(id: "conv1d/seed-800x10-f16-k6", op: "conv1d", shape: "[1, 800, 10] ⊛ [6, 10, 16] VALID", flops: g.flops) {
+            return BenchCase(id: "conv1d/seed-800x10-f16-k6", op: "conv1d", shape: "[1, 800, 10] ⊛ [6, 10, 16] VALID", flops: g.flops,
+                             bytes: 4 * Double(8000 + 960 + 795 * 16)) {
                 let (x, f) = (floats([1, 800, 10], seed: 3), floats([6, 10, 16], seed: 4))
                 return .init(reference: { _ = try Reference.conv1d(x, f, attrs) }, optimized: { _ = try Optimized.conv1d(x, f, attrs) })
             }
@@ -37,7 +40,7 @@ public enum BuiltinSuite {
             let attrs = Conv2DAttributes(padding: .same)
             let g = try! DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs)
             return BenchCase(id: "depthwise_conv2d/56x56x128-k3", op: "depthwise_conv2d", shape: "[1, 56, 56, 128] ⊛ [3, 3, 128, 1] SAME",
-                             flops: g.flops) {
+                             flops: g.flops, bytes: 4 * Double(2 * 56 * 56 * 128 + 9 * 128)) {
                 let (x, f) = (floats([1, 56, 56, 128], seed: 5), floats([3, 3, 128, 1], seed: 6))
                 return .init(reference: { _ = try Reference.depthwiseConv2d(x, f, attrs) },
                              optimized: { _ = try Optimized.depthwiseConv2d(x, f, attrs) })
@@ -47,7 +50,8 @@ public enum BuiltinSuite {
             let attrs = Conv2DAttributes(padding: .same)
             let g = try! DepthwiseGeometry(input: [1, 28, 28, 256], filter: [5, 5, 256, 1], attrs: attrs)
             return BenchCase(id: "separable_conv2d/28x28x256-k5-256", op: "separable_conv2d",
-                             shape: "[1, 28, 28, 256] k5 → 256 SAME", flops: g.flops + 2 * 28 * 28 * 256 * 256) {
+                             shape: "[1, 28, 28, 256] k5 → 256 SAME", flops: g.flops + 2 * 28 * 28 * 256 * 256,
+                             bytes: 4 * Double(2 * 28 * 28 * 256 + 25 * 256 + 256 * 256)) {
                 let (x, d, p) = (floats([1, 28, 28, 256], seed: 7), floats([5, 5, 256, 1], seed: 8), floats([1, 1, 256, 256], seed: 9))
                 return .init(reference: { _ = try Reference.separableConv2d(x, d, p, attrs) },
                              optimized: { _ = try Optimized.separableConv2d(x, d, p, attrs) })
@@ -57,7 +61,8 @@ public enum BuiltinSuite {
             let n = 10_000
             let attrs = Conv2DAtAttributes(row: n / 2, col: n / 2, mode: .convolution, anchor: .center)
             return BenchCase(id: "conv2d_at/10000x10000-k10000-center", op: "conv2d_at",
-                             shape: "[10000, 10000] ⊛ [10000, 10000] at the centre", flops: 2 * Double(n - 1) * Double(n - 1)) {
+                             shape: "[10000, 10000] ⊛ [10000, 10000] at the centre", flops: 2 * Double(n - 1) * Double(n - 1),
+                             bytes: 8 * Double(n - 1) * Double(n - 1)) {
                 let (x, k) = (floats([n, n], seed: 10), floats([n, n], seed: 11))
                 return .init(reference: { _ = try Reference.conv2dAt(x, k, attrs) }, optimized: { _ = try Optimized.conv2dAt(x, k, attrs) })
             }

@@ -1,0 +1,116 @@
+import Foundation
+import PropertyCheck
+import Reference
+
+/// Everything one report shows, gathered before anything is written.
+public struct ReportData: Sendable {
+    /// One row of the discrepancy table: a fixture case or a campaign finding, under one implementation.
+    public struct Discrepancy: Sendable {
+        public var op: String, caseID: String, implementation: String
+        public var elements: Int
+        public var maxAbsError: Double?, maxRelError: Double?, maxULP: UInt64?, maxRatio: Double?
+        /// pass, fail, mistrusted or unusable.
+        public var verdict: String
+        public var repro: String
+    }
+
+    /// One op's line of the campaign summary (from this run or merged shards).
+    public struct CampaignLine: Sendable {
+        public var op: String
+        public var cases = 0, passed = 0, failed = 0, mistrusted = 0, discarded = 0
+        public var seconds = 0.0
+        public var casesPerSecond: Double { seconds > 0 ? Double(cases) / seconds : 0 }
+    }
+
+    public var machine: MachineInfo
+    public var seed: UInt64
+    public var casesPerOp: Int
+    /// Where the campaign's numbers came from ("this run" or the merged files).
+    public var campaignSource: String
+    public var discrepancies: [Discrepancy]
+    public var campaign: [CampaignLine]
+    public var bench: BenchReport
+    public var quirks: [Quirk]
+
+    public init(machine: MachineInfo, seed: UInt64, casesPerOp: Int, campaignSource: String, discrepancies: [Discrepancy],
+                campaign: [CampaignLine], bench: BenchReport, quirks: [Quirk]) {
+        self.machine = machine
+        self.seed = seed
+        self.casesPerOp = casesPerOp
+        self.campaignSource = campaignSource
+        self.discrepancies = discrepancies
+        self.campaign = campaign
+        self.bench = bench
+        self.quirks = quirks
+    }
+
+    public var passed: Int { discrepancies.filter { $0.verdict == "pass" }.count }
+    public var failed: Int { discrepancies.count - passed }
+
+    /// Rows for every fixture verdict.
+    public static func discrepancies(_ run: FixtureRun, fixtureDirectory: (String) -> String) -> [Discrepancy] {
+        run.unusableSets.map {
+            Discrepancy(op: "-", caseID: $0.file, implementation: "-", elements: 0, maxAbsError: nil, maxRelError: nil, maxULP: nil,
+                        maxRatio: nil, verdict: "unusable", repro: $0.description)
+        } + run.results.map { r in
+            let verdict: String = switch r.verdict { case .pass: "pass"; case .fail: "fail"; case .unusable: "unusable" }
+            return Discrepancy(
+                op: r.op, caseID: r.id, implementation: r.implementation?.rawValue ?? "-", elements: r.checks.reduce(0) { $0 + $1.elements },
+                maxAbsError: r.checks.map(\.maxAbsError).max(), maxRelError: r.checks.map(\.maxRelError).max(),
+                maxULP: r.checks.compactMap(\.maxULP).max(), maxRatio: r.checks.compactMap(\.maxRatio).max(), verdict: verdict,
+                repro: "conform fixtures \(fixtureDirectory(r.id))")
+        }
+    }
+
+    /// Rows for the campaign's failures and mistrusted cases (each with its replay line).
+    public static func discrepancies(_ failures: [Campaign.Failure], verdict: String) -> [Discrepancy] {
+        failures.map { f in
+            Discrepancy(op: f.op, caseID: "\(f.property) #\(f.caseIndex)", implementation: "optimized", elements: f.shrunk.elementCount,
+                        maxAbsError: nil, maxRelError: nil, maxULP: nil, maxRatio: nil, verdict: verdict,
+                        repro: "conform replay '\(f.repro)'")
+        }
+    }
+
+    /// Summary lines of a campaign run here.
+    public static func campaign(_ result: Campaign.Result) -> [CampaignLine] {
+        result.summaries.map {
+            CampaignLine(op: $0.op, cases: $0.cases, passed: $0.passed, failed: $0.failed, mistrusted: $0.mistrusted,
+                         discarded: $0.discarded, seconds: $0.seconds)
+        }
+    }
+
+    /// Merges `conform check --json` files (shards of one campaign, or several campaigns): counts add
+    /// up per op, failures are listed from every file.
+    public static func merge(_ files: [URL]) throws -> (lines: [CampaignLine], issues: [Discrepancy], seeds: [String]) {
+        var lines = [String: CampaignLine](), order = [String](), issues = [Discrepancy](), seeds = [String]()
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let json: JSONValue
+            do { json = try JSONParser.parse(bytes) } catch {
+                throw FixtureError(.malformedJSON, file: file.path, field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)
+            }
+            guard json["format"]?.string == "conform-check/1", let ops = json["ops"]?.array else {
+                throw FixtureError(.unsupportedFormat, file: file.path, field: "format", expected: "\"conform-check/1\" (conform check --json)",
+                                   actual: json["format"]?.description ?? "nothing")
+            }
+            seeds.append("\(json["seed"]?.description ?? "?") shard \(json["shard"]?.string ?? "?")")
+            for o in ops {
+                guard let op = o["op"]?.string else { continue }
+                if lines[op] == nil { order.append(op); lines[op] = CampaignLine(op: op) }
+                lines[op]!.cases += o["cases"]?.int ?? 0
+                lines[op]!.passed += o["passed"]?.int ?? 0
+                lines[op]!.failed += o["failed"]?.int ?? 0
+                lines[op]!.mistrusted += o["mistrusted"]?.int ?? 0
+                lines[op]!.discarded += o["discarded"]?.int ?? 0
+                lines[op]!.seconds += o["seconds"]?.double ?? 0
+            }
+            for f in json["failures"]?.array ?? [] {
+                issues.append(Discrepancy(op: f["op"]?.string ?? "-", caseID: "\(f["property"]?.string ?? "?") #\(f["case"]?.int ?? -1)",
+                                          implementation: "optimized", elements: f["shrunk_elements"]?.int ?? 0, maxAbsError: nil,
+                                          maxRelError: nil, maxULP: nil, maxRatio: nil, verdict: "fail",
+                                          repro: "conform replay '\(f["repro"]?.string ?? "")'"))
+            }
+        }
+        return (order.compactMap { lines[$0] }, issues, seeds)
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+import Report
+
+/// `conform report`: fixture checks, a property campaign and the benchmarks, as tables and a page.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Run the fixture checks, a property campaign and the benchmarks; write REPORT.md, report.json, report.html and CSVs.",
+        discussion: "Benchmarks run on one thread unless --threads says otherwise, for comparison with TensorFlow's one-thread timings (--peer).")
+
+    @Option(help: "Where the report goes.")
+    var out: String = "report"
+
+    @Option(help: "TensorFlow timings from fixtures/bench_tensorflow.py, for the 'vs TensorFlow' column.")
+    var peer: String?
+
+    @Option(help: "The campaign's seed.")
+    var seed: UInt64 = 2026
+
+    @Option(help: "Campaign cases per op.")
+    var cases: Int = 300
+
+    @Option(parsing: .upToNextOption, help: "Merge these 'conform check --json' files instead of running a campaign.")
+    var merge: [String] = []
+
+    @Option(parsing: .upToNextOption, help: "Fixture sets to judge.")
+    var fixtures: [String] = ["fixtures/tensorflow", "fixtures/regressions"]
+
+    @Option(help: "TensorFlow's quirk outputs (fixtures/quirks).")
+    var quirks: String = "fixtures/quirks"
+
+    @Option(help: "Only benchmark cases whose id contains this text.")
+    var benchFilter: String?
+
+    @Option(help: "Sample each benchmark at least this many seconds.")
+    var minTime: Double = 0.5
+
+    @Option(help: "Threads for the optimized ops.")
+    var threads: Int = 1
+
+    func run() throws {
+        Threading.count = threads
+        Threading.keepFreedMemory()
+        let terminal = isatty(STDERR_FILENO) != 0
+        func status(_ s: String) { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(s)".utf8)) } }
+
+        status("fixtures…")
+        let fixtureDirs = FixtureRunner.expand(fixtures.map { URL(fileURLWithPath: $0) })
+        let fixtureRun = FixtureRunner().run(directories: fixtureDirs) { done, total in status("fixtures \(done)/\(total)") }
+        // Repro paths relative to the working directory when the sets lie under it.
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        func shown(_ path: String) -> String { path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path }
+        let setOf = Dictionary(fixtureDirs.compactMap { dir in
+            (try? FixtureSet(directory: dir)).map { set in set.manifest.cases.map { ($0.id, shown(dir.standardizedFileURL.path)) } }
+        }.flatMap { $0 }, uniquingKeysWith: { a, _ in a })
+        var discrepancies = ReportData.discrepancies(fixtureRun) { setOf[$0] ?? "?" }
+
+        var campaignLines: [ReportData.CampaignLine]
+        var source = "this run"
+        if merge.isEmpty {
+            let result = Campaign(seed: seed, casesPerOp: cases).run(progress: { done, total in status("campaign \(done)/\(total)") })
+            campaignLines = ReportData.campaign(result)
+            discrepancies += ReportData.discrepancies(result.failures, verdict: "fail") + ReportData.discrepancies(result.mistrusts, verdict: "mistrusted")
+        } else {
+            let merged = try ReportData.merge(merge.map { URL(fileURLWithPath: $0) })
+            campaignLines = merged.lines
+            discrepancies += merged.issues
+            source = "merged from \(merge.count) file\(merge.count == 1 ? "" : "s"): " + merged.seeds.joined(separator: "; ")
+        }
+
+        status("measuring the machine…")
+        let tensorflow = fixtureDirs.compactMap { try? FixtureSet(directory: $0).manifest.producer?["version"]?.string }.first ?? "unknown"
+        let machine = MachineInfo.current(tensorflow: tensorflow)
+        var benchCases = BuiltinSuite.cases
+        if let benchFilter { benchCases = benchCases.filter { $0.id.contains(benchFilter) } }
+        var runner = BenchRunner()
+        runner.minimumSeconds = minTime
+        let results = runner.run(benchCases) { index, total, id in status("bench [\(index + 1)/\(total)] \(id)") }
+        let peerTimes = try peer.map { path in try BenchReport.readPeer([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path) } ?? [:]
+        let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes)
+        status("")
+
+        let report = ReportData(machine: machine, seed: seed, casesPerOp: merge.isEmpty ? cases : 0, campaignSource: source,
+                                discrepancies: discrepancies, campaign: campaignLines, bench: bench,
+                                quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)))
+        try ReportWriter.write(report, to: URL(fileURLWithPath: out))
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
+        print("\(report.passed) passed, \(report.failed) failed")
+        throw ExitCode(report.failed == 0 ? 0 : 1)
+    }
+}
