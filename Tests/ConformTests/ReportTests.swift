@@ -1,0 +1,149 @@
+import Foundation
+import PropertyCheck
+import Reference
+import Report
+import Testing
+
+/// `conform report` and `conform explain` end to end: every file, its columns, the page in a browser.
+@Suite("conform report", .serialized)
+struct ReportTests {
+    /// One small report, shared by the tests below (a short campaign and two benchmark cases).
+    static let output: (dir: URL, run: CLITests.Output) = {
+        let dir = Paths.temporary("report")
+        let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d", "--min-time", "0",
+                                         "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
+                                         "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
+        return (dir, run)
+    }()
+
+    static func text(_ name: String) throws -> String { try String(contentsOf: output.dir.appendingPathComponent(name), encoding: .utf8) }
+
+    @Test("writes every file and passes")
+    func files() throws {
+        #expect(Self.output.run.status == 0, "\(Self.output.run.stdout)")
+        for file in ReportWriter.files {
+            #expect(FileManager.default.fileExists(atPath: Self.output.dir.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(Self.output.run.lines.last?.hasSuffix("passed, 0 failed") == true)
+    }
+
+    @Test("the CSV tables carry their documented columns")
+    func csv() throws {
+        let expected = [
+            "discrepancies.csv": "op,case,implementation,elements,max abs error,max rel error,max ULP,max error/bound,verdict,repro",
+            "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,vs TensorFlow",
+            "campaign.csv": "op,cases,passed,failed,mistrusted,discarded,cases/s",
+            "quirks.csv": "quirk,tensorflow,conform,example,evidence,confirmed",
+        ]
+        for (file, header) in expected {
+            let lines = try Self.text(file).split(separator: "\n")
+            #expect(lines.first.map(String.init) == header, "\(file)")
+            #expect(lines.count > 1, "\(file) has no rows")
+        }
+        // Both implementations, on every committed TensorFlow case.
+        let discrepancies = try Self.text("discrepancies.csv")
+        #expect(discrepancies.components(separatedBy: ",optimized,").count > 380 && discrepancies.components(separatedBy: ",reference,").count > 380)
+    }
+
+    @Test("REPORT.md has the header, the four sections and GitHub tables")
+    func markdown() throws {
+        let md = try Self.text("REPORT.md")
+        for heading in ["# Conform report", "## Discrepancies", "## Performance", "## Property campaign", "## TensorFlow quirks"] {
+            #expect(md.contains("\n" + heading) || md.hasPrefix(heading), "\(heading)")
+        }
+        for item in ["**CPU**", "**Measured peak**", "**Software**", "GSL", "OpenBLAS", "TensorFlow 2.21.0", "seed", "**Date**"] {
+            #expect(md.contains(item), "\(item)")
+        }
+        #expect(md.contains("| op | case | shape | implementation | median | p10 | p90 | GFLOP/s | % of peak | speedup vs reference | vs TensorFlow |"))
+        #expect(md.contains("|---|---|"))
+    }
+
+    @Test("report.json holds every number under its schema")
+    func json() throws {
+        let json = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        #expect(json["format"]?.string == "conform-report/1")
+        for key in ["machine", "seed", "totals", "discrepancies", "performance", "campaign", "quirks"] { #expect(json[key] != nil, "\(key)") }
+        #expect((json["machine"]?["fma_peak_gflops"]?.double ?? 0) > 0)
+        let row = try #require(json["discrepancies"]?.array?.first)
+        for key in ["op", "case", "implementation", "elements", "max_abs_error", "max_rel_error", "max_ulp", "max_error_over_bound", "verdict", "repro"] {
+            #expect(row[key] != nil, "\(key)")
+        }
+        #expect(json["campaign"]?.array?.count == OpTable.names.count)
+        #expect(json["quirks"]?.array?.count == 5)
+        #expect(json["quirks"]?.array?.allSatisfy { $0["confirmed"]?.bool == true } == true)
+        #expect(json["performance"]?.array?.contains { $0["impl"]?.string == "optimized" && $0["median_seconds"]?.double != nil } == true)
+    }
+
+    @Test("report.html is self-contained, with sortable tables and three charts")
+    func html() throws {
+        let html = try Self.text("report.html")
+        #expect(!html.contains("http://") || !html.contains("src=\"http"))
+        #expect(!html.contains("<link") && !html.contains("src=\""))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.contains("class=\"sortable\"") && html.contains("addEventListener('click'"))
+    }
+
+    @Test("the page renders in headless Chromium to a non-blank screenshot")
+    func screenshot() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "chromium is installed by scripts/setup.sh")
+        func shoot(_ page: URL, _ png: URL) throws -> Int {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: browser)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1600",
+                           "--screenshot=\(png.path)", page.absoluteString]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return (try? Data(contentsOf: png).count) ?? 0
+        }
+        let blank = Self.output.dir.appendingPathComponent("blank.html")
+        try Data("<!doctype html><html><body></body></html>".utf8).write(to: blank)
+        let pageBytes = try shoot(Self.output.dir.appendingPathComponent("report.html"), Self.output.dir.appendingPathComponent("report.png"))
+        let blankBytes = try shoot(blank, Self.output.dir.appendingPathComponent("blank.png"))
+        let png = try Data(contentsOf: Self.output.dir.appendingPathComponent("report.png"))
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        // A blank page of the same size compresses to almost nothing; the report's text and charts do not.
+        #expect(pageBytes > 10 * max(blankBytes, 1), "screenshot \(pageBytes) bytes, blank page \(blankBytes)")
+    }
+
+    @Test("shards of a campaign merge into one report whose counts add up")
+    func merge() throws {
+        let dir = Paths.temporary("merge")
+        var files = [String]()
+        for i in 0..<2 {
+            let file = dir.appendingPathComponent("shard\(i).json").path
+            let out = try CLITests.conform(["check", "--seed", "3", "--cases", "10", "--shard", "\(i)/2", "--no-regressions", "--json", file])
+            #expect(out.status == 0)
+            files.append(file)
+        }
+        let out = dir.appendingPathComponent("report")
+        let run = try CLITests.conform(["report", "--out", out.path, "--bench-filter", "count_params", "--min-time", "0",
+                                        "--fixtures", Paths.fixtures.appendingPathComponent("frame").path,
+                                        "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path, "--merge"] + files)
+        #expect(run.status == 0)
+        let json = try JSONParser.parse(Array(try Data(contentsOf: out.appendingPathComponent("report.json"))))
+        let cases = json["campaign"]?.array?.reduce(0) { $0 + ($1["cases"]?.int ?? 0) }
+        #expect(cases == 10 * OpTable.names.count)
+        #expect(json["campaign_source"]?.string?.hasPrefix("merged from 2 files") == true)
+    }
+
+    @Test("explain answers the seed questions with computed numbers")
+    func explain() throws {
+        let conv = try CLITests.conform(["explain", "conv1d", "--input", "800x10", "--filters", "16", "--kernel", "6"])
+        #expect(conv.lines.contains("kernel shape: [6, 10, 16]  — it spans all 10 input channels, one slice per filter"))
+        #expect(conv.lines.contains("output with VALID: [795, 16]"))
+        #expect(conv.lines.contains { $0.hasPrefix("output with SAME: [800, 16]") })
+        #expect(conv.lines.contains("parameters with bias: 6·10·16 + 16 = 976"))
+        let glimpse = try CLITests.conform(["explain", "glimpse", "--image", "5x5", "--size", "3x3", "--offset", "2,1"])
+        #expect(glimpse.lines.contains("v1 centered=false normalized=false: top-left (0, 0) → [0, 1, 2] [5, 6, 7] [10, 11, 12]"))
+        #expect(glimpse.lines.contains("v2 centered=false normalized=false: top-left (2, 1) → [11, 12, 13] [16, 17, 18] [21, 22, 23]"))
+        let separable = try CLITests.conform(["explain", "separable_conv2d", "--input", "8x8x768", "--filters", "128", "--kernel", "5"])
+        #expect(separable.lines.contains("total without bias: 117 504"))
+        let windows = try CLITests.conform(["explain", "windows", "--data", "550000x28", "--length", "50"])
+        #expect(windows.lines.contains { $0.hasPrefix("windows: 549 951") })
+        #expect(windows.lines.contains { $0.contains("3.08 GB") })
+        #expect(try CLITests.conform(["explain", "conv3d"]).status != 0)
+    }
+}
