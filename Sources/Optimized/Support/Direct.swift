@@ -21,31 +21,15 @@ enum Direct {
         }
     }
 
-    static func kernel<S: BinaryFloatingPoint & SIMDScalar>(
+    static func kernel<S: ConformFloat>(
         _ x: UnsafePointer<S>, _ f: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ g: Conv2DGeometry
     ) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let taps = kh * kw
-        let chunks = (opg + 15) / 16
-        // Panels: [group][chunk][tap][c][16], zero-padded past the group's last output channel.
-        let panelSize = taps * cpg * 16
-        let panels = UnsafeMutablePointer<S>.allocate(capacity: g.groups * chunks * panelSize)
+        let panels = FilterPanels(f, g, width: 16)
         defer { panels.deallocate() }
-        for group in 0..<g.groups {
-            for chunk in 0..<chunks {
-                let panel = panels + (group * chunks + chunk) * panelSize
-                for t in 0..<taps {
-                    for c in 0..<cpg {
-                        for lane in 0..<16 {
-                            let o = chunk * 16 + lane
-                            panel[(t * cpg + c) * 16 + lane] = o < opg ? f[(t * cpg + c) * cout + group * opg + o] : 0
-                        }
-                    }
-                }
-            }
-        }
+        let chunks = panels.chunks
         let zeros = UnsafeMutablePointer<S>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
@@ -57,7 +41,7 @@ enum Direct {
                 let j0 = block * 4
                 for group in 0..<g.groups {
                     for chunk in 0..<chunks {
-                        let panel = UnsafePointer(panels + (group * chunks + chunk) * panelSize)
+                        let panel = UnsafePointer(panels.panel(group: group, chunk: chunk))
                         var a0 = SIMD16<S>(), a1 = SIMD16<S>(), a2 = SIMD16<S>(), a3 = SIMD16<S>()
                         for di in 0..<kh {
                             let yy = g.rows.position(output: i, tap: di)

@@ -13,28 +13,14 @@ enum DirectFloat {
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
         let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
         let taps = kh * kw
-        let chunks = (opg + width - 1) / width
-        let panelSize = taps * cpg * width
-        let panels = UnsafeMutablePointer<Float>.allocate(capacity: g.groups * chunks * panelSize)
+        let panels = FilterPanels(f, g, width: width)
         defer { panels.deallocate() }
-        for group in 0..<g.groups {
-            for chunk in 0..<chunks {
-                let panel = panels + (group * chunks + chunk) * panelSize
-                for t in 0..<taps {
-                    for c in 0..<cpg {
-                        for lane in 0..<width {
-                            let o = chunk * width + lane
-                            panel[(t * cpg + c) * width + lane] = o < opg ? f[(t * cpg + c) * cout + group * opg + o] : 0
-                        }
-                    }
-                }
-            }
-        }
+        let chunks = panels.chunks
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
         if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
-            rowMerged(x, y, g, panels: panels, chunks: chunks, panelSize: panelSize)
+            rowMerged(x, y, g, panels: panels)
             return
         }
         // Few input channels make the inner loop too short to pay for each tap's pointer loads:
@@ -80,7 +66,7 @@ enum DirectFloat {
                 let channels = packed ? k : cpg
                 let slice = max(1, CPU.panelSliceBytes / (channels * width * 4))
                 for chunk in 0..<chunks {
-                    let panel = UnsafePointer(panels + (group * chunks + chunk) * panelSize)
+                    let panel = UnsafePointer(panels.panel(group: group, chunk: chunk))
                     let lanes = min(width, opg - chunk * width)
                     for t0 in stride(from: 0, to: tableTaps, by: slice) {
                         var p = 0
@@ -113,8 +99,7 @@ enum DirectFloat {
     /// consecutive floats of a zero-padded copy of the input, so the kernel runs with KH "taps" of
     /// KW·Cin channels each: no zero rows, no gathering. (Measured: with 64+ channels the plain
     /// pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so this path is for the stems.)
-    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
-                          panels: UnsafePointer<Float>, chunks: Int, panelSize: Int) {
+    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry, panels: FilterPanels<Float>) {
         let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
         let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
@@ -142,8 +127,8 @@ enum DirectFloat {
                     table[p * kh + di] = UnsafePointer(padded(b, i * g.rows.stride + di * g.rows.dilation, x0))
                 }
             }
-            for chunk in 0..<chunks {
-                let panel = panels + chunk * panelSize
+            for chunk in 0..<panels.chunks {
+                let panel = UnsafePointer(panels.panel(group: 0, chunk: chunk))
                 let lanes = min(width, cout - chunk * width)
                 var p = 0
                 while p < count {
