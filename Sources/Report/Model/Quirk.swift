@@ -127,7 +127,7 @@ public struct Quirk: Sendable {
         let rateIDs = fixtures.results.filter { $0.op == "timeseries_windows" && $0.id.contains("rate") }.map(\.id)
         quirks.append(Quirk(
             id: "windows-sampling-rate", title: "timeseries_dataset_from_array: the old window count with sampling_rate > 1",
-            tensorflow: "tf.keras (TensorFlow ≤ 2.5) counted end − start − L·r + 1 windows, r − 1 fewer than fit; Keras 3 counts end − start − (L−1)·r.",
+            tensorflow: "Older releases (tf.keras, and Keras 3 before the fix) counted end − start − L·r + 1 windows, r − 1 fewer than fit; Keras 3.15 counts end − start − (L−1)·r.",
             conform: "Keras 3's count (what TensorFlow 2.21 runs).",
             example: ["T = \(t), sequence_length \(length), sampling_rate \(rate): \(now) windows now, \(old) with the old count"],
             evidence: "Keras 3.15 fixtures with sampling_rate > 1 (\(rateIDs.count) cases)" + (rateIDs.allSatisfy(passed) && !rateIDs.isEmpty ? ": pass" : ": NOT all passing"),
