@@ -69,6 +69,19 @@ public struct Conv2DPlan: Equatable, Sendable {
     }
 }
 
+extension Conv2DPlan {
+    /// The FFT path's norm-wise error term beyond rounding the exact result once:
+    /// `(8·log₂P + 2·Cin)·u₆₄·‖x‖₂·‖w‖₂`, P the padded plane; 0 for the other algorithms, whose
+    /// error the elementwise bound γ(n)·Σ|tᵢ| covers.
+    public func normwiseSlack<T: ConformFloat>(_ g: Conv2DGeometry, input: Tensor<T>, filters: Tensor<T>) -> Double {
+        guard algorithm == .fft else { return 0 }
+        let p = Double(FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
+            * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter))
+        func norm(_ t: Tensor<T>) -> Double { t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+        return (8 * log2(p) + 2 * Double(g.inputChannels)) * 0x1p-53 * norm(input) * norm(filters)
+    }
+}
+
 /// Grouped 2-D cross-correlation, NHWC × HWIO, with the algorithm `Conv2DPlan` picks.
 ///
 /// - im2col + GEMM: output pixels are cut into tiles whose unrolled patches fit in L2; each tile
@@ -79,7 +92,7 @@ public struct Conv2DPlan: Equatable, Sendable {
 ///
 /// Error bound: GEMM and direct sum each output's `n` products in some order in T, so
 /// `|got − exact| ≤ γ_T(n)·Σ|t_i|` elementwise (the tolerance model). The FFT path is norm-wise:
-/// `|got − exact| ≤ u_T·|exact| + 8·log₂P·u₆₄·‖x‖₂·‖w‖₂` per element.
+/// `|got − exact| ≤ u_T·|exact| + (8·log₂P + 2·Cin)·u₆₄·‖x‖₂·‖w‖₂` per element (`Conv2DPlan.normwiseSlack`).
 ///
 /// - Complexity: O(N·Ho·Wo·Cout·KH·KW·Cin/G) for GEMM and direct; O((N·Cin + Cin·Cout + N·Cout)·P·log P) for FFT.
 public func conv2d<T: ConformFloat>(

@@ -20,7 +20,7 @@ public enum FFTPlan {
 /// The zero-padded input plane `X_c` (padding in place) and the dilated kernel `W_{c,o}` go onto a
 /// `P_h × P_w` grid with `P ≥` the padded input, so circular correlation equals linear correlation
 /// on every output: `Y_o = IFFT(Σ_c FFT(X_c) · conj(FFT(W_{c,o})))`, read at `[0..<Ho, 0..<Wo]`.
-/// Error: norm-wise, `|got − exact| ≤ u_T·|exact| + 8·log₂P·u₆₄·‖x‖₂·‖w‖₂` per element.
+/// Error: norm-wise, `|got − exact| ≤ u_T·|exact| + (8·log₂P + 2·Cin)·u₆₄·‖x‖₂·‖w‖₂` per element.
 enum FFTConvolution {
     /// Wavetables for one plane size (read-only once made, so shared by every thread).
     final class Tables: @unchecked Sendable {

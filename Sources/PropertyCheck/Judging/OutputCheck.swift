@@ -74,7 +74,7 @@ public struct OutputCheck: Sendable, Equatable {
     /// Comparison within the tolerance model's bound, for the arithmetic ops.
     public static func bounded(
         _ name: String, got: AnyTensor, expected: AnyTensor, accumulated acc: Accumulated,
-        unitRoundoff u: Double, implementation: Implementation
+        unitRoundoff u: Double, implementation: Implementation, slack: Double = 0
     ) -> OutputCheck {
         if let why = layoutMismatch(got, expected) { return .mismatched(name, why) }
         guard acc.value.count == got.count else {
@@ -86,7 +86,7 @@ public struct OutputCheck: Sendable, Equatable {
         for i in 0..<got.count {
             let (g, e) = (got.double(at: i), expected.double(at: i))
             let error = g == e ? 0 : Swift.abs(g - e)
-            let bound = Tolerance.bound(acc, i, unitRoundoff: u, implementation: implementation)
+            let bound = Tolerance.bound(acc, i, unitRoundoff: u, implementation: implementation, slack: slack)
             let ratio = error == 0 ? 0 : (error.isNaN ? .infinity : error / bound)
             let ulp = Tolerance.ulpDistance(got, expected, at: i)
             check.maxAbsError = max(check.maxAbsError, error.isNaN ? .infinity : error)

@@ -16,10 +16,10 @@ extension OpEntry {
                                      dilations: try c.ints("dilations", default: [1]))
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            let flops = (try? Reference.conv1dAsConv2d(x, f, attrs)).flatMap { x2, f2, a2 in
-                try? Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: a2).flops
-            }
-            return .arithmetic(T.self, flops: flops, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
+            let converted = try? Reference.conv1dAsConv2d(x, f, attrs)
+            let geometry = converted.flatMap { x2, f2, a2 in try? Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: a2) }
+            let slack = geometry.map { g in Conv2DPlan(g, elementType: T.dtype).normwiseSlack(g, input: x, filters: f) } ?? 0
+            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv1d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -31,8 +31,9 @@ extension OpEntry {
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
-            let flops = (try? Conv2DGeometry(input: x.shape, filters: f.shape, attrs: attrs))?.flops
-            return .arithmetic(T.self, flops: flops, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
+            let geometry = try? Conv2DGeometry(input: x.shape, filters: f.shape, attrs: attrs)
+            let slack = geometry.map { g in Conv2DPlan(g, elementType: T.dtype).normwiseSlack(g, input: x, filters: f) } ?? 0
+            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
