@@ -59,17 +59,6 @@ public struct Tensor<Scalar: Sendable>: Sendable {
     public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
         try Tensor(shape: newShape, scalars: scalars)
     }
-
-    /// Row-major strides of `shape`, in elements.
-    public static func strides(of shape: [Int]) -> [Int] {
-        var strides = Array(repeating: 1, count: shape.count)
-        var s = 1
-        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[axis] = s
-            s *= shape[axis]
-        }
-        return strides
-    }
 }
 
 extension Tensor: Equatable where Scalar: Equatable {}
