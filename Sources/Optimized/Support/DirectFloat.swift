@@ -38,29 +38,38 @@ enum DirectFloat {
             defer { table.deallocate(); patches.deallocate() }
             for group in 0..<g.groups {
                 // Source pointers for every pixel of the tile (the last one repeated up to whole blocks) and tap.
+                // Planted bugs (debug builds): the stride scaled by the dilation, every group reading group 0.
+                let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
+                let groupOffset = Mutants.on(.groupsMixChannels) ? 0 : group * cpg
+                let (rowStride, colStride) = (g.rows.stride &* sr, g.cols.stride &* sc)
+                let (dh, dw) = (g.rows.dilation, g.cols.dilation)
                 for p in 0..<whole {
                     let q = q0 + min(p, count - 1)
                     let (i, j) = (q / wo, q % wo)
-                    // Planted bugs (debug builds): the stride scaled by the dilation, every group reading group 0.
-                    let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
-                    let groupOffset = Mutants.on(.groupsMixChannels) ? 0 : group * cpg
+                    let y0 = i &* rowStride &- g.rows.padBefore, x0 = j &* colStride &- g.cols.padBefore
                     for di in 0..<kh {
-                        let yy = g.rows.position(output: i * sr, tap: di)
+                        let yy = y0 &+ di &* dh
+                        let rowInside = yy >= 0 && yy < h
+                        let row = image + (yy &* w &* cin &+ groupOffset)
                         for dj in 0..<kw {
-                            let xx = g.cols.position(output: j * sc, tap: dj)
-                            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
-                            let t = di * kw + dj
+                            let xx = x0 &+ dj &* dw
+                            let inside = rowInside && xx >= 0 && xx < w
+                            let t = di &* kw &+ dj
                             if packed {
                                 // cpg < 16: an element loop beats a memcpy call per tap.
-                                let dst = patches + p * k + t * cpg
-                                let src = image + (yy * w + xx) * cin + groupOffset
-                                for c in 0..<cpg { dst[c] = inside ? src[c] : 0 }
+                                let dst = patches + (p &* k &+ t &* cpg)
+                                if inside {
+                                    let src = row + xx &* cin
+                                    for c in 0..<cpg { dst[c] = src[c] }
+                                } else {
+                                    for c in 0..<cpg { dst[c] = 0 }
+                                }
                             } else {
-                                table[p * taps + t] = inside ? image + (yy * w + xx) * cin + groupOffset : UnsafePointer(zeros)
+                                table[p &* taps &+ t] = inside ? row + xx &* cin : UnsafePointer(zeros)
                             }
                         }
                     }
-                    if packed { table[p] = UnsafePointer(patches + p * k) }
+                    if packed { table[p] = UnsafePointer(patches + p &* k) }
                 }
                 // The taps go in slices whose weights stay in L1 while every block of the tile uses them.
                 let channels = packed ? k : cpg
@@ -120,12 +129,13 @@ enum DirectFloat {
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
+            // Each pixel's first kernel row, then the others a fixed step below it (no per-tap index arithmetic).
+            let rowStep = g.rows.dilation &* wp &* cin
             for p in 0..<whole {
                 let q = q0 + min(p, count - 1)
-                let (i, x0) = (q / wo, q % wo * g.cols.stride)
-                for di in 0..<kh {
-                    table[p * kh + di] = UnsafePointer(padded(b, i * g.rows.stride + di * g.rows.dilation, x0))
-                }
+                let (i, x0) = (q / wo, q % wo &* g.cols.stride)
+                let first = UnsafePointer(padded(b, i &* g.rows.stride, x0))
+                for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
             }
             for chunk in 0..<panels.chunks {
                 let panel = UnsafePointer(panels.panel(group: 0, chunk: chunk))

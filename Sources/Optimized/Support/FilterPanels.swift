@@ -18,11 +18,12 @@ struct FilterPanels<T: ConformFloat> {
         for group in 0..<g.groups {
             for chunk in 0..<chunks {
                 let panel = base + (group * chunks + chunk) * panelSize
+                // A whole chunk of real output channels is one contiguous run per row; the last may be partial.
+                let lanes = min(width, opg - chunk * width)
                 for row in 0..<(taps * cpg) {
-                    for lane in 0..<width {
-                        let o = chunk * width + lane
-                        panel[row * width + lane] = o < opg ? f[row * cout + group * opg + o] : 0
-                    }
+                    let dst = panel + row * width
+                    dst.update(from: f + row * cout + group * opg + chunk * width, count: lanes)
+                    if lanes < width { (dst + lanes).update(repeating: 0, count: width - lanes) }
                 }
             }
         }
