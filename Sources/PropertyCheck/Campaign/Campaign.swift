@@ -129,12 +129,14 @@ public struct Campaign: Sendable {
         guard let spec = generator.draw(&rng, size: size, fill: fill) else { return .discard }
         var failures = [Failure]()
         var mistrusted: Failure?
+        // Each case is built once and shared by the op's properties.
+        let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
         for property in Properties.of(generator.op) {
             let invalid: Bool
             let c: GeneratedCase?
             switch property.input {
-            case .invalid: (invalid, c) = (true, generator.invalidCase(spec))
-            case .valid: (invalid, c) = (false, property.applies(to: fill) ? generator.build(spec) : nil)
+            case .invalid: (invalid, c) = (true, invalidCase)
+            case .valid: (invalid, c) = (false, property.applies(to: fill) ? valid : nil)
             }
             guard let c else { continue }
             switch property.check(c, fill: fill) {
