@@ -8,8 +8,8 @@ public struct Conv2DPlan: Equatable, Sendable {
         case pointwiseGEMM
         /// Output tiles unrolled (im2col) into a cache-sized buffer, then one GEMM per tile and group.
         case im2colGEMM
-        /// Register-blocked SIMD loops straight over the input: few output channels, where GEMM's
-        /// packing costs more than it saves.
+        /// Register-blocked SIMD kernels straight over the input (float32: 8 pixels × 32 channels
+        /// on AVX-512, 4 × 16 on AVX2, fed by per-pixel pointer tables); the usual float32 choice.
         case direct
         /// Direct SIMD loops across output columns (stride 1 along the width): few channels.
         case spatial
@@ -84,11 +84,15 @@ extension Conv2DPlan {
 
 /// Grouped 2-D cross-correlation, NHWC × HWIO, with the algorithm `Conv2DPlan` picks.
 ///
+/// - direct (`DirectFloat`, `Direct` for float64): register blocks of output pixels × output
+///   channels, every tap a branch-free FMA sweep; taps in the padding read a row of zeros.
+///   Few input channels gather patches (or whole kernel rows of a padded copy) first.
 /// - im2col + GEMM: output pixels are cut into tiles whose unrolled patches fit in L2; each tile
 ///   and group is one `sgemm`/`dgemm` against the filters read in place (HWIO flattened is the
 ///   `[KH·KW·Cin/G, Cout]` right operand; a group is a column offset with `ldb = Cout`).
-/// - direct: `Direct.conv2d`, SIMD over output channels.
-/// - FFT: `FFTConvolution`, stride 1, Float64 transforms.
+/// - spatial: SIMD across output columns, for one or a few channels (large single-channel kernels).
+/// - FFT: `FFTConvolution`, stride 1, Float64 transforms, for kernels large enough to pay.
+/// The switch is `Conv2DPlan`'s cost model.
 ///
 /// Error bound: GEMM and direct sum each output's `n` products in some order in T, so
 /// `|got − exact| ≤ γ_T(n)·Σ|t_i|` elementwise (the tolerance model). The FFT path is norm-wise:
