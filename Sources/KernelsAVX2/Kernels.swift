@@ -144,10 +144,18 @@ public func depthwiseBlock(
         #endif
         c += 16
     }
+    channelTail(pixels: pixels, channels: channels, from: vectorEnd, taps: taps, filter: filter, out) { p, t in sources[p * taps + t] }
+}
+
+/// The channels past the last whole vector, one by one in tap order; `source(p, t)` points at
+/// the channels pixel `p` reads at tap `t`.
+@inline(__always)
+func channelTail(pixels: Int, channels: Int, from start: Int, taps: Int, filter: UnsafePointer<Float>,
+                 _ out: UnsafeMutablePointer<Float>, source: (Int, Int) -> UnsafePointer<Float>) {
     for p in 0..<pixels {
-        for ch in vectorEnd..<channels {
+        for ch in start..<channels {
             var acc: Float = 0
-            for t in 0..<taps { acc += sources[p * taps + t][ch] * filter[t * channels + ch] }
+            for t in 0..<taps { acc += source(p, t)[ch] * filter[t * channels + ch] }
             out[p * channels + ch] = acc
         }
     }
@@ -204,11 +212,5 @@ public func depthwiseBlockInterior(
         #endif
         c += 16
     }
-    for p in 0..<pixelBlock {
-        for ch in vectorEnd..<channels {
-            var acc: Float = 0
-            for t in 0..<taps { acc += bases[t][p * s + ch] * filter[t * channels + ch] }
-            out[p * channels + ch] = acc
-        }
-    }
+    channelTail(pixels: pixelBlock, channels: channels, from: vectorEnd, taps: taps, filter: filter, out) { p, t in bases[t] + p * s }
 }
