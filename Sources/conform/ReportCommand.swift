@@ -54,9 +54,10 @@ struct ReportCommand: ParsableCommand {
         // Repro paths relative to the working directory when the sets lie under it.
         let cwd = FileManager.default.currentDirectoryPath + "/"
         func shown(_ path: String) -> String { path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path }
-        let setOf = Dictionary(fixtureDirs.compactMap { dir in
-            (try? FixtureSet(directory: dir)).map { set in set.manifest.cases.map { ($0.id, shown(dir.standardizedFileURL.path)) } }
-        }.flatMap { $0 }, uniquingKeysWith: { a, _ in a })
+        // The manifests, read once for the repro paths and the header's TensorFlow version.
+        let sets = fixtureDirs.compactMap { try? FixtureSet(directory: $0) }
+        let setOf = Dictionary(sets.flatMap { set in set.manifest.cases.map { ($0.id, shown(set.directory.standardizedFileURL.path)) } },
+                               uniquingKeysWith: { a, _ in a })
         var discrepancies = ReportData.discrepancies(fixtureRun) { setOf[$0] ?? "?" }
 
         var campaignLines: [ReportData.CampaignLine]
@@ -73,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         status("measuring the machine…")
-        let tensorflow = fixtureDirs.compactMap { try? FixtureSet(directory: $0).manifest.producer?["version"]?.string }.first ?? "unknown"
+        let tensorflow = sets.compactMap { $0.manifest.producer?["version"]?.string }.first ?? "unknown"
         let machine = MachineInfo.current(tensorflow: tensorflow)
         var benchCases = BuiltinSuite.cases
         if let benchFilter { benchCases = benchCases.filter { $0.id.contains(benchFilter) } }
