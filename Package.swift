@@ -6,6 +6,10 @@ import PackageDescription
 /// compiled for x86-64-v4; Optimized calls it only on CPUs that have AVX-512.
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
 let wideKernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"]), .define("WIDE")]
+/// Debug builds (what `swift test` runs, planted bugs included) still optimise the arithmetic:
+/// the default campaign's large cases cross the kernels' thresholds, and unoptimised SIMD code is
+/// two orders of magnitude slower.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "Conform",
@@ -22,12 +26,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
-        .target(name: "Reference"),
-        .target(name: "KernelsAVX2", swiftSettings: kernelFlags),
-        .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags),
+        .target(name: "Reference", swiftSettings: optimizedInDebug),
+        .target(name: "KernelsAVX2", swiftSettings: kernelFlags + optimizedInDebug),
+        .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags + optimizedInDebug),
         .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
-                swiftSettings: kernelFlags + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
-        .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"]),
+                swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
+        .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"], swiftSettings: optimizedInDebug),
         .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
         .executableTarget(
             name: "conform",

@@ -1,25 +1,41 @@
 import Foundation
+import Optimized
 import PropertyCheck
 import Reference
 
 /// What `conform check` prints and writes: a per-op summary and the failures.
 public enum CheckReport {
-    /// The summary table and the closing `N passed, M failed` line.
+    /// The summary table, the path table, any unreached path, and the closing `N passed, M failed` line.
     public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String) -> [String] {
         var rows = [["op", "cases", "passed", "failed", "mistrusted", "discarded", "cases/s"]]
         for s in result.summaries {
             rows.append([s.op, "\(s.cases)", "\(s.passed)", "\(s.failed)", "\(s.mistrusted)", "\(s.discarded)",
                          FixtureReport.format(s.casesPerSecond)])
         }
+        var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + [""] + aligned(pathRows(result))
+        for path in result.unreached {
+            out.append("UNREACHED \(path.rawValue): no case of \(path.ops.joined(separator: ", ")) reached this path of the optimized code")
+        }
+        out.append("\(result.passed) passed, \(result.failed + result.mistrusted + result.unreached.count) failed")
+        return out
+    }
+
+    /// path, cases that reached it, failing cases among them; every path of the table, in table order.
+    public static func pathRows(_ result: Campaign.Result) -> [[String]] {
+        [["path", "cases", "failures"]] + KernelPath.allCases.map { path in
+            let stats = result.paths[path] ?? Campaign.PathStats()
+            return [path.rawValue, path.availableOnHost ? "\(stats.cases)" : "n/a on this CPU", "\(stats.failures)"]
+        }
+    }
+
+    /// Rows as columns: the first left-aligned, the others right-aligned.
+    static func aligned(_ rows: [[String]]) -> [String] {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
-        var out = ["seed \(seed), shard \(shard)"]
-        out += rows.map { row in
+        return rows.map { row in
             row.enumerated().map { c, cell in c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                                                     : String(repeating: " ", count: widths[c] - cell.count) + cell }
                 .joined(separator: "  ")
         }
-        out.append("\(result.passed) passed, \(result.failed + result.mistrusted) failed")
-        return out
     }
 
     /// Everything as JSON: per-op counts and every failure with its repro.
@@ -35,8 +51,15 @@ public enum CheckReport {
             ("failures", .array(result.failures.map { f in
                 .object([("property", .string(f.property)), ("op", .string(f.op)), ("case", JSONValue(f.caseIndex)),
                          ("fill", .string(f.fill.rawValue)), ("original_elements", JSONValue(f.originalElements)),
-                         ("shrunk_elements", JSONValue(f.shrunk.elementCount)), ("message", .string(f.message)), ("repro", .string(f.repro))])
+                         ("shrunk_elements", JSONValue(f.shrunk.elementCount)), ("message", .string(f.message)),
+                         ("thread_dependent", .bool(f.threadDependent)), ("repro", .string(f.repro))])
             })),
+            ("paths", .array(KernelPath.allCases.map { path in
+                let stats = result.paths[path] ?? Campaign.PathStats()
+                return .object([("path", .string(path.rawValue)), ("cases", JSONValue(stats.cases)), ("failures", JSONValue(stats.failures)),
+                                ("available", .bool(path.availableOnHost))])
+            })),
+            ("unreached", .array(result.unreached.map { .string($0.rawValue) })),
         ])
     }
 }

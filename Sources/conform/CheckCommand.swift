@@ -16,7 +16,7 @@ struct CheckCommand: ParsableCommand {
     var seed: UInt64 = 2026
 
     @Option(help: "Cases per op.")
-    var cases: Int = 200
+    var cases: Int = 300
 
     @Option(help: "Only these ops (comma-separated).")
     var ops: String?

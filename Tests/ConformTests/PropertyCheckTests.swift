@@ -61,16 +61,51 @@ struct PropertyCheckTests {
         #expect(try Campaign.replay(failure.repro).verdict == .pass)
     }
 
-    @Test("every planted bug is caught and shrunk to a handful of elements", arguments: Mutant.allCases)
+    /// The smallest input a path's threshold allows, in elements: a bug that lives past a tile,
+    /// segment or block edge cannot shrink below the edge.
+    static func shrinkFloor(_ mutant: Mutant) -> Int {
+        switch mutant.path {
+        case .pointwiseGEMMTiles?: 1100          // more than 1024 pixels of one channel, a 1×1 filter
+        case .im2colTiles?: 6000                  // patches of one tile over 384 KiB / (KH·KW·Cin·4) pixels
+        case .directTapSlices?: 600               // taps·Cin·32 lanes·4 bytes beyond a 24 KiB slice
+        case .spatialPast48?, .spatialSegments?: 2 * 66 + 2  // 49 (65) output columns and a kernel
+        case .atRowBlocks?: 2 * 128 + 20          // 128 in-window kernel rows, input and kernel
+        case .depthwiseFloat64?: 4 * 16 + 16      // four pixels of 16 channels and a filter
+        case .depthwiseInterior?: 64              // a block of 8 (AVX-512) interior pixels and a filter
+        default: 16
+        }
+    }
+
+    @Test("every planted bug is caught by the default campaign with a REPRO line that replays, and shrunk",
+          arguments: Mutant.allCases)
     func mutantCaught(mutant: Mutant) throws {
         try #require(Mutants.available, "mutants need a debug build")
-        var campaign = Campaign(seed: Self.seed, casesPerOp: 120)
+        var campaign = Campaign(seed: Self.seed, casesPerOp: 300)
         campaign.stopAfterFailures = 1
         let result = Mutants.with(mutant) { campaign.run() }
         let smallest = result.failures.min { $0.shrunk.elementCount < $1.shrunk.elementCount }
-        let failure = try #require(smallest, "\(mutant) survived the campaign (seed \(Self.seed))")
-        #expect(failure.shrunk.elementCount <= 16, "\(mutant): shrunk to \(failure.shrunk.elementCount) elements: \(failure.repro)")
-        print("MUTANT \(mutant.rawValue) caught by \(failure.property) at case \(failure.caseIndex), \(failure.originalElements) → \(failure.shrunk.elementCount) elements")
+        let failure = try #require(smallest, "\(mutant) survived the default campaign (seed \(Self.seed))")
+        #expect(failure.shrunk.elementCount <= Self.shrinkFloor(mutant) && failure.shrunk.elementCount <= failure.originalElements,
+                "\(mutant): shrunk to \(failure.shrunk.elementCount) elements: REPRO conform replay '\(failure.repro)'")
+        // The REPRO line is the whole story: replayed with the bug planted it fails, without it it passes.
+        let replayed = try Mutants.with(mutant) { try Campaign.replay(failure.repro) }
+        guard case .fail = replayed.verdict else {
+            Issue.record("\(mutant): REPRO conform replay '\(failure.repro)' does not fail again: \(replayed.verdict)")
+            return
+        }
+        #expect(try Campaign.replay(failure.repro).verdict == .pass, "\(mutant): the repro fails without the bug")
+        print("MUTANT \(mutant.rawValue) [\(mutant.path?.rawValue ?? "semantic")] caught by \(failure.property) at case \(failure.caseIndex), \(failure.originalElements) → \(failure.shrunk.elementCount) elements")
+    }
+
+    @Test("every path of the table has a planted bug that lives on it, and the default campaign reaches every path")
+    func pathsHaveMutants() {
+        let covered = Set(Mutant.allCases.compactMap(\.path))
+        for path in KernelPath.allCases { #expect(covered.contains(path), "\(path.rawValue) has no planted bug") }
+        let result = Campaign(seed: Self.seed, casesPerOp: 300).run()
+        #expect(result.unreached.isEmpty, "unreached: \(result.unreached.map(\.rawValue))")
+        for path in KernelPath.allCases where path.availableOnHost {
+            #expect((result.paths[path]?.cases ?? 0) > 0, "\(path.rawValue) was not reached")
+        }
     }
 }
 

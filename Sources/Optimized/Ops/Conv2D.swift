@@ -46,8 +46,9 @@ public struct Conv2DPlan: Equatable, Sendable {
             && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0
         let gemmRate = (single ? 90e9 : 45e9) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
         let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 0.5e-9)
-        let lanes = Double(single ? CPU.channelBlock : 16)
-        let directRate = (single ? (CPU.wide ? 210e9 : 100e9) : 20e9) * min(1, Double(n) / lanes)
+        let wide = CPU.wide
+        let lanes = Double(single ? CPU.channelBlock(wide: wide) : 16)
+        let directRate = (single ? (wide ? 210e9 : 100e9) : 20e9) * min(1, Double(n) / lanes)
         let direct = flops / directRate
         let spatial = g.cols.stride == 1
             ? flops / (single ? 70e9 : 35e9) + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
@@ -66,6 +67,33 @@ public struct Conv2DPlan: Equatable, Sendable {
             (pointwise ? .pointwiseGEMM : .im2colGEMM, gemm), (.direct, direct), (.spatial, spatial), (.fft, fft),
         ]
         (algorithm, estimate) = candidates.min { $0.1 < $1.1 }!
+        // The campaign forces each algorithm in turn, where it applies to the geometry.
+        if let forced = Execution.current.algorithm, Self.applies(forced, to: g) {
+            (algorithm, estimate) = (forced, candidates.first { $0.0 == forced }?.1 ?? 0)
+        }
+    }
+
+    /// Whether `algorithm` can compute `g` at all: 1×1 GEMM needs a 1×1, stride-1, unpadded kernel;
+    /// the column-vectorised kernel needs width stride 1; FFT needs stride 1, one group, and planes
+    /// that fit in memory. Direct and im2col compute anything.
+    public static func applies(_ algorithm: Algorithm, to g: Conv2DGeometry) -> Bool {
+        switch algorithm {
+        case .direct, .im2colGEMM: return true
+        case .pointwiseGEMM:
+            return g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
+                && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0
+        case .spatial: return g.cols.stride == 1
+        case .fft:
+            guard g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 else { return false }
+            let p = FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
+                * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter)
+            return Double(g.batch * (g.inputChannels + 1)) * 16 * Double(p) < 1e9
+        }
+    }
+
+    /// The algorithms that can compute `g`, in declaration order.
+    public static func applicable(to g: Conv2DGeometry) -> [Algorithm] {
+        [.pointwiseGEMM, .im2colGEMM, .direct, .spatial, .fft].filter { applies($0, to: g) }
     }
 }
 

@@ -28,6 +28,11 @@ func conv2dAtKernel<T: ConformFloat>(
     let kh = kernel.shape[0]
     let rows = window.rows, cols = window.cols
     let blocks = min(max(1, rows.count / 64), 256)
+    PathCounter.hit(blocks > 1 ? .atRowBlocks : .atOneBlock)
+    if attrs.mode == .convolution { PathCounter.hit(.atReversed) }
+    // Planted bugs (debug builds): one block leaves out the last row; several leave gaps between blocks.
+    let dropLast = Mutants.on(.atDropsLastRow) && blocks == 1 && rows.count > 1 ? 1 : 0
+    let gap = Mutants.on(.atRowBlockGap) && blocks > 1 ? 1 : 0
     var partial = [Double](repeating: 0, count: blocks)
     input.scalars.withUnsafeBufferPointer { x in
         kernel.scalars.withUnsafeBufferPointer { k in
@@ -36,7 +41,8 @@ func conv2dAtKernel<T: ConformFloat>(
                 Threading.forEach(blocks) { block in
                     let lo = rows.lowerBound + rows.count * block / blocks, hi = rows.lowerBound + rows.count * (block + 1) / blocks
                     var sum = 0.0
-                    for a in lo..<hi {
+                    let end = block < blocks - 1 ? hi - gap : hi - dropLast
+                    for a in lo..<max(lo, end) {
                         let xRow = xp + (window.top + a) * w + window.left + cols.lowerBound
                         if attrs.mode == .correlation || Mutants.on(.kernelNotFlipped) {
                             sum += Double(DotKernel.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))

@@ -5,6 +5,7 @@ import Reference
 ///
 /// Exact: equal to the reference.
 public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError) -> LayerCount {
+    PathCounter.hit(.countParams)
     var count = try Reference.countParams(layer, inputShape: inputShape)
     if Mutants.on(.batchNormAllTrainable), case .batchNormalization = layer {
         (count.trainable, count.nonTrainable) = (count.trainable + count.nonTrainable, 0)

@@ -27,6 +27,7 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
     if g.multiplier == 1 {
         x = input.scalars
     } else {
+        PathCounter.hit(.depthwiseMultiplier)
         var repeated = [T]()
         repeated.reserveCapacity(input.count * g.multiplier)
         for v in input.scalars { repeated.append(contentsOf: repeatElement(v, count: g.multiplier)) }
@@ -66,6 +67,9 @@ enum DepthwiseKernel {
         }
     }
 
+    // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func kernel<S: BinaryFloatingPoint & SIMDScalar>(
         _ x: UnsafePointer<S>, _ f: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ g: DepthwiseGeometry, _ cm: Int
     ) {
@@ -74,6 +78,11 @@ enum DepthwiseKernel {
         zeros.initialize(repeating: 0, count: cm + 16)
         defer { zeros.deallocate() }
         let vectorEnd = cm / 16 * 16
+        if vectorEnd > 0 { PathCounter.hit(.depthwiseFloat64) }
+        if vectorEnd < cm { PathCounter.hit(.depthwiseFloat64Tail) }
+        // Planted bugs (debug builds): the fourth pixel reads the third's input; the tail drops its last tap.
+        let fourth = Mutants.on(.float64DepthwiseFourthPixel) ? 2 : 3
+        let tailTaps = Mutants.on(.float64DepthwiseTailDropsLastTap) && kh * kw > 1 ? kh * kw - 1 : kh * kw
         Threading.forEach(g.batch * ho) { task in
             let (b, i) = (task / ho, task % ho)
             let image = x + b * h * w * cm
@@ -95,7 +104,7 @@ enum DepthwiseKernel {
                             a0.addProduct(UnsafeRawPointer(source(0, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
                             a1.addProduct(UnsafeRawPointer(source(1, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
                             a2.addProduct(UnsafeRawPointer(source(2, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
-                            a3.addProduct(UnsafeRawPointer(source(3, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                            a3.addProduct(UnsafeRawPointer(source(fourth, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
                         }
                     }
                     for (p, acc) in [a0, a1, a2, a3].enumerated() where p < block {
@@ -109,7 +118,7 @@ enum DepthwiseKernel {
                         var acc: S = 0
                         for di in 0..<kh {
                             let yy = g.rows.position(output: i, tap: di)
-                            for dj in 0..<kw { acc += source(p, yy, dj)[ch] * f[(di * kw + dj) * cm + ch] }
+                            for dj in 0..<kw where di * kw + dj < tailTaps { acc += source(p, yy, dj)[ch] * f[(di * kw + dj) * cm + ch] }
                         }
                         out[p * cm + ch] = acc
                     }

@@ -15,6 +15,9 @@ public func epochPairing(
     let n = lengths.count
     var pairs = [Int64](repeating: 0, count: attrs.epochs * n)
     let floatLengths = lengths.map(Float.init)
+    PathCounter.hit(attrs.mode == .tensorflow ? .pairingTensorFlow : .pairingCycle)
+    // Planted bug (debug builds): cycle mode one position ahead.
+    let shift = Mutants.on(.cycleShifted) ? 1 : 0
     pairs.withUnsafeMutableBufferPointer { out in
         let o = UnsafeSendable(out.baseAddress!)
         Threading.forEach(attrs.epochs) { e in
@@ -32,7 +35,7 @@ public func epochPairing(
             case .cycle:
                 for r in 0..<n {
                     let len = lengths[r]
-                    let k = cyclePermutation(count: len, seed: attrs.seed, row: r, cycle: epoch / len)(epoch % len)
+                    let k = cyclePermutation(count: len, seed: attrs.seed, row: r, cycle: epoch / len)((epoch + shift) % len)
                     row[r] = candidates.scalars[Int(rowSplits.scalars[r]) + k]
                 }
             }

@@ -31,15 +31,22 @@ public func extractGlimpse(
                 let cols = min(max(0, left), max(colEnd, 0))..<max(colEnd, 0)
                 let dst = y.baseAddress! + b * itemOut
                 let inside = rows.count == gh && cols.count == gw
+                PathCounter.hit(inside ? .glimpseInside : .glimpseClipped)
                 if !inside && attrs.noise != .zero {
-                    let fill = glimpseFill(item: Array(x[b * itemIn ..< (b + 1) * itemIn]), channels: c, count: itemOut,
+                    PathCounter.hit(.glimpseNoise)
+                    // Planted bug (debug builds): every item's noise drawn from item 0's values.
+                    let source = Mutants.on(.glimpseNoiseFromFirstItem) ? 0 : b
+                    let fill = glimpseFill(item: Array(x[source * itemIn ..< (source + 1) * itemIn]), channels: c, count: itemOut,
                                            noise: attrs.noise, seed: attrs.seed, batchIndex: b)
                     fill.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: itemOut) }
                 }
                 guard !rows.isEmpty, !cols.isEmpty else { continue }
-                for r in rows {
+                // Planted bugs (debug builds): an inside window loses its last row; a clipped one a column per row.
+                let copiedRows = inside && Mutants.on(.glimpseInsideDropsLastRow) ? rows.dropLast() : rows[...]
+                let copiedColumns = !inside && Mutants.on(.glimpseClippedShortRow) ? cols.count - 1 : cols.count
+                for r in copiedRows {
                     let from = x.baseAddress! + b * itemIn + (r * w + cols.lowerBound) * c
-                    (dst + ((r - top) * gw + cols.lowerBound - left) * c).update(from: from, count: cols.count * c)
+                    (dst + ((r - top) * gw + cols.lowerBound - left) * c).update(from: from, count: copiedColumns * c)
                 }
             }
         }

@@ -41,22 +41,31 @@ public struct FrameView<Scalar: Sendable>: Sendable {
         let (length, step) = (attrs.frameLength, attrs.frameStep)
         let frameSize = length * inner
         let total = outer * range.count * frameSize
+        if range.lowerBound > 0 { PathCounter.hit(.frameViewOffset) }
+        // Planted bugs (debug builds): a batch numbered from 0; an inside frame ending in one pad value.
+        let origin = Mutants.on(.frameViewFromZero) ? range.lowerBound : 0
+        let lastPadded = Mutants.on(.frameInsideLastPadded) ? 1 : 0
+        var (insideSeen, paddedSeen) = (false, false)
         let out = [Scalar](unsafeUninitializedCapacity: total) { buffer, initialized in
             signal.scalars.withUnsafeBufferPointer { x in
                 var dst = buffer.baseAddress!
                 for o in 0..<outer {
                     let base = x.baseAddress! + o * n * inner
                     for i in range {
-                        let start = i * step
+                        let start = (i - origin) * step
                         let available = max(0, min(length, n - start))
-                        if available > 0 { dst.initialize(from: base + start * inner, count: available * inner) }
-                        (dst + available * inner).initialize(repeating: padValue, count: (length - available) * inner)
+                        if available == length { insideSeen = true } else { paddedSeen = true }
+                        let copied = available == length && available * inner > 0 ? available * inner - lastPadded : available * inner
+                        if copied > 0 { dst.initialize(from: base + start * inner, count: copied) }
+                        (dst + copied).initialize(repeating: padValue, count: length * inner - copied)
                         dst += frameSize
                     }
                 }
             }
             initialized = total
         }
+        if insideSeen { PathCounter.hit(.frameInside) }
+        if paddedSeen { PathCounter.hit(.framePadded) }
         let outShape = Array(shape[..<axis]) + [range.count, length] + Array(shape[(axis + 1)...])
         return try! Tensor(shape: outShape, scalars: out)
     }

@@ -11,6 +11,12 @@ public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError
     let stream = Philox(seed: attrs.seed[0], attrs.seed[1])
     let (shape, count) = (attrs.shape, spec.count)
     switch spec.kind {
+    case .float16, .float32, .float64: PathCounter.hit(.uniformFloat)
+    case .int32, .int64: PathCounter.hit(.uniformInteger)
+    }
+    // Planted bug (debug builds): integers masked with range − 1 instead of reduced modulo range.
+    let mask = Mutants.on(.integerMaskNotModulo)
+    switch spec.kind {
     case let .float16(lo, range):
         return .float16(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in float16Unit(w[0]) * range + lo }))
     case let .float32(lo, range):
@@ -21,11 +27,12 @@ public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError
         return .float64(try! Tensor(shape: shape, scalars: fill(stream, count, words: 2) { w, _ in float64Unit(w[0], w[1]) * range + lo }))
     case let .int32(lo, range):
         return .int32(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in
-            Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: lo) &+ w[0] % range)
+            Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: lo) &+ (mask ? w[0] & (range &- 1) : w[0] % range))
         }))
     case let .int64(lo, range):
         return .int64(try! Tensor(shape: shape, scalars: fill(stream, count, words: 2) { w, _ in
-            Int64(bitPattern: UInt64(bitPattern: lo) &+ (UInt64(w[0]) | UInt64(w[1]) << 32) % range)
+            let u = UInt64(w[0]) | UInt64(w[1]) << 32
+            return Int64(bitPattern: UInt64(bitPattern: lo) &+ (mask ? u & (range &- 1) : u % range))
         }))
     }
 }

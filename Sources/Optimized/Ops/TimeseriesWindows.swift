@@ -35,11 +35,17 @@ public struct WindowView<Scalar: Sendable>: Sendable {
     public func batch(_ range: Range<Int>) -> Tensor<Scalar> {
         let (row, length, rate) = (rowSize, attrs.sequenceLength, attrs.samplingRate)
         let windowSize = length * row
+        PathCounter.hit(rate == 1 ? .windowsContiguous : .windowsSampled)
+        if range.lowerBound > 0 { PathCounter.hit(.windowsViewOffset) }
+        // Planted bugs (debug builds): a batch numbered from 0; the last contiguous window repeating the one before.
+        let origin = Mutants.on(.windowsViewFromZero) ? range.lowerBound : 0
+        let repeatLast = Mutants.on(.windowsLastRepeats) && rate == 1
         let out = [Scalar](unsafeUninitializedCapacity: range.count * windowSize) { buffer, initialized in
             data.scalars.withUnsafeBufferPointer { x in
                 var dst = buffer.baseAddress!
                 for k in range {
-                    let src = x.baseAddress! + start(k) * row
+                    let window = repeatLast && k == range.upperBound - 1 && k > 0 ? k - 1 : k
+                    let src = x.baseAddress! + start(window - origin) * row
                     if rate == 1 {
                         dst.initialize(from: src, count: windowSize)
                         dst += windowSize
@@ -59,9 +65,15 @@ public struct WindowView<Scalar: Sendable>: Sendable {
     /// The targets of windows `range`: `targets[start(k)]`.
     public func targets<Target>(_ targets: Tensor<Target>, _ range: Range<Int>) -> Tensor<Target> {
         let row = targets.shape.dropFirst().reduce(1, *)
+        PathCounter.hit(.windowsTargets)
+        // Planted bug (debug builds): targets[k] instead of targets[start(k)].
+        let plain = Mutants.on(.targetsIgnoreStart)
         var out = [Target]()
         out.reserveCapacity(range.count * row)
-        for k in range { out.append(contentsOf: targets.scalars[start(k) * row ..< (start(k) + 1) * row]) }
+        for k in range {
+            let s = plain ? k : start(k)
+            out.append(contentsOf: targets.scalars[s * row ..< (s + 1) * row])
+        }
         return try! Tensor(shape: [range.count] + targets.shape.dropFirst(), scalars: out)
     }
 }

@@ -17,10 +17,14 @@ enum Direct {
             DirectFloat.conv2d(S.cast(x, to: UnsafePointer<Float>.self), S.cast(f, to: UnsafePointer<Float>.self),
                                S.cast(y, to: UnsafeMutablePointer<Float>.self), g)
         } else {
+            PathCounter.hit(.directFloat64)
             kernel(x, f, y, g)
         }
     }
 
+    // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func kernel<S: ConformFloat>(
         _ x: UnsafePointer<S>, _ f: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ g: Conv2DGeometry
     ) {
@@ -34,6 +38,8 @@ enum Direct {
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
         let blocks = (wo + 3) / 4
+        // Planted bug (debug builds): a block's fourth pixel reads the third one's input.
+        let fourth = Mutants.on(.float64FourthPixel) ? 2 : 3
         Threading.forEach(g.batch * ho) { task in
             let (b, i) = (task / ho, task % ho)
             let image = x + b * h * w * cin
@@ -52,7 +58,7 @@ enum Direct {
                                     return rowInside && j0 + p < wo && xx >= 0 && xx < w
                                         ? image + (yy * w + xx) * cin + group * cpg : UnsafePointer(zeros)
                                 }
-                                let (s0, s1, s2, s3) = (source(0), source(1), source(2), source(3))
+                                let (s0, s1, s2, s3) = (source(0), source(1), source(2), source(fourth))
                                 var wp = panel + (di * kw + dj) * cpg * 16
                                 for c in 0..<cpg {
                                     let wv = UnsafeRawPointer(wp).loadUnaligned(as: SIMD16<S>.self)

@@ -1,7 +1,8 @@
 import Reference
 
 /// The float32 direct convolution: register blocks of `CPU.pixelBlock` pixels × `CPU.channelBlock`
-/// output channels computed by `convBlock` (AVX-512 or AVX2), fed by a table of source pointers.
+/// output channels computed by `convBlock` (AVX-512 or AVX2, resolved once per call from
+/// `Execution`), fed by a table of source pointers.
 ///
 /// Per output row, the table holds for every pixel and tap a pointer to the input channels it
 /// reads, or to a row of zeros when the tap lands in the padding; the kernel then runs branch-free.
@@ -11,7 +12,9 @@ enum DirectFloat {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
+        let wide = CPU.wide
+        PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
+        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
         let taps = kh * kw
         let panels = FilterPanels(f, g, width: width)
         defer { panels.deallocate() }
@@ -20,7 +23,8 @@ enum DirectFloat {
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
         if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
-            rowMerged(x, y, g, panels: panels)
+            PathCounter.hit(.directRowMerged)
+            rowMerged(x, y, g, panels: panels, wide: wide)
             return
         }
         // Few input channels make the inner loop too short to pay for each tap's pointer loads:
@@ -30,7 +34,15 @@ enum DirectFloat {
         let packed = cpg < 16 && taps > 1
         let k = taps * cpg
         let tableTaps = packed ? 1 : taps
-        forEachTile(g) { b, q0, count in
+        PathCounter.hit(packed ? .directPacked : .directTable)
+        let slice = max(1, CPU.panelSliceBytes / ((packed ? k : cpg) * width * 4))
+        if slice < tableTaps { PathCounter.hit(.directTapSlices) }
+        // Planted bugs (debug builds): the last column read as padding; packed channels reversed;
+        // later tap slices overwriting instead of accumulating.
+        let lastColumnPadding = Mutants.on(.tableLastColumnAsPadding)
+        let reversed = Mutants.on(.packedChannelsReversed)
+        let overwrite = Mutants.on(.tapSlicesOverwrite)
+        forEachTile(g, wide: wide) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * tableTaps)
@@ -53,14 +65,14 @@ enum DirectFloat {
                         let row = image + (yy &* w &* cin &+ groupOffset)
                         for dj in 0..<kw {
                             let xx = x0 &+ dj &* dw
-                            let inside = rowInside && xx >= 0 && xx < w
+                            let inside = rowInside && xx >= 0 && xx < (lastColumnPadding && !packed ? w - 1 : w)
                             let t = di &* kw &+ dj
                             if packed {
                                 // cpg < 16: an element loop beats a memcpy call per tap.
                                 let dst = patches + (p &* k &+ t &* cpg)
                                 if inside {
                                     let src = row + xx &* cin
-                                    for c in 0..<cpg { dst[c] = src[c] }
+                                    for c in 0..<cpg { dst[c] = src[reversed ? cpg - 1 - c : c] }
                                 } else {
                                     for c in 0..<cpg { dst[c] = 0 }
                                 }
@@ -73,17 +85,16 @@ enum DirectFloat {
                 }
                 // The taps go in slices whose weights stay in L1 while every block of the tile uses them.
                 let channels = packed ? k : cpg
-                let slice = max(1, CPU.panelSliceBytes / (channels * width * 4))
                 for chunk in 0..<chunks {
                     let panel = UnsafePointer(panels.panel(group: group, chunk: chunk))
                     let lanes = min(width, opg - chunk * width)
                     for t0 in stride(from: 0, to: tableTaps, by: slice) {
                         var p = 0
                         while p < count {
-                            CPU.convBlock(table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
+                            CPU.convBlock(wide: wide, table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
                                           cpg: channels, panel: panel + t0 * channels * width,
                                           y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
-                                          outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0)
+                                          outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0 && !overwrite)
                             p += block
                         }
                     }
@@ -94,9 +105,9 @@ enum DirectFloat {
 
     /// Runs `body(image, firstPixel, count)` over tiles of each image's output pixels, flattened
     /// row-major: register blocks then run across row ends, so only an image's last block is partial.
-    static func forEachTile(_ g: Conv2DGeometry, _ body: (Int, Int, Int) -> Void) {
+    static func forEachTile(_ g: Conv2DGeometry, wide: Bool, _ body: (Int, Int, Int) -> Void) {
         let pixels = g.rows.output * g.cols.output
-        let tile = 16 * CPU.pixelBlock
+        let tile = 16 * CPU.pixelBlock(wide: wide)
         let tiles = (pixels + tile - 1) / tile
         Threading.forEach(g.batch * tiles) { task in
             let (b, t) = (task / tiles, task % tiles)
@@ -108,10 +119,11 @@ enum DirectFloat {
     /// consecutive floats of a zero-padded copy of the input, so the kernel runs with KH "taps" of
     /// KW·Cin channels each: no zero rows, no gathering. (Measured: with 64+ channels the plain
     /// pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so this path is for the stems.)
-    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry, panels: FilterPanels<Float>) {
+    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry, panels: FilterPanels<Float>,
+                          wide: Bool) {
         let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let (block, width) = (CPU.pixelBlock, CPU.channelBlock)
+        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
         let copy = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
         defer { copy.deallocate() }
@@ -125,12 +137,14 @@ enum DirectFloat {
             (row + g.cols.padBefore * cin).update(from: x + (b * h + source) * w * cin, count: w * cin)
             (row + (g.cols.padBefore + w) * cin).update(repeating: 0, count: g.cols.padAfter * cin)
         }
-        forEachTile(g) { b, q0, count in
+        // Planted bug (debug builds): one padded row per kernel row whatever the height dilation.
+        let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
+        forEachTile(g, wide: wide) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
             // Each pixel's first kernel row, then the others a fixed step below it (no per-tap index arithmetic).
-            let rowStep = g.rows.dilation &* wp &* cin
+            let rowStep = rowDilation &* wp &* cin
             for p in 0..<whole {
                 let q = q0 + min(p, count - 1)
                 let (i, x0) = (q / wo, q % wo &* g.cols.stride)
@@ -142,7 +156,7 @@ enum DirectFloat {
                 let lanes = min(width, cout - chunk * width)
                 var p = 0
                 while p < count {
-                    CPU.convBlock(table + p * kh, tableStride: kh, taps: kh, cpg: kw * cin, panel: panel,
+                    CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cin, panel: panel,
                                   y + (b * ho * wo + q0 + p) * cout + chunk * width, outStride: cout, pixels: min(block, count - p), lanes: lanes)
                     p += block
                 }
@@ -154,7 +168,19 @@ enum DirectFloat {
     static func depthwise(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                           _ g: DepthwiseGeometry, channels cm: Int) {
         let (h, w, kh, kw, ho, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let block = CPU.pixelBlock, taps = kh * kw
+        let wide = CPU.wide
+        PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
+        let block = CPU.pixelBlock(wide: wide), taps = kh * kw
+        // Planted bugs (debug builds): edge or interior blocks drop their last tap.
+        let edgeTaps = Mutants.on(.depthwiseEdgeDropsLastTap) && taps > 1 ? taps - 1 : taps
+        let interiorTaps = Mutants.on(.depthwiseInteriorDropsLastTap) && taps > 1 ? taps - 1 : taps
+        let interiorSeen = UnsafeSendable(UnsafeMutablePointer<Bool>.allocate(capacity: 2))
+        interiorSeen.value.initialize(repeating: false, count: 2)
+        defer {
+            if interiorSeen.value[0] { PathCounter.hit(.depthwiseInterior) }
+            if interiorSeen.value[1] { PathCounter.hit(.depthwiseEdge) }
+            interiorSeen.value.deallocate()
+        }
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cm)
         zeros.initialize(repeating: 0, count: cm)
         defer { zeros.deallocate() }
@@ -183,10 +209,12 @@ enum DirectFloat {
                     table[(j0 + block - 1) * taps + t] == table[j0 * taps + t] + (block - 1) * stride
                         && table[j0 * taps + t] != UnsafePointer(zeros) && table[(j0 + block - 1) * taps + t] != UnsafePointer(zeros)
                 }
+                // Which kinds of block ran (a benign race: every writer stores true).
+                interiorSeen.value[interior ? 0 : 1] = true
                 if interior {
-                    CPU.depthwiseBlockInterior(table + j0 * taps, pixelStride: stride, taps: taps, channels: cm, filter: f, out)
+                    CPU.depthwiseBlockInterior(wide: wide, table + j0 * taps, pixelStride: stride, taps: interiorTaps, channels: cm, filter: f, out)
                 } else {
-                    CPU.depthwiseBlock(table + j0 * taps, taps: taps, channels: cm, filter: f, out, pixels: min(block, wo - j0))
+                    CPU.depthwiseBlock(wide: wide, table + j0 * taps, taps: edgeTaps, channels: cm, filter: f, out, pixels: min(block, wo - j0))
                 }
             }
         }

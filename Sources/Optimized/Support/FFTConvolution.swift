@@ -72,9 +72,13 @@ enum FFTConvolution {
         }
     }
 
+    // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func conv2d<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
     ) {
+        PathCounter.hit(.fft)
         gsl_set_error_handler_off()
         let ph = FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
         let pw = FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter)
@@ -84,13 +88,15 @@ enum FFTConvolution {
         // Transforms of every input plane, shared read-only by the threads.
         let inputs = UnsafeMutablePointer<Double>.allocate(capacity: g.batch * cin * 2 * plane)
         defer { inputs.deallocate() }
+        // Planted bug (debug builds): the input placed after the right padding instead of the left.
+        let left = Mutants.on(.fftPadSidesSwapped) ? g.cols.padAfter : g.cols.padBefore
         Threading.forEach(g.batch * cin) { task in
             let (b, c) = (task / cin, task % cin)
             let data = inputs + task * 2 * plane
             data.initialize(repeating: 0, count: 2 * plane)
             for r in 0..<h {
                 for col in 0..<w {
-                    data[2 * ((r + g.rows.padBefore) * pw + col + g.cols.padBefore)] = Double(x[((b * h + r) * w + col) * cin + c])
+                    data[2 * ((r + g.rows.padBefore) * pw + col + left)] = Double(x[((b * h + r) * w + col) * cin + c])
                 }
             }
             Transform(rows: ph, cols: pw, tables: tables).run(data, inverse: false)

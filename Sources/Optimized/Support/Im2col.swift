@@ -14,11 +14,17 @@ enum Im2col {
         let tile = 1024
         let tiles = (pixels + tile - 1) / tile
         let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
+        PathCounter.hit(.pointwiseGEMM)
+        if tiles > 1 { PathCounter.hit(.pointwiseGEMMTiles) }
+        // Planted bugs (debug builds): the last channel left out; later tiles read one pixel early.
+        let k = Mutants.on(.pointwiseDropsLastChannel) && cpg > 1 ? cpg - 1 : cpg
+        let early = Mutants.on(.pointwiseTileOffByOne) ? 1 : 0
         Threading.forEach(tiles * g.groups) { task in
             let (t, group) = (task / g.groups, task % g.groups)
             let p0 = t * tile, rows = min(tile, pixels - p0)
-            BLAS.gemm(x + p0 * cin + group * cpg, lda: cin, f + group * opg, ldb: cout,
-                      y + p0 * cout + group * opg, ldc: cout, m: rows, n: opg, k: cpg)
+            let first = t > 0 ? p0 - early : p0
+            BLAS.gemm(x + first * cin + group * cpg, lda: cin, f + group * opg, ldb: cout,
+                      y + p0 * cout + group * opg, ldc: cout, m: rows, n: opg, k: k)
         }
     }
 
@@ -32,6 +38,11 @@ enum Im2col {
         let tiles = (pixels + tile - 1) / tile
         let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
         let (h, w, kh, kw, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.cols.output)
+        PathCounter.hit(.im2col)
+        if tiles > 1 { PathCounter.hit(.im2colTiles) }
+        // Planted bugs (debug builds): the last tap left out of the product; later tiles unroll the pixel before.
+        let gemmK = Mutants.on(.im2colDropsLastTap) && kh * kw > 1 ? k - cpg : k
+        let early = Mutants.on(.im2colTileOffByOne) ? 1 : 0
         Threading.forEach(g.batch * tiles * g.groups) { task in
             let group = task % g.groups, t = (task / g.groups) % tiles, b = task / (g.groups * tiles)
             let p0 = t * tile, count = min(tile, pixels - p0)
@@ -39,7 +50,8 @@ enum Im2col {
             defer { patches.deallocate() }
             let image = x + b * h * w * cin + group * cpg
             for r in 0..<count {
-                let (i, j) = ((p0 + r) / wo, (p0 + r) % wo)
+                let q = t > 0 ? p0 + r - early : p0 + r
+                let (i, j) = (q / wo, q % wo)
                 var dst = patches + r * k
                 for di in 0..<kh {
                     let yy = g.rows.position(output: i, tap: di)
@@ -55,7 +67,7 @@ enum Im2col {
                 }
             }
             BLAS.gemm(patches, lda: k, f + group * opg, ldb: cout,
-                      y + (b * pixels + p0) * cout + group * opg, ldc: cout, m: count, n: opg, k: k)
+                      y + (b * pixels + p0) * cout + group * opg, ldc: cout, m: count, n: opg, k: gemmK)
         }
     }
 }

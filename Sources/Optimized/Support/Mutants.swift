@@ -1,58 +1,184 @@
 /// Planted bugs, for verifying the verifier: each one is a mistake a real kernel could make,
-/// switched on one at a time (task-locally) so a test can require the property campaign to catch it.
+/// switched on one at a time (task-locally, through `Execution.mutant`) so a test can require the
+/// property campaign to catch it.
+///
+/// The first group breaks semantics every path shares; the second lives on exactly one row of the
+/// path table (`path`), so that a campaign that never reaches the row cannot catch it.
 ///
 /// Compiled in only where `CONFORM_MUTANTS` is defined (debug builds, which `swift test` uses);
-/// release builds see `Mutants.active` as a constant nil and the branches fold away.
+/// release builds see `Mutants.on` as a constant false and the branches fold away.
 public enum Mutant: String, CaseIterable, Sendable {
+    // Semantics shared by every path.
     /// SAME padding puts the odd pixel at the start instead of the end.
     case sameOddPixelAtStart
-    /// conv2d_at's convolution mode forgets to flip the kernel.
-    case kernelNotFlipped
     /// Glimpse offsets are floored instead of truncated toward zero.
     case glimpseFloor
     /// Glimpse uses the other version's formulas.
     case glimpseVersionsSwapped
-    /// conv2d multiplies the stride by the dilation.
+    /// conv2d multiplies the stride by the dilation (pointer tables of the direct kernel).
     case dilationAppliedToStride
-    /// Grouped conv2d reads every group's outputs from the first group's input channels.
+    /// Grouped conv2d reads every group's outputs from the first group's input channels (direct kernel).
     case groupsMixChannels
-    /// Depthwise orders its output channels m·C + c instead of c·M + m.
+    /// CAUSAL conv1d pads k − 1 instead of d·(k − 1).
+    case causalUndilated
+
+    // One path each.
+    /// 1×1 GEMM drops the last input channel of every group.
+    case pointwiseDropsLastChannel
+    /// 1×1 GEMM: tiles after the first read their input one pixel early.
+    case pointwiseTileOffByOne
+    /// im2col's GEMM leaves out the last tap.
+    case im2colDropsLastTap
+    /// im2col: tiles after the first unroll the patches of the pixel before.
+    case im2colTileOffByOne
+    /// Pointer tables treat the last input column as padding.
+    case tableLastColumnAsPadding
+    /// Tap slices after the first overwrite the outputs instead of adding to them.
+    case tapSlicesOverwrite
+    /// Packed patches store each pixel's channels in reverse order.
+    case packedChannelsReversed
+    /// Row-merged kernels step one padded row per kernel row, ignoring the height dilation.
+    case rowMergedUndilated
+    /// The float64 direct kernel's fourth pixel of a block reads the third one's input.
+    case float64FourthPixel
+    /// The column-vectorised kernel ignores the width dilation.
+    case spatialUndilated
+    /// The column-vectorised kernel loads columns 48–63 one column early.
+    case spatialPast48
+    /// The column-vectorised kernel's segments after the first load one column early.
+    case spatialSegmentOffByOne
+    /// FFT places the input after `padAfter` columns instead of `padBefore`.
+    case fftPadSidesSwapped
+    /// Depthwise edge blocks (any block touching padding or the row end) drop their last tap.
+    case depthwiseEdgeDropsLastTap
+    /// Depthwise interior blocks drop their last tap.
+    case depthwiseInteriorDropsLastTap
+    /// Depthwise orders its output channels m·C + c instead of c·M + m (multiplier > 1).
     case depthwiseChannelOrder
+    /// The float64 depthwise kernel's fourth pixel of a block reads the third one's input.
+    case float64DepthwiseFourthPixel
+    /// The float64 depthwise channel tail drops its last tap.
+    case float64DepthwiseTailDropsLastTap
+    /// conv2d_at with one row block leaves out the window's last row.
+    case atDropsLastRow
+    /// conv2d_at with several row blocks leaves out each block's last row but the final one's.
+    case atRowBlockGap
+    /// conv2d_at's convolution mode forgets to flip the kernel.
+    case kernelNotFlipped
+    /// The AVX-512 block drops its last input channel.
+    case avx512DropsLastChannel
+    /// The AVX2 block drops its last tap.
+    case avx2DropsLastTap
+    /// Run serially, the op skips its last task.
+    case serialSkipsLastTask
+    /// Split over threads (no more than the cores), the last worker skips its tasks.
+    case parallelLastWorkerIdle
+    /// With more threads than cores, only as many workers as cores run, still striding by the thread count.
+    case oversubscribedWorkersCapped
+    /// A glimpse window inside the image loses its last row.
+    case glimpseInsideDropsLastRow
+    /// A glimpse window that leaves the image copies one column too few per row.
+    case glimpseClippedShortRow
+    /// Glimpse noise is drawn from the first batch item's value range for every item.
+    case glimpseNoiseFromFirstItem
+    /// With sampling_rate 1, the last window repeats the one before it.
+    case windowsLastRepeats
     /// Windows lose their last window when sampling_rate > 1.
     case windowsCountOffByOne
+    /// A window batch not starting at 0 numbers its windows from 0.
+    case windowsViewFromZero
+    /// Window targets ignore the start index and stride (targets[k] instead of targets[start(k)]).
+    case targetsIgnoreStart
+    /// A frame inside the signal ends in one pad value.
+    case frameInsideLastPadded
+    /// frame with pad_end floors the frame count instead of taking the ceiling.
+    case framePadEndFloor
+    /// A frame batch not starting at 0 numbers its frames from 0.
+    case frameViewFromZero
+    /// Philox chunks after the first start one block early.
+    case philoxChunkRestart
+    /// The block counter is truncated to 32 bits.
+    case philoxBlock32
     /// The vectorised Philox counter does not carry into its high 64 bits.
     case philoxNoCarry
     /// float32 uniforms are made from 24 bits (u >> 8) instead of 23 mantissa bits.
     case float32From24Bits
+    /// Integer uniforms mask with range − 1 instead of taking the remainder.
+    case integerMaskNotModulo
     /// Epoch pairing seeds epoch e with e instead of first_epoch + e.
     case pairingWrongEpoch
+    /// Cycle mode picks the permutation's next position.
+    case cycleShifted
     /// BatchNormalization's moving statistics counted as trainable.
     case batchNormAllTrainable
-    /// frame with pad_end floors the frame count instead of taking the ceiling.
-    case framePadEndFloor
-    /// CAUSAL conv1d pads k − 1 instead of d·(k − 1).
-    case causalUndilated
+
+    /// The one row of the path table this bug lives on; nil for the semantic bugs every path shares.
+    public var path: KernelPath? {
+        switch self {
+        case .sameOddPixelAtStart, .glimpseFloor, .glimpseVersionsSwapped, .dilationAppliedToStride, .groupsMixChannels,
+             .causalUndilated: nil
+        case .pointwiseDropsLastChannel: .pointwiseGEMM
+        case .pointwiseTileOffByOne: .pointwiseGEMMTiles
+        case .im2colDropsLastTap: .im2col
+        case .im2colTileOffByOne: .im2colTiles
+        case .tableLastColumnAsPadding: .directTable
+        case .tapSlicesOverwrite: .directTapSlices
+        case .packedChannelsReversed: .directPacked
+        case .rowMergedUndilated: .directRowMerged
+        case .float64FourthPixel: .directFloat64
+        case .spatialUndilated: .spatial
+        case .spatialPast48: .spatialPast48
+        case .spatialSegmentOffByOne: .spatialSegments
+        case .fftPadSidesSwapped: .fft
+        case .depthwiseEdgeDropsLastTap: .depthwiseEdge
+        case .depthwiseInteriorDropsLastTap: .depthwiseInterior
+        case .depthwiseChannelOrder: .depthwiseMultiplier
+        case .float64DepthwiseFourthPixel: .depthwiseFloat64
+        case .float64DepthwiseTailDropsLastTap: .depthwiseFloat64Tail
+        case .atDropsLastRow: .atOneBlock
+        case .atRowBlockGap: .atRowBlocks
+        case .kernelNotFlipped: .atReversed
+        case .avx512DropsLastChannel: .isaAVX512
+        case .avx2DropsLastTap: .isaAVX2
+        case .serialSkipsLastTask: .threadsSerial
+        case .parallelLastWorkerIdle: .threadsParallel
+        case .oversubscribedWorkersCapped: .threadsOversubscribed
+        case .glimpseInsideDropsLastRow: .glimpseInside
+        case .glimpseClippedShortRow: .glimpseClipped
+        case .glimpseNoiseFromFirstItem: .glimpseNoise
+        case .windowsLastRepeats: .windowsContiguous
+        case .windowsCountOffByOne: .windowsSampled
+        case .windowsViewFromZero: .windowsViewOffset
+        case .targetsIgnoreStart: .windowsTargets
+        case .frameInsideLastPadded: .frameInside
+        case .framePadEndFloor: .framePadded
+        case .frameViewFromZero: .frameViewOffset
+        case .philoxChunkRestart: .philoxChunks
+        case .philoxBlock32: .philoxHighBlock
+        case .philoxNoCarry: .philoxCarry
+        case .float32From24Bits: .uniformFloat
+        case .integerMaskNotModulo: .uniformInteger
+        case .pairingWrongEpoch: .pairingTensorFlow
+        case .cycleShifted: .pairingCycle
+        case .batchNormAllTrainable: .countParams
+        }
+    }
 }
 
 public enum Mutants {
     #if CONFORM_MUTANTS
-    /// The planted bug in force for the current task (and the worker threads it starts).
-    @TaskLocal public static var active: Mutant?
     /// Whether this build can plant bugs.
     public static let available = true
+    @inline(__always) @usableFromInline static func on(_ mutant: Mutant) -> Bool { Execution.current.mutant == mutant }
     #else
-    public static var active: Mutant? { nil }
     public static let available = false
+    @inline(__always) @usableFromInline static func on(_ mutant: Mutant) -> Bool { false }
     #endif
-
-    @inline(__always) static func on(_ mutant: Mutant) -> Bool { active == mutant }
 
     /// Runs `body` with `mutant` planted (a debug build; elsewhere it runs unmutated).
     public static func with<R>(_ mutant: Mutant?, _ body: () throws -> R) rethrows -> R {
-        #if CONFORM_MUTANTS
-        return try $active.withValue(mutant) { try body() }
-        #else
-        return try body()
-        #endif
+        var execution = Execution.current
+        execution.mutant = mutant
+        return try Execution.with(execution, body)
     }
 }

@@ -10,9 +10,13 @@ enum PhiloxSIMD {
         let base = stream.counter
         let baseLow = UInt64(base.0) | UInt64(base.1) << 32, baseHigh = UInt64(base.2) | UInt64(base.3) << 32
         let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
+        if firstBlock &+ UInt64(blocks) > 1 << 32 { PathCounter.hit(.philoxHighBlock) }
+        if baseLow &+ firstBlock &+ UInt64(blocks) < baseLow { PathCounter.hit(.philoxCarry) }
+        // Planted bug (debug builds): the block counter truncated to 32 bits.
+        let blockMask: UInt64 = Mutants.on(.philoxBlock32) ? 0xFFFF_FFFF : .max
         var b = 0
         while b < blocks {
-            let offset = SIMD8<UInt64>(repeating: firstBlock &+ UInt64(b)) &+ lanes
+            let offset = (SIMD8<UInt64>(repeating: firstBlock &+ UInt64(b)) &+ lanes) & SIMD8(repeating: blockMask)
             let low = SIMD8<UInt64>(repeating: baseLow) &+ offset
             // A carry out of the low 64 bits bumps the high half (the 128-bit add of OPS.md).
             let carry = SIMD8<UInt64>(repeating: 0).replacing(with: 1, where: low .< SIMD8(repeating: baseLow))
@@ -49,10 +53,13 @@ enum PhiloxSIMD {
         defer { buffer.deallocate() }
         var word = first
         let end = first + count
+        if (end - 4 * (first / 4) + 3) / 4 > chunkBlocks { PathCounter.hit(.philoxChunks) }
+        // Planted bug (debug builds): chunks after the first start one block early.
+        let restart = Mutants.on(.philoxChunkRestart) ? 1 : 0
         while word < end {
             let block = word / 4
             let blocks = min(chunkBlocks, (end - 4 * block + 3) / 4)
-            words(stream, firstBlock: UInt64(block), blocks: blocks, into: buffer)
+            words(stream, firstBlock: UInt64(word > first ? block - restart : block), blocks: blocks, into: buffer)
             let skip = word - 4 * block
             let n = min(4 * blocks - skip, end - word)
             body(UnsafeBufferPointer(start: buffer + skip, count: n), word - first)

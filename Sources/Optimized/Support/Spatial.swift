@@ -8,6 +8,9 @@ import Reference
 /// `(c, a, b)` adds `w[a,b,c,o] · xpad[c][i·sh + a·dh][j + b·dw ...]`: one load per FMA, no branches.
 /// Needs stride 1 along the width.
 enum Spatial {
+    // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func conv2d<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
     ) {
@@ -17,6 +20,13 @@ enum Spatial {
         let (dh, dw, sh) = (g.rows.dilation, g.cols.dilation, g.rows.stride)
         let hp = h + g.rows.padBefore + g.rows.padAfter
         let segments = (wo + 63) / 64
+        PathCounter.hit(.spatial)
+        if wo > 48 { PathCounter.hit(.spatialPast48) }
+        if segments > 1 { PathCounter.hit(.spatialSegments) }
+        // Planted bugs (debug builds): width dilation ignored; columns 48–63 and later segments one column early.
+        let tapStep = Mutants.on(.spatialUndilated) ? 1 : dw
+        let past48 = Mutants.on(.spatialPast48) ? 47 : 48
+        let segmentEarly = Mutants.on(.spatialSegmentOffByOne) ? 1 : 0
         // Row length: every vector load of the last segment stays inside the row.
         let wp = max(w + g.cols.padBefore + g.cols.padAfter, segments * 64 + (kw - 1) * dw)
         let planeSize = hp * wp
@@ -36,18 +46,19 @@ enum Spatial {
             let group = o / opg
             for segment in 0..<segments {
                 let j0 = segment * 64
+                let load0 = segment > 0 ? j0 - segmentEarly : j0
                 var a0 = SIMD16<T>(), a1 = SIMD16<T>(), a2 = SIMD16<T>(), a3 = SIMD16<T>()
                 for c in 0..<cpg {
                     let plane = UnsafePointer(planes + (b * cin + group * cpg + c) * planeSize)
                     for a in 0..<kh {
-                        let row = plane + (i * sh + a * dh) * wp + j0
+                        let row = plane + (i * sh + a * dh) * wp + load0
                         for bb in 0..<kw {
                             let wv = SIMD16<T>(repeating: f[((a * kw + bb) * cpg + c) * cout + o])
-                            let p = UnsafeRawPointer(row + bb * dw)
+                            let p = UnsafeRawPointer(row + bb * tapStep)
                             a0.addProduct(wv, p.loadUnaligned(as: SIMD16<T>.self))
                             a1.addProduct(wv, p.loadUnaligned(fromByteOffset: 16 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
                             a2.addProduct(wv, p.loadUnaligned(fromByteOffset: 32 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
-                            a3.addProduct(wv, p.loadUnaligned(fromByteOffset: 48 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
+                            a3.addProduct(wv, p.loadUnaligned(fromByteOffset: past48 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
                         }
                     }
                 }

@@ -16,21 +16,31 @@ public enum Threading {
         set { configured = max(1, newValue) }
     }
 
-    /// Runs `body(i)` for `i` in `0..<tasks`, on up to `count` threads; serially when one suffices.
+    /// Runs `body(i)` for `i` in `0..<tasks`, on up to `count` threads (or the current
+    /// `Execution`'s thread count, which may exceed the cores); serially when one suffices.
     @inlinable
     public static func forEach(_ tasks: Int, _ body: (Int) -> Void) {
         prepareBLAS()
-        let threads = min(count, tasks)
+        let execution = Execution.current
+        let threads = min(execution.threads ?? count, tasks)
         if threads <= 1 {
-            for i in 0..<tasks { body(i) }
+            PathCounter.hit(.threadsSerial)
+            // Planted bug (debug builds): the last task is skipped.
+            let skip = Mutants.on(.serialSkipsLastTask) && tasks > 1 ? 1 : 0
+            for i in 0..<(tasks - skip) { body(i) }
             return
         }
-        // Worker threads inherit the planted bug of the calling task (debug builds only).
-        let mutant = Mutants.active
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        PathCounter.hit(threads > cores ? .threadsOversubscribed : .threadsParallel)
+        // Planted bugs (debug builds): the last worker idles; more workers than cores are capped.
+        var workers = threads
+        if Mutants.on(.parallelLastWorkerIdle) && threads <= cores { workers -= 1 }
+        if Mutants.on(.oversubscribedWorkersCapped) && threads > cores { workers = cores }
+        // Worker threads inherit the calling task's execution settings (ISA, planted bug).
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                Mutants.with(mutant) {
+            DispatchQueue.concurrentPerform(iterations: workers) { t in
+                Execution.with(execution) {
                     var i = t
                     while i < tasks {
                         box.value(i)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Optimized
 import Reference
 
 /// A property campaign: every op's properties on seeded generated cases, failures shrunk.
@@ -7,6 +8,11 @@ import Reference
 /// Case `k` of op `o` is drawn from its own stream, `SplitMix64(seed ⊕ o·2³² ⊕ k)`, at size
 /// growing with `k`; shard `i/n` takes the cases with `k % n == i`, so the shards together are
 /// exactly the whole campaign and the same seed gives the same cases and the same summary.
+///
+/// Each case also draws how the optimized ops run it (`Execution`): the ISA (every kernel module
+/// the host can run) and the threads (1, the core count, one more than the cores). Every case
+/// records the paths of the optimized code it reached (`KernelPath`); a path of the campaign's ops
+/// that no case reached is an error of the campaign.
 public struct Campaign: Sendable {
     public var seed: UInt64
     public var casesPerOp: Int
@@ -47,9 +53,13 @@ public struct Campaign: Sendable {
         public var shrunk: GeneratedCase
         public var message: String
         public var shrinkSteps: Int
+        /// The ISA and threads the case ran with (part of the repro).
+        public var execution: Execution
+        /// The case passes with one thread and fails with `execution.threads`: a race or a bad thread split.
+        public var threadDependent = false
 
         public init(property: String, op: String, caseIndex: Int, fill: Fill, originalElements: Int, shrunk: GeneratedCase,
-                    message: String, shrinkSteps: Int) {
+                    message: String, shrinkSteps: Int, execution: Execution = Execution()) {
             self.property = property
             self.op = op
             self.caseIndex = caseIndex
@@ -58,11 +68,24 @@ public struct Campaign: Sendable {
             self.shrunk = shrunk
             self.message = message
             self.shrinkSteps = shrinkSteps
+            self.execution = execution
         }
 
         /// The one-line repro `conform replay` reads.
         public var repro: String {
-            JSONValue.object([("property", .string(property)), ("fill", .string(fill.rawValue)), ("case", shrunk.json)]).description
+            var fields: [(String, JSONValue)] = [("property", .string(property)), ("fill", .string(fill.rawValue))]
+            if let isa = execution.isa { fields.append(("isa", .string(isa.rawValue))) }
+            if let threads = execution.threads { fields.append(("threads", JSONValue(threads))) }
+            return JSONValue.object(fields + [("case", shrunk.json)]).description
+        }
+    }
+
+    /// How often a path served the campaign's cases, and in how many failing ones.
+    public struct PathStats: Sendable, Equatable {
+        public var cases = 0, failures = 0
+        public init(cases: Int = 0, failures: Int = 0) {
+            self.cases = cases
+            self.failures = failures
         }
     }
 
@@ -71,11 +94,30 @@ public struct Campaign: Sendable {
         public var failures: [Failure]
         /// Cases whose results proved nothing (message: why), unshrunk.
         public var mistrusts: [Failure] = []
+        /// Per path of the optimized code: cases that reached it, and failing ones among them.
+        public var paths: [KernelPath: PathStats] = [:]
+        /// The paths of the campaign's ops (that this host can run) that no case reached; checked
+        /// only for a whole campaign (one shard, no time budget, no early stop).
+        public var unreached: [KernelPath] = []
         public var passed: Int { summaries.reduce(0) { $0 + $1.passed } }
         public var failed: Int { summaries.reduce(0) { $0 + $1.failed } }
         public var mistrusted: Int { summaries.reduce(0) { $0 + $1.mistrusted } }
-        /// 0 only when every case passed.
-        public var exitCode: Int32 { failed == 0 && mistrusted == 0 ? 0 : 1 }
+        /// 0 only when every case passed and every path was reached.
+        public var exitCode: Int32 { failed == 0 && mistrusted == 0 && unreached.isEmpty ? 0 : 1 }
+    }
+
+    /// The ISA and threads case `k` runs with, drawn from its own stream (so the case itself is
+    /// the same whatever the host); a planted bug in force stays in force.
+    public func execution(forCase k: Int) -> Execution {
+        var rng = SplitMix64(seed: seed ^ 0x5EED_0E8E_C0DE ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15))
+        _ = rng.next()
+        let isas = Execution.hostISAs
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threads = [1, cores, cores + 1]
+        var execution = Execution.current
+        execution.isa = isas[Int(rng.next() % UInt64(isas.count))]
+        execution.threads = threads[Int(rng.next() % UInt64(threads.count))]
+        return execution
     }
 
     /// Runs the campaign; `onFailure` sees each shrunk failure as it is found, `progress` each case.
@@ -84,16 +126,27 @@ public struct Campaign: Sendable {
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
         var failures = [Failure](), mistrusts = [Failure]()
+        var paths = [KernelPath: PathStats]()
+        var stopped = false
         let start = DispatchTime.now().uptimeNanoseconds
         let mine = (0..<casesPerOp).filter { $0 % shard.count == shard.index }
         let total = mine.count * generators.count
         var done = 0
         cases: for k in mine {
             for (o, generator) in generators.enumerated() {
-                if let budget = timeBudget, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > budget { break cases }
+                if let budget = timeBudget, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > budget {
+                    stopped = true
+                    break cases
+                }
                 let opIndex = OpTable.names.firstIndex(of: generator.op) ?? o
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let outcome = runCase(k, generator: generator, opIndex: opIndex)
+                let (outcome, reached) = runCase(k, generator: generator, opIndex: opIndex)
+                let failing: Bool
+                if case .fail = outcome { failing = true } else { failing = false }
+                for path in reached {
+                    paths[path, default: PathStats()].cases += 1
+                    if failing { paths[path, default: PathStats()].failures += 1 }
+                }
                 summaries[o].seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 summaries[o].cases += 1
                 switch outcome {
@@ -112,47 +165,77 @@ public struct Campaign: Sendable {
                 }
                 done += 1
                 progress(done, total)
-                if let stop = stopAfterFailures, summaries.reduce(0, { $0 + $1.failed }) >= stop { break cases }
+                if let stop = stopAfterFailures, summaries.reduce(0, { $0 + $1.failed }) >= stop {
+                    stopped = true
+                    break cases
+                }
             }
         }
-        return Result(summaries: summaries, failures: failures, mistrusts: mistrusts)
+        var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, paths: paths)
+        if shard.count == 1 && !stopped {
+            let selected = Set(generators.map(\.op))
+            result.unreached = KernelPath.allCases.filter { path in
+                path.availableOnHost && !selected.isDisjoint(with: path.ops) && (paths[path]?.cases ?? 0) == 0
+            }
+        }
+        return result
     }
 
     enum Outcome { case pass, discard, mistrusted(Failure), fail([Failure]) }
 
-    /// Draws case `k` of an op and checks every property of the op on it.
-    func runCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> Outcome {
+    /// Draws case `k` of an op and checks every property of the op on it, under the case's
+    /// execution; returns the verdict and the paths of the optimized code the properties reached.
+    func runCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> (Outcome, Set<KernelPath>) {
         var rng = SplitMix64(seed: seed ^ (UInt64(opIndex) << 32) ^ UInt64(k))
         _ = rng.next()
         let size = 1 + k * maxSize / max(1, casesPerOp)
         let fill: Fill = k % 2 == 0 ? .random : .exact
-        guard let spec = generator.draw(&rng, size: size, fill: fill) else { return .discard }
-        var failures = [Failure]()
+        guard let spec = generator.draw(&rng, size: size, fill: fill) else { return (.discard, []) }
+        let execution = execution(forCase: k)
+        var failing = [(Property, Bool, GeneratedCase)]()
         var mistrusted: Failure?
         // Each case is built once and shared by the op's properties.
         let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
-        for property in Properties.of(generator.op) {
-            let invalid: Bool
-            let c: GeneratedCase?
-            switch property.input {
-            case .invalid: (invalid, c) = (true, invalidCase)
-            case .valid: (invalid, c) = (false, property.applies(to: fill) ? valid : nil)
-            }
-            guard let c else { continue }
-            switch property.check(c, fill: fill) {
-            case .pass, .discard: continue
-            case let .mistrusted(why):
-                mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                     shrunk: c, message: why, shrinkSteps: 0)
-            case .fail:
-                let shrunk = shrinker.shrink(spec, generator: generator, property: property, invalid: invalid)
-                failures.append(Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                        shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",
-                                        shrinkSteps: shrunk?.steps ?? 0))
-            }
+        let reached = Execution.with(execution) {
+            PathCounter.paths {
+                for property in Properties.of(generator.op) {
+                    let invalid: Bool
+                    let c: GeneratedCase?
+                    switch property.input {
+                    case .invalid: (invalid, c) = (true, invalidCase)
+                    case .valid: (invalid, c) = (false, property.applies(to: fill) ? valid : nil)
+                    }
+                    guard let c else { continue }
+                    switch property.check(c, fill: fill) {
+                    case .pass, .discard: continue
+                    case let .mistrusted(why):
+                        mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                             shrunk: c, message: why, shrinkSteps: 0, execution: execution)
+                    case .fail: failing.append((property, invalid, c))
+                    }
+                }
+            }.paths
         }
-        if !failures.isEmpty { return .fail(failures) }
-        return mistrusted.map { .mistrusted($0) } ?? .pass
+        // Shrinking runs after the paths are counted: its reruns are not the campaign's cases.
+        var failures = [Failure]()
+        for (property, invalid, c) in failing {
+            let shrunk = Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
+            var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                  shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",
+                                  shrinkSteps: shrunk?.steps ?? 0, execution: execution)
+            // A failure under several threads that one thread does not reproduce is a race or a bad split.
+            if let threads = execution.threads, threads > 1 {
+                var serial = execution
+                serial.threads = 1
+                if case .fail = Execution.with(serial, { property.check(failure.shrunk, fill: fill) }) {} else {
+                    failure.threadDependent = true
+                    failure.message = "passes with 1 thread, fails with \(threads): \(failure.message)"
+                }
+            }
+            failures.append(failure)
+        }
+        if !failures.isEmpty { return (.fail(failures), reached) }
+        return (mistrusted.map { .mistrusted($0) } ?? .pass, reached)
     }
 
     /// Reruns one repro: the property it names on the case it holds.
@@ -169,7 +252,32 @@ public struct Campaign: Sendable {
         guard let caseJSON = json["case"] else {
             throw FixtureError(.missingField, file: "(repro)", field: "case", expected: "the case", actual: "nothing")
         }
-        return (name, property.check(try GeneratedCase(json: caseJSON), fill: fill))
+        let execution = try Self.execution(ofRepro: json)
+        let c = try GeneratedCase(json: caseJSON)
+        return (name, Execution.with(execution) { property.check(c, fill: fill) })
+    }
+
+    /// The ISA and threads a repro names (absent: the host's choice), the planted bug in force kept.
+    static func execution(ofRepro json: JSONValue) throws(FixtureError) -> Execution {
+        var execution = Execution.current
+        if let value = json["isa"] {
+            guard let name = value.string, let isa = Execution.ISA(rawValue: name) else {
+                throw FixtureError(.invalidInput, file: "(repro)", field: "isa",
+                                   expected: "one of " + Execution.ISA.allCases.map(\.rawValue).joined(separator: ", "), actual: value.description)
+            }
+            guard Execution.hostISAs.contains(isa) else {
+                throw FixtureError(.invalidInput, file: "(repro)", field: "isa",
+                                   expected: "an ISA this CPU runs (" + Execution.hostISAs.map(\.rawValue).joined(separator: ", ") + ")", actual: name)
+            }
+            execution.isa = isa
+        }
+        if let value = json["threads"] {
+            guard let n = value.int, (1...1024).contains(n) else {
+                throw FixtureError(.invalidInput, file: "(repro)", field: "threads", expected: "an integer from 1 to 1024", actual: value.description)
+            }
+            execution.threads = n
+        }
+        return execution
     }
 
     /// Writes a shrunk failure as a regression fixture under `directory/<op>/`, its expected

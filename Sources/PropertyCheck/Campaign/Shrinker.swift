@@ -4,9 +4,15 @@ import Reference
 /// Shrinks a failing case: first its structure (every parameter toward its minimum), then its
 /// values (zeroing runs of elements, then small integers), keeping each step only while the
 /// property still fails. Capped in steps and seconds.
+///
+/// A failure that depends on uninitialised memory or thread timing may not come back: the result
+/// is the smallest accepted case that fails `confirmations` more times in a row, walking back
+/// through the accepted steps (the original case last), so a printed repro replays.
 public struct Shrinker: Sendable {
     public var maxSteps = 600
     public var maxSeconds = 20.0
+    /// Extra reruns the final case must fail.
+    public var confirmations = 3
 
     public init() {}
 
@@ -32,18 +38,32 @@ public struct Shrinker: Sendable {
         func build(_ s: CaseSpec) -> GeneratedCase? { invalid ? generator.invalidCase(s) : generator.build(s) }
         guard let first = build(spec), var message = failure(first) else { return nil }
         var best = spec, bestCase = first
+        // Every accepted step but the last, oldest first (the last is best/bestCase).
+        var accepted = [(CaseSpec, GeneratedCase, String)]()
+        // A size class first becomes the same case in plain parameters, which then shrink freely.
+        if let declassify = generator.declassify, !invalid {
+            var plain = spec
+            plain.params = declassify(spec.params)
+            if plain != spec, let c = build(plain), c == first, let m = failure(c) {
+                accepted.append((best, bestCase, message))
+                (best, bestCase, message) = (plain, c, m)
+            }
+        }
 
-        // Structure: each parameter toward its minimum, until no step helps.
+        // Structure: each parameter toward its minimum, until no step helps. Last declared first:
+        // generators declare their size-class switches last, and leaving a class while the other
+        // parameters are still as drawn is what keeps a failure that every class shows.
         var improved = true
         while improved && budgetLeft() {
             improved = false
-            for param in generator.params where budgetLeft() {
+            for param in generator.params.reversed() where budgetLeft() {
                 let value = best.params[param.name] ?? param.minimum
                 let candidates = [param.minimum, param.minimum + (value - param.minimum) / 2, value - 1]
                 for candidate in Set(candidates).sorted() where candidate >= param.minimum && candidate < value && budgetLeft() {
                     var next = best
                     next.params[param.name] = candidate
                     guard let c = build(next), c.elementCount <= bestCase.elementCount, let m = failure(c) else { continue }
+                    accepted.append((best, bestCase, message))
                     (best, bestCase, message, improved) = (next, c, m, true)
                     break
                 }
@@ -57,6 +77,7 @@ public struct Shrinker: Sendable {
                 var c = bestCase
                 c.inputs[index] = (name, tensor.with(shape: tensor.shape, values: candidate))
                 guard let m = failure(c) else { return false }
+                accepted.append((best, bestCase, message))
                 (bestCase, message, values) = (c, m, candidate)
                 return true
             }
@@ -81,6 +102,13 @@ public struct Shrinker: Sendable {
                 }
             }
         }
-        return Result(spec: best, shrunk: bestCase, message: message, steps: steps)
+        // Confirm, walking back from the smallest case to the original one.
+        accepted.append((best, bestCase, message))
+        for (spec, c, message) in accepted.reversed() {
+            if (0..<confirmations).allSatisfy({ _ in failure(c) != nil }) {
+                return Result(spec: spec, shrunk: c, message: message, steps: steps)
+            }
+        }
+        return Result(spec: spec, shrunk: first, message: message + " (flaky: it did not fail on every rerun)", steps: steps)
     }
 }

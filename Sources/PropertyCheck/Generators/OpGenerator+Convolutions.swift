@@ -37,11 +37,47 @@ extension OpGenerator {
         return p.v("padding") != 2 || (max(p.v("padTop"), p.v("padBottom")) < eh && max(p.v("padLeft"), p.v("padRight")) < ew)
     }
 
+    /// conv2d's size classes (the `sizeClass` parameter): most cases are small; a few cross the
+    /// thresholds of the optimized code whatever the campaign's size (shrinking moves toward 0).
+    enum SizeClass: Int {
+        /// More than one 1024-pixel tile of the 1×1 GEMM: 1×1 kernel, stride 1, VALID, 33–40² pixels.
+        case manyPixels = 1
+        /// Wide rows for the column-vectorised kernel: 72–118 input columns (its 4th accumulator and
+        /// 2nd segment), few rows and channels.
+        case wide = 4
+        /// Deep groups for several im2col tiles and several tap slices of the direct kernel:
+        /// 24–40 channels per group, 3×3 to 5×5 kernels, 22–27² input pixels.
+        case deep = 6
+    }
+
+    /// Parameters moved into a size class.
+    static func sized(_ p: [String: Int]) -> [String: Int] {
+        var p = p
+        // Each class maps the parameters monotonically, so shrinking them shrinks the case (down to the class's threshold).
+        switch SizeClass(rawValue: p.v("sizeClass")) {
+        case .manyPixels?:
+            (p["kernelHeight"], p["kernelWidth"], p["strideH"], p["strideW"], p["padding"]) = (1, 1, 1, 1, 0)
+            (p["height"], p["width"]) = (32 + min(p.v("height"), 8), 32 + min(p.v("width"), 8))
+            (p["channelsPerGroup"], p["outputsPerGroup"]) = (min(p.v("channelsPerGroup"), 3), min(p.v("outputsPerGroup"), 3))
+        case .wide?:
+            (p["height"], p["width"], p["strideW"]) = (min(p.v("height"), 3), 70 + 2 * p.v("width"), 1)
+            (p["channelsPerGroup"], p["outputsPerGroup"]) = (min(p.v("channelsPerGroup"), 2), min(p.v("outputsPerGroup"), 3))
+        case .deep?:
+            (p["kernelHeight"], p["kernelWidth"]) = (2 + min(p.v("kernelHeight"), 3), 2 + min(p.v("kernelWidth"), 3))
+            (p["height"], p["width"], p["strideH"], p["strideW"], p["dilationH"], p["dilationW"]) =
+                (21 + min(p.v("height"), 6), 21 + min(p.v("width"), 6), 1, 1, 1, 1)
+            (p["channelsPerGroup"], p["outputsPerGroup"], p["groups"]) = (23 + min(p.v("channelsPerGroup"), 17), min(p.v("outputsPerGroup"), 4), 1)
+        case nil: break
+        }
+        return p
+    }
+
     public static let conv2d = OpGenerator(
         op: "conv2d",
         params: spatial + [Param("channelsPerGroup", from: 1, scale: 0.8, cap: 40), Param("groups", 1...3),
-                           Param("outputsPerGroup", from: 1, scale: 1, cap: 48)],
+                           Param("outputsPerGroup", from: 1, scale: 1, cap: 48), Param("sizeClass", 0...8)],
         build: { p, fill, rng in
+            let p = sized(p)
             let (json, attrs) = conv2DAttrs(p)
             let (g, cpg, opg) = (p.v("groups"), p.v("channelsPerGroup"), p.v("outputsPerGroup"))
             let x = [p.v("batch"), p.v("height"), p.v("width"), g * cpg], f = [p.v("kernelHeight"), p.v("kernelWidth"), cpg, g * opg]
@@ -58,7 +94,8 @@ extension OpGenerator {
             let (x, f, padding, strides) = kinds[Int(rng.next() % UInt64(kinds.count))]
             return GeneratedCase(op: "conv2d", attrs: [("strides", J.ints(strides)), ("padding", .string(padding))],
                                  inputs: [("input", .float32(Fill.exact.tensor(x, &rng))), ("filters", .float32(Fill.exact.tensor(f, &rng)))])
-        })
+        },
+        declassify: { p in sized(p).merging(["sizeClass": 0]) { _, b in b } })
 
     public static let conv1d = OpGenerator(
         op: "conv1d",
@@ -125,13 +162,26 @@ extension OpGenerator {
                                    ("pointwise_filter", .float32(Fill.exact.tensor([1, 1, 3 + Int(rng.next() % 2) * 2, 2], &rng)))])
         })
 
+    /// conv2d_at's tall class (`tall` ≥ 3): 140+ kernel rows inside the window, so the window
+    /// splits into several row blocks (cheap: the op is O(KH·KW), so this class can be common).
+    static func tall(_ p: [String: Int]) -> [String: Int] {
+        guard p.v("tall") >= 3 else { return p }
+        var p = p
+        (p["height"], p["kernelHeight"]) = (140 + p.v("height"), 140 + p.v("kernelHeight"))
+        (p["width"], p["kernelWidth"]) = (min(p.v("width"), 20), min(p.v("kernelWidth"), 20))
+        // Near the top for the corner anchor, near the middle for the center one.
+        p["rowPermille"] = p.v("center") == 1 ? 400 + p.v("rowPermille") % 200 : p.v("rowPermille") % 20
+        return p
+    }
+
     public static let conv2dAt = OpGenerator(
         op: "conv2d_at",
         params: [Param("height", from: 1, scale: 2, cap: 60), Param("width", from: 1, scale: 2, cap: 60),
                  Param("kernelHeight", from: 1, scale: 2, cap: 70), Param("kernelWidth", from: 1, scale: 2, cap: 70),
                  Param("rowPermille", 0...999), Param("colPermille", 0...999), Param("convolution", 0...1), Param("center", 0...1),
-                 Param("float64", 0...1)],
+                 Param("float64", 0...1), Param("tall", 0...4)],
         build: { p, fill, rng in
+            let p = tall(p)
             let (h, w) = (p.v("height"), p.v("width"))
             let (row, col) = (p.v("rowPermille") * h / 1000, p.v("colPermille") * w / 1000)
             return GeneratedCase(op: "conv2d_at",
@@ -146,5 +196,6 @@ extension OpGenerator {
             let (row, col) = rng.next() % 2 == 0 ? (h + Int(rng.next() % 3), 0) : (0, -1 - Int(rng.next() % 3))
             return GeneratedCase(op: "conv2d_at", attrs: [("row", JSONValue(row)), ("col", JSONValue(col))],
                                  inputs: [("input", .float32(Fill.exact.tensor([h, h], &rng))), ("kernel", .float32(Fill.exact.tensor([2, 2], &rng)))])
-        })
+        },
+        declassify: { p in tall(p).merging(["tall": 0]) { _, b in b } })
 }

@@ -42,14 +42,19 @@ public struct OpGenerator: Sendable {
     let build: @Sendable (_ p: [String: Int], _ fill: Fill, _ rng: inout SplitMix64) -> GeneratedCase?
     /// Builds a case that both implementations must reject; nil when the draw happens to be valid.
     let invalid: @Sendable (_ p: [String: Int], _ rng: inout SplitMix64) -> GeneratedCase?
+    /// Rewrites parameters that select a size class into class-free ones describing the same case
+    /// (so the shrinker can leave the class without losing the failure); nil when there are none.
+    let declassify: (@Sendable ([String: Int]) -> [String: Int])?
 
     public init(op: String, params: [Param],
                 build: @escaping @Sendable ([String: Int], Fill, inout SplitMix64) -> GeneratedCase?,
-                invalid: @escaping @Sendable ([String: Int], inout SplitMix64) -> GeneratedCase?) {
+                invalid: @escaping @Sendable ([String: Int], inout SplitMix64) -> GeneratedCase?,
+                declassify: (@Sendable ([String: Int]) -> [String: Int])? = nil) {
         self.op = op
         self.params = params
         self.build = build
         self.invalid = invalid
+        self.declassify = declassify
     }
 
     /// Parameter values, each drawn by its own generator.

@@ -19,7 +19,8 @@ extension OpEntry {
             let converted = try? Reference.conv1dAsConv2d(x, f, attrs)
             let geometry = converted.flatMap { x2, f2, a2 in try? Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: a2) }
             let slack = geometry.map { g in Conv2DPlan(g, elementType: T.dtype).normwiseSlack(g, input: x, filters: f) } ?? 0
-            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, reference: { try Reference.conv1dAccumulated(x, f, attrs) },
+            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, geometry: geometry,
+                               reference: { try Reference.conv1dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv1d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -33,7 +34,8 @@ extension OpEntry {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
             let geometry = try? Conv2DGeometry(input: x.shape, filters: f.shape, attrs: attrs)
             let slack = geometry.map { g in Conv2DPlan(g, elementType: T.dtype).normwiseSlack(g, input: x, filters: f) } ?? 0
-            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, reference: { try Reference.conv2dAccumulated(x, f, attrs) },
+            return .arithmetic(T.self, flops: geometry?.flops, slack: slack, geometry: geometry,
+                               reference: { try Reference.conv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv2d(x, f, attrs) })
         }
         return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
@@ -60,10 +62,10 @@ extension OpEntry {
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let x = try c.input("input", as: T.self)
             let (d, p) = (try c.input("depthwise_filter", as: T.self), try c.input("pointwise_filter", as: T.self))
-            let flops = (try? DepthwiseGeometry(input: x.shape, filter: d.shape, attrs: attrs)).map { g in
-                g.flops + 2 * Double(g.outputShape.reduce(1, *)) * Double(p.shape.last ?? 0)
-            }
-            return .arithmetic(T.self, flops: flops, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
+            let depthwise = try? DepthwiseGeometry(input: x.shape, filter: d.shape, attrs: attrs)
+            let flops = depthwise.map { g in g.flops + 2 * Double(g.outputShape.reduce(1, *)) * Double(p.shape.last ?? 0) }
+            let pointwise = depthwise.flatMap { g in try? Conv2DGeometry(input: g.outputShape, filters: p.shape, attrs: Conv2DAttributes()) }
+            return .arithmetic(T.self, flops: flops, geometry: pointwise, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
                                optimized: { try Optimized.separableConv2d(x, d, p, attrs) })
         }
         return try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"]) == .float32 ? make(Float.self) : make(Double.self)

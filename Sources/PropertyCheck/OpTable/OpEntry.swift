@@ -76,14 +76,22 @@ public struct PreparedCase: Sendable {
     public let judge: Judge
     /// Floating-point operations of one run, taps in the padding excluded; nil for non-arithmetic ops.
     public let flops: Double?
+    /// The norm-wise error term of the algorithm the optimized op will use (FFT), as decided when
+    /// the case was prepared (under the `Execution` then in force); 0 for elementwise-bounded paths.
+    public let optimizedSlack: Double
+    /// The conv2d geometry the optimized op plans an algorithm for (conv1d's height-1 conv2d,
+    /// separable's pointwise stage); nil for ops without an algorithm choice or invalid cases.
+    public let plannedGeometry: Conv2DGeometry?
 
     public init(reference: @escaping @Sendable () throws -> ReferenceRun,
                 optimized: (@Sendable () throws -> [String: AnyTensor])?,
-                judge: Judge? = nil, flops: Double? = nil) {
+                judge: Judge? = nil, flops: Double? = nil, optimizedSlack: Double = 0, plannedGeometry: Conv2DGeometry? = nil) {
+        self.plannedGeometry = plannedGeometry
         self.reference = reference
         self.optimized = optimized
         self.judge = judge ?? PreparedCase.defaultJudge
         self.flops = flops
+        self.optimizedSlack = optimizedSlack
     }
 
     /// The implementations this case can run.
@@ -104,7 +112,7 @@ public struct PreparedCase: Sendable {
 
     /// An arithmetic case with one output named `output`.
     static func arithmetic<T: ConformFloat>(
-        _: T.Type, flops: Double?, slack: Double = 0,
+        _: T.Type, flops: Double?, slack: Double = 0, geometry: Conv2DGeometry? = nil,
         reference: @escaping @Sendable () throws -> Accumulated,
         optimized: (@Sendable () throws -> Tensor<T>)?
     ) -> PreparedCase {
@@ -117,6 +125,7 @@ public struct PreparedCase: Sendable {
         if let optimized {
             runOptimized = { @Sendable in ["output": try optimized().erased] }
         }
-        return PreparedCase(reference: runReference, optimized: runOptimized, flops: flops)
+        return PreparedCase(reference: runReference, optimized: runOptimized, flops: flops, optimizedSlack: slack,
+                            plannedGeometry: geometry)
     }
 }

@@ -121,6 +121,8 @@ extension Properties {
                 let flip = c.attrs.first { $0.0 == "mode" }?.1.string == "convolution"
                 let center = c.attrs.first { $0.0 == "anchor" }?.1.string == "center"
                 let (kh, kw) = (k.shape[0], k.shape[1])
+                // The whole convolution costs H·W·KH·KW: tall cases (several row blocks) are left to the differential properties.
+                guard x.count * k.count <= 1 << 20 else { return .discard }
                 let kernel = (flip ? k.flipped2D : k).reshaped([kh, kw, 1, 1])
                 let padding: Padding = center ? .same : .explicit([PadPair(0, kh - 1), PadPair(0, kw - 1)])
                 let full = try directConv2d(x.reshaped([1, x.shape[0], x.shape[1], 1]), kernel, Conv2DAttributes(padding: padding))

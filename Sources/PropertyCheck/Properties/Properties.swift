@@ -1,9 +1,10 @@
+import Optimized
 import Reference
 
 /// Every property, in one place: differential (optimized vs reference under both fills), the
 /// metamorphic laws, and the error properties. A campaign runs those of each op on its cases.
 public enum Properties {
-    public static let all: [Property] = differential + convolutionLaws + sequenceLaws + kerasAndRandomLaws
+    public static let all: [Property] = differential + variantLaws + convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws
 
     /// The properties of one op.
     public static func of(_ op: String) -> [Property] { all.filter { $0.op == op } }
@@ -25,20 +26,61 @@ public enum Properties {
         let r: (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase)
         do { r = try Run.both(c) } catch { return .fail("raised \(error)") }
         if kind == .arithmetic, let reason = mistrust(r.reference.outputs["output"]) { return .mistrusted(reason) }
-        // An FFT path is exact only to its norm-wise bound: judge it by the bound under either fill.
-        if fill == .exact && kind == .arithmetic && r.reference.optimizedSlack == 0 {
+        return judge(r.optimized, against: r.reference, r.prepared, fill: fill, kind: kind)
+    }
+
+    /// Judges optimized outputs against a reference run: bit for bit under exact fill (unless the
+    /// path is FFT, exact only to its norm-wise bound), else by the case's judge.
+    static func judge(_ got: [String: AnyTensor], against reference: ReferenceRun, _ prepared: PreparedCase,
+                      fill: Fill, kind: OpEntry.Kind) -> Verdict {
+        var reference = reference
+        reference.optimizedSlack = prepared.optimizedSlack
+        if fill == .exact && kind == .arithmetic && reference.optimizedSlack == 0 {
             // Every partial sum is an exactly representable integer: any correct order gives these bits.
-            for (name, expected) in r.reference.outputs {
-                if let d = Run.difference(r.optimized[name], expected) { return .fail("exact fill: \(name) \(d)") }
+            for (name, expected) in reference.outputs {
+                if let d = Run.difference(got[name], expected) { return .fail("exact fill: \(name) \(d)") }
             }
             return .pass
         }
-        let checks = r.prepared.judge(.optimized, r.optimized, r.reference.outputs, r.reference)
+        let checks = prepared.judge(.optimized, got, reference.outputs, reference)
         if let bad = checks.first(where: { !$0.passed }) {
             let worst = bad.worst.map { " at \($0.index): expected \($0.expected), got \($0.got)" + ($0.ratio.map { ", error/bound \($0)" } ?? "") } ?? ""
             return .fail("\(bad.name)\(bad.mismatch.map { ": \($0)" } ?? "")\(worst)")
         }
         return .pass
+    }
+
+    /// Every arithmetic op: each algorithm the geometry admits (direct, column-vectorised, im2col,
+    /// 1×1 GEMM, FFT) on each ISA the host runs, against one reference run.
+    static let variantLaws: [Property] = OpTable.all.filter { $0.kind == .arithmetic }.map { entry in
+        Property(entry.name, "every-variant-vs-reference", .valid([.random, .exact])) { c, fill in
+            let prepared: PreparedCase, reference: ReferenceRun
+            do {
+                prepared = try c.prepare()
+                reference = try prepared.reference()
+            } catch { return .fail("raised \(error)") }
+            if let reason = mistrust(reference.outputs["output"]) { return .mistrusted(reason) }
+            // conv1d through its height-1 conv2d, separable through its pointwise stage (whose FFT is
+            // left out: separable's bound is elementwise); ops without an algorithm choice run once per ISA.
+            let algorithms: [Conv2DPlan.Algorithm?] = prepared.plannedGeometry.map { g in
+                Conv2DPlan.applicable(to: g).filter { c.op != "separable_conv2d" || $0 != .fft }
+            } ?? [nil]
+            var base = Execution.current
+            for algorithm in algorithms {
+                for isa in Execution.hostISAs {
+                    (base.algorithm, base.isa) = (algorithm, isa)
+                    let verdict: Verdict = Execution.with(base) {
+                        do {
+                            let variant = try c.prepare()
+                            guard let run = variant.optimized else { return .discard }
+                            return judge(try run(), against: reference, variant, fill: fill, kind: .arithmetic)
+                        } catch { return .fail("raised \(error)") }
+                    }
+                    if case let .fail(why) = verdict { return .fail("\(algorithm?.rawValue ?? "default") on \(isa.rawValue): \(why)") }
+                }
+            }
+            return .pass
+        }
     }
 
     /// Why an arithmetic result proves nothing: non-finite values, or mostly zeros.

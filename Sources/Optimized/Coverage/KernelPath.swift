@@ -1,0 +1,83 @@
+/// Every path of the optimized code: algorithm, sub-path, ISA variant, thread split. The property
+/// campaign must reach each one (a path it misses is an error of the campaign), and each has a
+/// planted bug (`Mutant.path`) that lives only on it. A new path in the fast code gets a row here.
+public enum KernelPath: String, CaseIterable, Sendable, Comparable {
+    // conv2d algorithms (conv1d, separable's pointwise stage and depthwise laws reach them too)
+    case pointwiseGEMM = "conv2d/pointwise-gemm"
+    case pointwiseGEMMTiles = "conv2d/pointwise-gemm/several-tiles"
+    case im2col = "conv2d/im2col"
+    case im2colTiles = "conv2d/im2col/several-tiles"
+    case directTable = "conv2d/direct/pointer-table"
+    case directTapSlices = "conv2d/direct/tap-slices"
+    case directPacked = "conv2d/direct/packed-patches"
+    case directRowMerged = "conv2d/direct/row-merged"
+    case directFloat64 = "conv2d/direct/float64"
+    case spatial = "conv2d/spatial"
+    case spatialPast48 = "conv2d/spatial/past-48-columns"
+    case spatialSegments = "conv2d/spatial/several-segments"
+    case fft = "conv2d/fft"
+    // depthwise (and separable's first stage)
+    case depthwiseEdge = "depthwise/edge-block"
+    case depthwiseInterior = "depthwise/interior-block"
+    case depthwiseMultiplier = "depthwise/multiplier-repeat"
+    case depthwiseFloat64 = "depthwise/float64"
+    case depthwiseFloat64Tail = "depthwise/float64/channel-tail"
+    // conv2d_at
+    case atOneBlock = "conv2d_at/one-row-block"
+    case atRowBlocks = "conv2d_at/several-row-blocks"
+    case atReversed = "conv2d_at/convolution-reversed"
+    // kernel modules and threads
+    case isaAVX512 = "isa/avx512"
+    case isaAVX2 = "isa/avx2"
+    case threadsSerial = "threads/serial"
+    case threadsParallel = "threads/parallel"
+    case threadsOversubscribed = "threads/oversubscribed"
+    // exact ops
+    case glimpseInside = "glimpse/inside"
+    case glimpseClipped = "glimpse/clipped"
+    case glimpseNoise = "glimpse/noise-fill"
+    case windowsContiguous = "windows/contiguous"
+    case windowsSampled = "windows/sampled"
+    case windowsViewOffset = "windows/view-offset"
+    case windowsTargets = "windows/targets"
+    case frameInside = "frame/inside"
+    case framePadded = "frame/padded"
+    case frameViewOffset = "frame/view-offset"
+    case philoxChunks = "philox/several-chunks"
+    case philoxHighBlock = "philox/block-2^32-and-beyond"
+    case philoxCarry = "philox/carry-into-high-word"
+    case uniformFloat = "uniform/float"
+    case uniformInteger = "uniform/integer"
+    case pairingTensorFlow = "pairing/tensorflow"
+    case pairingCycle = "pairing/cycle"
+    case countParams = "count_params/closed-form"
+
+    public static func < (a: KernelPath, b: KernelPath) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// The ops whose campaign can reach this path (the check for unreached paths considers only
+    /// paths of the ops a campaign runs).
+    public var ops: [String] {
+        let convs = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
+        switch self {
+        case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
+             .directRowMerged, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
+            return convs
+        case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:
+            return ["depthwise_conv2d", "separable_conv2d"]
+        case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
+        case .isaAVX512, .isaAVX2: return convs
+        case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
+        case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]
+        case .windowsContiguous, .windowsSampled, .windowsViewOffset, .windowsTargets: return ["timeseries_windows"]
+        case .frameInside, .framePadded, .frameViewOffset: return ["frame"]
+        case .philoxChunks, .philoxHighBlock, .philoxCarry, .uniformFloat, .uniformInteger: return ["stateless_uniform"]
+        case .pairingTensorFlow, .pairingCycle: return ["epoch_pairing"]
+        case .countParams: return ["count_params"]
+        }
+    }
+
+    /// Whether this host can run the path at all (the AVX-512 kernels need an AVX-512 CPU).
+    public var availableOnHost: Bool { self != .isaAVX512 || CPU.hostHasAVX512 }
+}

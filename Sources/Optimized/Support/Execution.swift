@@ -1,0 +1,46 @@
+import Foundation
+
+/// How the optimized ops run for the current task: which vector ISA, how many threads, which
+/// conv2d algorithm, which planted bug. Every field left nil means "as the host and the cost
+/// model choose"; the property campaign sets them per case so that every path is reached.
+///
+/// Task-local, and re-bound on the worker threads `Threading.forEach` starts, so a setting holds
+/// for the whole op. Kernels read it once per op call (never per register block).
+public struct Execution: Sendable, Equatable {
+    /// A kernel module the binary carries.
+    public enum ISA: String, CaseIterable, Sendable {
+        /// `KernelsAVX512` (x86-64-v4).
+        case avx512
+        /// `KernelsAVX2` (x86-64-v3), the floor the package is compiled for.
+        case avx2
+    }
+
+    /// The kernels to run; nil: the widest the host has. Ignored when the host cannot run it.
+    public var isa: ISA?
+    /// Threads for the op; nil: `Threading.count`. May exceed the core count (oversubscription).
+    public var threads: Int?
+    /// Forces conv2d's algorithm where it applies to the geometry; nil: the cost model's choice.
+    public var algorithm: Conv2DPlan.Algorithm?
+    /// The planted bug in force (debug builds only; release builds ignore it).
+    public var mutant: Mutant?
+
+    public init(isa: ISA? = nil, threads: Int? = nil, algorithm: Conv2DPlan.Algorithm? = nil, mutant: Mutant? = nil) {
+        self.isa = isa
+        self.threads = threads
+        self.algorithm = algorithm
+        self.mutant = mutant
+    }
+
+    @TaskLocal public static var current = Execution()
+
+    /// Runs `body` under `execution`.
+    public static func with<R>(_ execution: Execution, _ body: () throws -> R) rethrows -> R {
+        try $current.withValue(execution) { try body() }
+    }
+
+    /// The ISAs this host can run, widest first: the variants a campaign cycles through.
+    public static var hostISAs: [ISA] { CPU.hostHasAVX512 ? [.avx512, .avx2] : [.avx2] }
+
+    /// Whether the AVX-512 kernels serve the current op.
+    var wide: Bool { CPU.hostHasAVX512 && isa != .avx2 }
+}
