@@ -6,7 +6,7 @@ import Foundation
 /// renamed over the old one, so a crash leaves every previous file whole.
 public enum ReportWriter {
     /// The file names a report consists of.
-    public static let files = ["REPORT.md", "report.json", "report.html", "discrepancies.csv", "performance.csv", "campaign.csv", "quirks.csv"]
+    public static let files = ["REPORT.md", "report.json", "report.html", "discrepancies.csv", "performance.csv", "campaign.csv", "paths.csv", "quirks.csv"]
 
     public static func write(_ report: ReportData, to directory: URL) throws {
         var contents: [(String, String)] = [

@@ -48,8 +48,14 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The size the last case grows to (dimensions grow with it).")
     var maxSize: Int = 24
 
-    @Option(help: "Threads for the optimized ops (default: all cores).")
+    @Option(help: "Threads for the optimized ops where a case does not choose (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds a case (its properties and shrinking) may run before its worker is declared hung.")
+    var caseTimeout: Double = 300
+
+    @Flag(help: "Run the cases in this process, unsupervised (a crash in the code under test ends the run).")
+    var inProcess = false
 
     func run() throws {
         if list {
@@ -68,17 +74,12 @@ struct CheckCommand: ParsableCommand {
         var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: (parts[0], parts[1]), timeBudget: timeBudget)
         campaign.stopAfterFailures = stopAfter
         campaign.maxSize = max(1, maxSize)
-        let planted: Mutant?
-        if let mutant {
-            guard let m = Mutant(rawValue: mutant) else {
-                throw ValidationError("unknown mutant \(mutant); mutants are \(Mutant.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard Mutants.available else { throw ValidationError("--mutant needs a debug build (swift build, not -c release)") }
-            planted = m
-        } else {
-            planted = nil
-        }
+        let planted = try Mutant.named(mutant)
         let terminal = isatty(STDERR_FILENO) != 0
+        // Every case runs in a child process of this binary: a crash or a hang is a finding with its repro.
+        let supervisor = Supervisor(timeout: caseTimeout)
+        defer { supervisor.stop() }
+        let runner = inProcess ? nil : supervisor.caseRunner(for: campaign)
         let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             print("REPRO conform replay '\(failure.repro)'")
@@ -92,7 +93,7 @@ struct CheckCommand: ParsableCommand {
             print("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
         }, progress: { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
-        }) }
+        }, runner: runner) }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for line in CheckReport.lines(result, seed: seed, shard: shard) { print(line) }
         if let json {
@@ -110,13 +111,57 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The repro: the JSON after 'conform replay' in a REPRO line.")
     var repro: String
 
+    @Option(help: "Plant a bug in the optimized ops (debug builds only), as 'conform check --mutant' did.")
+    var mutant: String?
+
+    @Flag(help: "Run the case in this process, unsupervised.")
+    var inProcess = false
+
+    @Option(help: "Seconds the case may run before its worker is declared hung.")
+    var caseTimeout: Double = 300
+
     func run() throws {
-        let (property, verdict) = try Campaign.replay(repro)
+        let planted = try Mutant.named(mutant)
+        let (property, verdict): (String, Verdict)
+        if inProcess {
+            (property, verdict) = try Mutants.with(planted) { try Campaign.replay(repro) }
+        } else {
+            // Parse here (a malformed repro is an error, not a crash), run the case in a child.
+            let json = try ReplayCommand.parse(repro)
+            var fields = json.object ?? []
+            fields.append(("kind", .string("check")))
+            if let planted { fields.append(("mutant", .string(planted.rawValue))) }
+            let supervisor = Supervisor(timeout: caseTimeout)
+            defer { supervisor.stop() }
+            let reply = supervisor.send(.object(fields))
+            if case let .reply(answer) = reply, let error = answer["error"]?.string {
+                print("ERROR \(error)")
+                throw ExitCode(2)
+            }
+            (property, verdict) = (json["property"]?.string ?? "", Supervisor.verdict(reply))
+        }
         switch verdict {
         case .pass: print("pass \(property)")
         case .discard: print("discarded \(property): the property does not apply to this case")
         case let .mistrusted(why): print("mistrusted \(property): \(why)"); throw ExitCode(1)
         case let .fail(why): print("FAIL \(property): \(why)"); throw ExitCode(1)
         }
+    }
+
+    /// The repro's JSON, after checking what replay needs (so the child only ever sees a usable one).
+    static func parse(_ repro: String) throws -> JSONValue {
+        let json: JSONValue
+        do { json = try JSONParser.parse(repro) } catch {
+            throw FixtureError(.malformedJSON, file: "(repro)", field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)
+        }
+        guard let name = json["property"]?.string, Properties.named(name) != nil else {
+            throw FixtureError(.unknownOp, file: "(repro)", field: "property", expected: "one of the properties `conform check --list` prints",
+                               actual: json["property"]?.description ?? "nothing")
+        }
+        guard let c = json["case"] else {
+            throw FixtureError(.missingField, file: "(repro)", field: "case", expected: "the case", actual: "nothing")
+        }
+        _ = try GeneratedCase(json: c)
+        return json
     }
 }

@@ -6,5 +6,5 @@ struct ConformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conform",
         abstract: "Checks whether tensor ops compute what TensorFlow computes, and how fast.",
-        subcommands: [ReportCommand.self, FixturesCommand.self, CheckCommand.self, ReplayCommand.self, BenchCommand.self, ExplainCommand.self])
+        subcommands: [ReportCommand.self, FixturesCommand.self, CheckCommand.self, ReplayCommand.self, BenchCommand.self, ExplainCommand.self, WorkerCommand.self])
 }

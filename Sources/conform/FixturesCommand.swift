@@ -23,17 +23,52 @@ struct FixturesCommand: ParsableCommand {
     @Option(help: "Threads for the optimized ops (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Seconds one case may run before its worker is declared hung.")
+    var caseTimeout: Double = 300
+
+    @Flag(help: "Judge the cases in this process, unsupervised (a crash in an implementation ends the run).")
+    var inProcess = false
+
+    @Option(help: "Plant a bug in the optimized ops (debug builds only), to watch the fixtures catch it.")
+    var mutant: String?
+
     func run() throws {
         Threading.count = threads
+        let planted = try Mutant.named(mutant)
         let urls = directories.map { URL(fileURLWithPath: $0) }
         let terminal = isatty(STDERR_FILENO) != 0
-        let run = FixtureRunner(implementations: implementation).run(directories: urls) { done, total in
+        let progress: (Int, Int) -> Void = { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\(done)/\(total) cases".utf8)) }
         }
+        let lines: [String], exitCode: Int32
+        if inProcess {
+            let run = Mutants.with(planted) { FixtureRunner(implementations: implementation).run(directories: urls, progress: progress) }
+            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose), run.exitCode)
+        } else {
+            // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
+            let supervisor = Supervisor(arguments: ["worker"], timeout: caseTimeout)
+            defer { supervisor.stop() }
+            let outcome = Mutants.with(planted) {
+                SupervisedFixtures(implementations: implementation, verbose: verbose).run(directories: urls, supervisor: supervisor, progress: progress)
+            }
+            (lines, exitCode) = (outcome.lines, outcome.exitCode)
+        }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        for line in FixtureReport.lines(for: run, verbose: verbose) { print(line) }
-        throw ExitCode(run.exitCode)
+        for line in lines { print(line) }
+        throw ExitCode(exitCode)
     }
 }
 
 extension Implementation: ExpressibleByArgument {}
+
+extension Mutant {
+    /// The planted bug a `--mutant` option names (nil for none), refused in release builds.
+    static func named(_ name: String?) throws -> Mutant? {
+        guard let name else { return nil }
+        guard let m = Mutant(rawValue: name) else {
+            throw ValidationError("unknown mutant \(name); mutants are \(Mutant.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard Mutants.available else { throw ValidationError("--mutant needs a debug build (swift build, not -c release)") }
+        return m
+    }
+}

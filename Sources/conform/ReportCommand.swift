@@ -60,15 +60,20 @@ struct ReportCommand: ParsableCommand {
                                uniquingKeysWith: { a, _ in a })
         var discrepancies = ReportData.discrepancies(fixtureRun) { setOf[$0] ?? "?" }
 
-        var campaignLines: [ReportData.CampaignLine]
+        var campaignLines: [ReportData.CampaignLine], paths: [ReportData.PathLine]
         var source = "this run"
         if merge.isEmpty {
-            let result = Campaign(seed: seed, casesPerOp: cases).run(progress: { done, total in status("campaign \(done)/\(total)") })
+            let supervisor = Supervisor()
+            defer { supervisor.stop() }
+            let campaign = Campaign(seed: seed, casesPerOp: cases)
+            let result = campaign.run(progress: { done, total in status("campaign \(done)/\(total)") }, runner: supervisor.caseRunner(for: campaign))
             campaignLines = ReportData.campaign(result)
+            paths = ReportData.paths(result)
             discrepancies += ReportData.discrepancies(result.failures, verdict: "fail") + ReportData.discrepancies(result.mistrusts, verdict: "mistrusted")
         } else {
             let merged = try ReportData.merge(merge.map { URL(fileURLWithPath: $0) })
             campaignLines = merged.lines
+            paths = merged.paths
             discrepancies += merged.issues
             source = "merged from \(merge.count) file\(merge.count == 1 ? "" : "s"): " + merged.seeds.joined(separator: "; ")
         }
@@ -87,7 +92,7 @@ struct ReportCommand: ParsableCommand {
 
         let report = ReportData(machine: machine, seed: seed, casesPerOp: merge.isEmpty ? cases : 0, campaignSource: source,
                                 discrepancies: discrepancies, campaign: campaignLines, bench: bench,
-                                quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)))
+                                quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)), paths: paths)
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")

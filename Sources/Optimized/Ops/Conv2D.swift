@@ -42,26 +42,23 @@ public struct Conv2DPlan: Equatable, Sendable {
         let pixels = Double(g.batch * g.rows.output * g.cols.output)
         let flops = 2 * pixels * Double(g.outputChannels) * taps * Double(g.channelsPerGroup)
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
-        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.rows.stride == 1 && g.cols.stride == 1
-            && g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter == 0
+        let pointwise = Self.applies(.pointwiseGEMM, to: g)
         let gemmRate = (single ? 90e9 : 45e9) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
         let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 0.5e-9)
         let wide = CPU.wide
         let lanes = Double(single ? CPU.channelBlock(wide: wide) : 16)
         let directRate = (single ? (wide ? 210e9 : 100e9) : 20e9) * min(1, Double(n) / lanes)
         let direct = flops / directRate
-        let spatial = g.cols.stride == 1
+        let spatial = Self.applies(.spatial, to: g)
             ? flops / (single ? 70e9 : 35e9) + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
             : Double.infinity
         var fft = Double.infinity
-        if g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 {
+        if Self.applies(.fft, to: g) {
             let p = Double(FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
                 * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter))
             let transforms = Double(g.batch * g.inputChannels + g.inputChannels * g.outputChannels + g.batch * g.outputChannels)
             let products = Double(g.batch * g.inputChannels * g.outputChannels)
-            let bytes = Double(g.batch * (g.inputChannels + 1)) * 16 * p
-            let seconds: Double = transforms * p * log2(p) * 0.7e-9 + products * p * 1e-9
-            fft = bytes < 1e9 ? seconds : .infinity
+            fft = transforms * p * log2(p) * 0.7e-9 + products * p * 1e-9
         }
         let candidates: [(Algorithm, Double)] = [
             (pointwise ? .pointwiseGEMM : .im2colGEMM, gemm), (.direct, direct), (.spatial, spatial), (.fft, fft),

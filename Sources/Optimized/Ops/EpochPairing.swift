@@ -35,6 +35,8 @@ public func epochPairing(
             case .cycle:
                 for r in 0..<n {
                     let len = lengths[r]
+                    // Planted bug (debug builds): a loop that never ends for a single candidate.
+                    while len == 1 && Mutants.on(.cycleHangsOnSingleCandidate) {}
                     let k = cyclePermutation(count: len, seed: attrs.seed, row: r, cycle: epoch / len)((epoch + shift) % len)
                     row[r] = candidates.scalars[Int(rowSplits.scalars[r]) + k]
                 }

@@ -56,6 +56,12 @@ public struct FrameView<Scalar: Sendable>: Sendable {
                         let available = max(0, min(length, n - start))
                         if available == length { insideSeen = true } else { paddedSeen = true }
                         let copied = available == length && available * inner > 0 ? available * inner - lastPadded : available * inner
+                        if available < length && Mutants.on(.framePaddedReadsPastEnd) {
+                            // Planted bug (debug builds): the whole length read from the signal, through checked indexing.
+                            for j in 0..<(length * inner) { (dst + j).initialize(to: signal.scalars[(o * n + start) * inner + j]) }
+                            dst += frameSize
+                            continue
+                        }
                         if copied > 0 { dst.initialize(from: base + start * inner, count: copied) }
                         (dst + copied).initialize(repeating: padValue, count: length * inner - copied)
                         dst += frameSize

@@ -93,6 +93,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case frameInsideLastPadded
     /// frame with pad_end floors the frame count instead of taking the ceiling.
     case framePadEndFloor
+    /// A padded frame copies its full length from the signal: the last one reads past the end (a trap).
+    case framePaddedReadsPastEnd
     /// A frame batch not starting at 0 numbers its frames from 0.
     case frameViewFromZero
     /// Philox chunks after the first start one block early.
@@ -109,6 +111,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case pairingWrongEpoch
     /// Cycle mode picks the permutation's next position.
     case cycleShifted
+    /// Cycle mode never returns for a row with one candidate (a hang).
+    case cycleHangsOnSingleCandidate
     /// BatchNormalization's moving statistics counted as trainable.
     case batchNormAllTrainable
 
@@ -151,7 +155,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .windowsViewFromZero: .windowsViewOffset
         case .targetsIgnoreStart: .windowsTargets
         case .frameInsideLastPadded: .frameInside
-        case .framePadEndFloor: .framePadded
+        case .framePadEndFloor, .framePaddedReadsPastEnd: .framePadded
         case .frameViewFromZero: .frameViewOffset
         case .philoxChunkRestart: .philoxChunks
         case .philoxBlock32: .philoxHighBlock
@@ -159,10 +163,16 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .float32From24Bits: .uniformFloat
         case .integerMaskNotModulo: .uniformInteger
         case .pairingWrongEpoch: .pairingTensorFlow
-        case .cycleShifted: .pairingCycle
+        case .cycleShifted, .cycleHangsOnSingleCandidate: .pairingCycle
         case .batchNormAllTrainable: .countParams
         }
     }
+}
+
+extension Mutant {
+    /// Whether the bug kills or hangs the process that runs it: only a supervised campaign (cases
+    /// in a child process) survives it, so in-process tests leave these to the CLI.
+    public var killsTheProcess: Bool { self == .framePaddedReadsPastEnd || self == .cycleHangsOnSingleCandidate }
 }
 
 public enum Mutants {

@@ -120,9 +120,14 @@ public struct Campaign: Sendable {
         return execution
     }
 
+    /// Runs one case: its outcome and the paths of the optimized code it reached. In process by
+    /// default (`runCase`); `Supervisor.caseRunner` runs it in a child process instead.
+    public typealias CaseRunner = (_ k: Int, _ generator: OpGenerator, _ opIndex: Int) -> (CaseOutcome, Set<KernelPath>)
+
     /// Runs the campaign; `onFailure` sees each shrunk failure as it is found, `progress` each case.
     public func run(onFailure: (Failure) -> Void = { _ in }, onMistrust: (Failure) -> Void = { _ in },
-                    progress: (Int, Int) -> Void = { _, _ in }) -> Result {
+                    progress: (Int, Int) -> Void = { _, _ in }, runner: CaseRunner? = nil) -> Result {
+        let runner = runner ?? { k, generator, opIndex in runCase(k, generator: generator, opIndex: opIndex) }
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
         var failures = [Failure](), mistrusts = [Failure]()
@@ -140,7 +145,7 @@ public struct Campaign: Sendable {
                 }
                 let opIndex = OpTable.names.firstIndex(of: generator.op) ?? o
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let (outcome, reached) = runCase(k, generator: generator, opIndex: opIndex)
+                let (outcome, reached) = runner(k, generator, opIndex)
                 let failing: Bool
                 if case .fail = outcome { failing = true } else { failing = false }
                 for path in reached {
@@ -181,16 +186,24 @@ public struct Campaign: Sendable {
         return result
     }
 
-    enum Outcome { case pass, discard, mistrusted(Failure), fail([Failure]) }
+    /// What one case came to.
+    public enum CaseOutcome: Sendable { case pass, discard, mistrusted(Failure), fail([Failure]) }
 
-    /// Draws case `k` of an op and checks every property of the op on it, under the case's
-    /// execution; returns the verdict and the paths of the optimized code the properties reached.
-    func runCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> (Outcome, Set<KernelPath>) {
+    /// The spec of case `k` of an op (deterministic in the seed; drawing runs no code under test).
+    public func drawCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> CaseSpec? {
         var rng = SplitMix64(seed: seed ^ (UInt64(opIndex) << 32) ^ UInt64(k))
         _ = rng.next()
         let size = 1 + k * maxSize / max(1, casesPerOp)
+        return generator.draw(&rng, size: size, fill: k % 2 == 0 ? .random : .exact)
+    }
+
+    /// Draws case `k` of an op and checks every property of the op on it, under the case's
+    /// execution; returns the verdict and the paths of the optimized code the properties reached.
+    /// `onProperty` hears each property's name before it runs (a supervisor names the one a crash hit).
+    public func runCase(_ k: Int, generator: OpGenerator, opIndex: Int,
+                        onProperty: (String) -> Void = { _ in }) -> (CaseOutcome, Set<KernelPath>) {
         let fill: Fill = k % 2 == 0 ? .random : .exact
-        guard let spec = generator.draw(&rng, size: size, fill: fill) else { return (.discard, []) }
+        guard let spec = drawCase(k, generator: generator, opIndex: opIndex) else { return (.discard, []) }
         let execution = execution(forCase: k)
         var failing = [(Property, Bool, GeneratedCase)]()
         var mistrusted: Failure?
@@ -206,6 +219,7 @@ public struct Campaign: Sendable {
                     case .valid: (invalid, c) = (false, property.applies(to: fill) ? valid : nil)
                     }
                     guard let c else { continue }
+                    onProperty(property.name)
                     switch property.check(c, fill: fill) {
                     case .pass, .discard: continue
                     case let .mistrusted(why):

@@ -24,7 +24,10 @@ public struct Shrinker: Sendable {
         public var steps: Int
     }
 
-    public func shrink(_ spec: CaseSpec, generator: OpGenerator, property: Property, invalid: Bool = false) -> Result? {
+    /// Shrinks `spec`. `check` judges a candidate (nil: it passes); by default the property runs in
+    /// this process, a supervisor passes one that runs it in a fresh child (a crash is a failure).
+    public func shrink(_ spec: CaseSpec, generator: OpGenerator, property: Property, invalid: Bool = false,
+                       check: ((GeneratedCase) -> String?)? = nil) -> Result? {
         let start = DispatchTime.now().uptimeNanoseconds
         var steps = 0
         func budgetLeft() -> Bool {
@@ -32,6 +35,7 @@ public struct Shrinker: Sendable {
         }
         func failure(_ c: GeneratedCase) -> String? {
             steps += 1
+            if let check { return check(c) }
             if case let .fail(message) = property.check(c, fill: spec.fill) { return message }
             return nil
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Optimized
 import PropertyCheck
 import Reference
 
@@ -22,6 +23,15 @@ public struct ReportData: Sendable {
         public var casesPerSecond: Double { seconds > 0 ? Double(cases) / seconds : 0 }
     }
 
+    /// One row of the path table: a path of the optimized code, the campaign's cases that reached
+    /// it and the failing ones among them.
+    public struct PathLine: Sendable {
+        public var path: String
+        public var cases = 0, failures = 0
+        /// false when this host cannot run the path (AVX-512 on an AVX2 CPU).
+        public var available = true
+    }
+
     public var machine: MachineInfo
     public var seed: UInt64
     public var casesPerOp: Int
@@ -31,9 +41,12 @@ public struct ReportData: Sendable {
     public var campaign: [CampaignLine]
     public var bench: BenchReport
     public var quirks: [Quirk]
+    /// The campaign's path table (every path of the optimized code).
+    public var paths: [PathLine]
 
     public init(machine: MachineInfo, seed: UInt64, casesPerOp: Int, campaignSource: String, discrepancies: [Discrepancy],
-                campaign: [CampaignLine], bench: BenchReport, quirks: [Quirk]) {
+                campaign: [CampaignLine], bench: BenchReport, quirks: [Quirk], paths: [PathLine] = []) {
+        self.paths = paths
         self.machine = machine
         self.seed = seed
         self.casesPerOp = casesPerOp
@@ -79,10 +92,19 @@ public struct ReportData: Sendable {
         }
     }
 
+    /// The path table of a campaign run here.
+    public static func paths(_ result: Campaign.Result) -> [PathLine] {
+        KernelPath.allCases.map { path in
+            PathLine(path: path.rawValue, cases: result.paths[path]?.cases ?? 0, failures: result.paths[path]?.failures ?? 0,
+                     available: path.availableOnHost)
+        }
+    }
+
     /// Merges `conform check --json` files (shards of one campaign, or several campaigns): counts add
-    /// up per op, failures are listed from every file.
-    public static func merge(_ files: [URL]) throws -> (lines: [CampaignLine], issues: [Discrepancy], seeds: [String]) {
+    /// up per op and per path, failures are listed from every file.
+    public static func merge(_ files: [URL]) throws -> (lines: [CampaignLine], issues: [Discrepancy], seeds: [String], paths: [PathLine]) {
         var lines = [String: CampaignLine](), order = [String](), issues = [Discrepancy](), seeds = [String]()
+        var paths = [String: PathLine](), pathOrder = [String]()
         for file in files {
             let bytes = [UInt8](try Data(contentsOf: file))
             let json: JSONValue
@@ -104,6 +126,12 @@ public struct ReportData: Sendable {
                 lines[op]!.discarded += o["discarded"]?.int ?? 0
                 lines[op]!.seconds += o["seconds"]?.double ?? 0
             }
+            for row in json["paths"]?.array ?? [] {
+                guard let path = row["path"]?.string else { continue }
+                if paths[path] == nil { pathOrder.append(path); paths[path] = PathLine(path: path, available: row["available"]?.bool ?? true) }
+                paths[path]!.cases += max(0, row["cases"]?.int ?? 0)
+                paths[path]!.failures += max(0, row["failures"]?.int ?? 0)
+            }
             for f in json["failures"]?.array ?? [] {
                 issues.append(Discrepancy(op: f["op"]?.string ?? "-", caseID: "\(f["property"]?.string ?? "?") #\(f["case"]?.int ?? -1)",
                                           implementation: "optimized", elements: f["shrunk_elements"]?.int ?? 0, maxAbsError: nil,
@@ -111,6 +139,6 @@ public struct ReportData: Sendable {
                                           repro: "conform replay '\(f["repro"]?.string ?? "")'"))
             }
         }
-        return (order.compactMap { lines[$0] }, issues, seeds)
+        return (order.compactMap { lines[$0] }, issues, seeds, pathOrder.compactMap { paths[$0] })
     }
 }

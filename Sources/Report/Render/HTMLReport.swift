@@ -151,6 +151,7 @@ enum HTMLReport {
         h += "<h2>Discrepancies</h2>" + errorDistribution(r) + table(r.discrepancySummary, id: "discrepancy-summary")
         h += "<div class=\"scroll\">" + table(r.discrepancyTable, id: "discrepancies") + "</div>"
         h += "<h2>Property campaign</h2>" + table(r.campaignTable, id: "campaign")
+        h += "<h3>Paths of the optimized code reached</h3>" + table(r.pathTable, id: "paths")
         h += "<h2>TensorFlow quirks</h2>"
         for q in r.quirks {
             h += "<div class=\"quirk\"><h3>\(escape(q.title))</h3><p><b>TensorFlow:</b> \(escape(q.tensorflow))</p><p><b>Conform:</b> \(escape(q.conform))</p>"

@@ -40,6 +40,12 @@ extension ReportData {
               rows: campaign.map { [$0.op, "\($0.cases)", "\($0.passed)", "\($0.failed)", "\($0.mistrusted)", "\($0.discarded)", Self.f($0.casesPerSecond)] })
     }
 
+    /// path, cases, failures: which paths of the optimized code the campaign reached.
+    public var pathTable: Table {
+        Table(name: "paths", columns: ["path", "cases", "failures"],
+              rows: paths.map { [$0.path, $0.available ? "\($0.cases)" : "n/a on this CPU", "\($0.failures)"] })
+    }
+
     /// quirk, TensorFlow, Conform, example, evidence, confirmed.
     public var quirkTable: Table {
         Table(name: "quirks", columns: ["quirk", "tensorflow", "conform", "example", "evidence", "confirmed"],
@@ -57,7 +63,7 @@ extension ReportData {
                      })
     }
 
-    public var tables: [Table] { [discrepancyTable, performanceTable, campaignTable, quirkTable] }
+    public var tables: [Table] { [discrepancyTable, performanceTable, campaignTable, pathTable, quirkTable] }
 
     /// The header lines: machine, versions, seed, date.
     public var headerLines: [(String, String)] {
@@ -106,6 +112,7 @@ enum Markdown {
         md += "## Performance\n\nSingle figures are medians; GFLOP/s exclude taps in the padding; % of peak is of the measured FMA peak × threads (\(r.bench.threads)).\n\n"
         md += table(r.performanceTable) + "\n"
         md += "## Property campaign\n\n" + table(r.campaignTable) + "\n"
+        md += "Paths of the optimized code the campaign reached (algorithm, sub-path, ISA, thread split):\n\n" + table(r.pathTable) + "\n"
         md += "## TensorFlow quirks\n\nEach is computed by the suite on a minimal example and backed by a fixture TensorFlow exported.\n\n"
         for q in r.quirks {
             md += "### \(q.title)\n\n- **TensorFlow**: \(q.tensorflow)\n- **Conform**: \(q.conform)\n- **Example**:\n"
@@ -139,6 +146,10 @@ enum ReportJSON {
             ("campaign", .array(r.campaign.map { c in
                 .object([("op", .string(c.op)), ("cases", JSONValue(c.cases)), ("passed", JSONValue(c.passed)), ("failed", JSONValue(c.failed)),
                          ("mistrusted", JSONValue(c.mistrusted)), ("discarded", JSONValue(c.discarded)), ("cases_per_second", JSONValue(c.casesPerSecond))])
+            })),
+            ("paths", .array(r.paths.map { p in
+                .object([("path", .string(p.path)), ("cases", JSONValue(p.cases)), ("failures", JSONValue(p.failures)),
+                         ("available", .bool(p.available))])
             })),
             ("quirks", .array(r.quirks.map { q in
                 .object([("id", .string(q.id)), ("title", .string(q.title)), ("tensorflow", .string(q.tensorflow)), ("conform", .string(q.conform)),

@@ -1,0 +1,208 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process spoken to in JSON lines over pipes: the one mechanism by which Conform runs
+/// code it does not trust (its own optimized ops under a campaign, and later other people's
+/// programs). It never blocks without a deadline, never dies of the child's death (SIGPIPE is
+/// ignored), keeps the last lines of the child's stderr for messages, and says how the child ended.
+public final class ChildProcess {
+    /// How a child ended.
+    public enum Ending: Equatable, Sendable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        public var description: String {
+            switch self {
+            case let .exited(code): "exited with status \(code)"
+            case let .signalled(signal): "was killed by signal \(signal) (\(Self.name(signal)))"
+            }
+        }
+
+        static func name(_ signal: Int32) -> String {
+            switch signal {
+            case SIGILL: "SIGILL: a Swift trap"
+            case SIGTRAP: "SIGTRAP: a Swift trap"
+            case SIGSEGV: "SIGSEGV: invalid memory access"
+            case SIGBUS: "SIGBUS: invalid memory access"
+            case SIGABRT: "SIGABRT: abort"
+            case SIGFPE: "SIGFPE: arithmetic fault"
+            case SIGKILL: "SIGKILL"
+            default: "signal \(signal)"
+            }
+        }
+    }
+
+    /// What waiting for a line gave.
+    public enum Read: Equatable, Sendable {
+        case line(String)
+        /// The child closed its stdout (it died or exited).
+        case closed
+        case timedOut
+    }
+
+    public let pid: pid_t
+    private var input: Int32, output: Int32, errors: Int32
+    private var buffer = [UInt8]()
+    private var stderrTail = [UInt8]()
+    private var ending: Ending?
+    /// Bytes of stderr kept.
+    static let tailBytes = 4096
+
+    /// Starts `executable` with `arguments` and this process's environment plus `environment`;
+    /// the child's stdin, stdout and stderr are pipes.
+    public init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
+        signal(SIGPIPE, SIG_IGN)
+        var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errorPipe: [Int32] = [0, 0]
+        guard pipe(&toChild) == 0, pipe(&fromChild) == 0, pipe(&errorPipe) == 0 else {
+            throw ChildError.spawn(executable, String(cString: strerror(errno)))
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        for fd in toChild + fromChild + errorPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, new in new }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in envp { free(p) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        close(toChild[0]); close(fromChild[1]); close(errorPipe[1])
+        guard status == 0 else {
+            close(toChild[1]); close(fromChild[0]); close(errorPipe[0])
+            throw ChildError.spawn(executable, String(cString: strerror(status)))
+        }
+        (pid, input, output, errors) = (child, toChild[1], fromChild[0], errorPipe[0])
+        _ = fcntl(output, F_SETFL, fcntl(output, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(errors, F_SETFL, fcntl(errors, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        kill()
+        for fd in [input, output, errors] where fd >= 0 { close(fd) }
+    }
+
+    /// Writes one line to the child's stdin; false when the child can no longer read it.
+    @discardableResult
+    public func send(_ line: String) -> Bool {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// The next line of the child's stdout, waiting at most `timeout` seconds.
+    public func readLine(timeout: Double) -> Read {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return .line(line)
+            }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return .timedOut }
+            var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(left * 1000, 1000).rounded(.up)))
+            if ready < 0 && errno != EINTR { return .closed }
+            if fds[1].revents != 0 { drainErrors() }
+            if fds[0].revents != 0 {
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let n = chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    buffer += chunk[..<n]
+                } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                    drainErrors()
+                    return .closed
+                }
+            }
+        }
+    }
+
+    private func drainErrors() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(errors, $0.baseAddress, $0.count) }
+            guard n > 0 else { return }
+            stderrTail += chunk[..<n]
+            if stderrTail.count > Self.tailBytes { stderrTail.removeFirst(stderrTail.count - Self.tailBytes) }
+        }
+    }
+
+    /// The last non-empty lines the child wrote to stderr (what a crash message quotes), control
+    /// characters removed; a Swift runtime "Fatal error" line is preferred when there is one.
+    public func stderrLines(_ count: Int = 3) -> [String] {
+        drainErrors()
+        let lines = String(decoding: stderrTail, as: UTF8.self).split(separator: "\n").map {
+            String(String.UnicodeScalarView($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if let fatal = lines.last(where: { $0.contains("Fatal error") || $0.contains("fatal error") }) { return [fatal] }
+        return Array(lines.suffix(count))
+    }
+
+    /// Closes the child's stdin and waits up to `grace` seconds for it to exit, then kills it.
+    @discardableResult
+    public func finish(grace: Double = 2) -> Ending {
+        if input >= 0 { close(input); input = -1 }
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            if let ending = ended() { return ending }
+            usleep(2000)
+        }
+        kill()
+        return wait()
+    }
+
+    /// Kills the child (SIGKILL) if it still runs.
+    public func kill() {
+        if ending == nil && ended() == nil { _ = Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// Waits for the child to end.
+    @discardableResult
+    public func wait() -> Ending {
+        if let ending { return ending }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return record(status)
+    }
+
+    /// How the child ended, without waiting; nil while it runs.
+    public func ended() -> Ending? {
+        if let ending { return ending }
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid ? record(status) : nil
+    }
+
+    private func record(_ status: Int32) -> Ending {
+        // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as functions.
+        let signalNumber = status & 0x7F
+        let e: Ending = signalNumber != 0 && signalNumber != 0x7F ? .signalled(signalNumber) : .exited((status >> 8) & 0xFF)
+        ending = e
+        return e
+    }
+}
+
+/// A child that could not be started.
+public enum ChildError: Error, CustomStringConvertible {
+    case spawn(String, String)
+
+    public var description: String {
+        switch self {
+        case let .spawn(executable, why): "cannot start \(executable): \(why)"
+        }
+    }
+}

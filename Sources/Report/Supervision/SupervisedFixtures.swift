@@ -1,0 +1,73 @@
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+
+/// `conform fixtures` under supervision: every case is judged in a `conform worker` child, so a
+/// case whose implementation traps, corrupts memory or hangs is a `CRASH` line of its own and the
+/// run goes on with a fresh child.
+public struct SupervisedFixtures {
+    public var implementations: [Implementation]
+    public var verbose: Bool
+
+    public init(implementations: [Implementation], verbose: Bool) {
+        self.implementations = implementations
+        self.verbose = verbose
+    }
+
+    /// What the run printed and counted.
+    public struct Outcome: Sendable {
+        public var lines: [String] = []
+        public var passed = 0, failed = 0
+        public var unusable = false
+        /// 0 when everything passed, 2 when some input was unusable, else 1 (as `FixtureRun`).
+        public var exitCode: Int32 { unusable ? 2 : (failed > 0 ? 1 : 0) }
+    }
+
+    public func run(directories: [URL], supervisor: Supervisor, progress: (Int, Int) -> Void = { _, _ in }) -> Outcome {
+        var outcome = Outcome()
+        var sets = [FixtureSet]()
+        // Reading manifests runs no code under test: the supervisor does it, and reports unusable sets.
+        for directory in FixtureRunner.expand(directories) {
+            do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch {
+                outcome.lines.append("ERROR \(error)")
+                outcome.failed += 1
+                outcome.unusable = true
+            }
+        }
+        let total = sets.reduce(0) { $0 + $1.manifest.cases.count }
+        var done = 0
+        for set in sets {
+            for (index, fixtureCase) in set.manifest.cases.enumerated() {
+                let request = JSONValue.object([
+                    ("kind", .string("fixture")), ("set", .string(set.directory.path)), ("index", JSONValue(index)),
+                    ("implementations", .array(implementations.map { .string($0.rawValue) })), ("verbose", .bool(verbose)),
+                    ("threads", JSONValue(Threading.count)),
+                ] + (Execution.current.mutant.map { [("mutant", .string($0.rawValue))] } ?? []))
+                let reply = supervisor.send(request)
+                if case let .reply(json) = reply, let lines = json["lines"]?.array, let passed = json["passed"]?.int,
+                   let failed = json["failed"]?.int {
+                    outcome.lines += lines.compactMap(\.string)
+                    outcome.passed += passed
+                    outcome.failed += failed
+                    outcome.unusable = outcome.unusable || json["unusable"]?.bool == true
+                } else {
+                    let why: String
+                    if case let .reply(json) = reply {
+                        why = "the worker replied \(json.description.prefix(300))"
+                    } else {
+                        why = Supervisor.describe(reply) ?? ""
+                    }
+                    let names = implementations.map(\.rawValue).joined(separator: ", ")
+                    outcome.lines.append("CRASH \(fixtureCase.id) [\(names)]: \(why) (rerun: conform fixtures \(set.directory.path))")
+                    // One verdict per implementation, as a case that ran would have counted.
+                    outcome.failed += implementations.count
+                }
+                done += 1
+                progress(done, total)
+            }
+        }
+        outcome.lines.append("\(outcome.passed) passed, \(outcome.failed) failed")
+        return outcome
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Optimized
+import PropertyCheck
+import Reference
+
+/// The child side of `Supervisor`: `conform worker` reads one JSON request per line on stdin and
+/// answers each with one JSON line on stdout, after any number of `{"event": ...}` lines that say
+/// what it is about to run (so the supervisor can name what a crash interrupted).
+///
+/// Requests (`kind`): `case` runs case `k` of an op's campaign (properties and shrinking) and
+/// replies with its outcome and paths; `check` runs one property on one case (a repro's fields)
+/// and replies with the verdict; `fixture` judges case `index` of a fixture set and replies with
+/// the lines `conform fixtures` prints for it and its counts.
+public enum WorkerServer {
+    /// Serves requests until stdin closes.
+    public static func serve() {
+        var sets = [String: FixtureSet]()
+        while let line = readLine(strippingNewline: true) {
+            let reply: JSONValue
+            do {
+                let request = try JSONParser.parse(line)
+                reply = try handle(request, sets: &sets)
+            } catch {
+                reply = .object([("error", .string("\(error)"))])
+            }
+            emit(reply)
+        }
+    }
+
+    static func emit(_ json: JSONValue) {
+        FileHandle.standardOutput.write(Data((json.description + "\n").utf8))
+    }
+
+    static func mutant(_ request: JSONValue) throws -> Mutant? {
+        guard let name = request["mutant"]?.string else { return nil }
+        guard let m = Mutant(rawValue: name), Mutants.available else {
+            throw FixtureError(.invalidInput, file: "(worker)", field: "mutant", expected: "a planted bug of a debug build", actual: name)
+        }
+        return m
+    }
+
+    static func handle(_ request: JSONValue, sets: inout [String: FixtureSet]) throws -> JSONValue {
+        let planted = try mutant(request)
+        if let threads = request["threads"]?.int, threads > 0, request["kind"]?.string != "check" { Threading.count = threads }
+        switch request["kind"]?.string {
+        case "case":
+            guard let op = request["op"]?.string, let generator = OpGenerator.all.first(where: { $0.op == op }),
+                  let k = request["k"]?.int, let opIndex = request["op_index"]?.int, let cases = request["cases"]?.int,
+                  case let .number(seedText)? = request["seed"], let seed = UInt64(seedText) else {
+                throw FixtureError(.invalidInput, file: "(worker)", field: "case", expected: "op, k, op_index, seed, cases", actual: request.description)
+            }
+            var campaign = Campaign(seed: seed, casesPerOp: cases, ops: [op])
+            campaign.maxSize = request["max_size"]?.int ?? campaign.maxSize
+            let (outcome, paths) = Mutants.with(planted) {
+                campaign.runCase(k, generator: generator, opIndex: opIndex) { property in
+                    emit(.object([("event", .string("property")), ("property", .string(property))]))
+                }
+            }
+            var fields = outcome.json.object ?? []
+            fields.append(("paths", .array(paths.sorted().map { .string($0.rawValue) })))
+            return .object(fields)
+        case "check":
+            let (_, verdict) = try Mutants.with(planted) { try Campaign.replay(request.description) }
+            switch verdict {
+            case .pass: return .object([("verdict", .string("pass"))])
+            case .discard: return .object([("verdict", .string("discard"))])
+            case let .mistrusted(why): return .object([("verdict", .string("mistrusted")), ("message", .string(why))])
+            case let .fail(why): return .object([("verdict", .string("fail")), ("message", .string(why))])
+            }
+        case "fixture":
+            guard let path = request["set"]?.string, let index = request["index"]?.int else {
+                throw FixtureError(.invalidInput, file: "(worker)", field: "fixture", expected: "set and index", actual: request.description)
+            }
+            let set = try sets[path] ?? FixtureSet(directory: URL(fileURLWithPath: path))
+            sets[path] = set
+            guard set.manifest.cases.indices.contains(index) else {
+                throw FixtureError(.invalidInput, file: "(worker)", field: "index", expected: "a case of \(path)", actual: "\(index)")
+            }
+            let implementations = (request["implementations"]?.array ?? []).compactMap { $0.string.flatMap(Implementation.init(rawValue:)) }
+            var run = FixtureRun()
+            run.results = Mutants.with(planted) {
+                FixtureRunner(implementations: implementations.isEmpty ? Implementation.allCases : implementations)
+                    .judge(set.manifest.cases[index], in: set)
+            }
+            let lines = FixtureReport.lines(for: run, verbose: request["verbose"]?.bool ?? false).dropLast()
+            return .object([("lines", .array(lines.map { .string($0) })), ("passed", JSONValue(run.passed)),
+                            ("failed", JSONValue(run.failed)), ("unusable", .bool(run.anyUnusable))])
+        default:
+            throw FixtureError(.invalidInput, file: "(worker)", field: "kind", expected: "case, check or fixture",
+                               actual: request["kind"]?.description ?? "nothing")
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+import Report
+
+/// `conform worker`: the child a supervised run starts (not for people: JSON lines on stdin/stdout).
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Serve supervised runs (JSON lines on stdin and stdout).", shouldDisplay: false)
+
+    func run() throws { WorkerServer.serve() }
+}
