@@ -20,9 +20,10 @@ public enum CheckReport {
         return out
     }
 
-    /// path, cases that reached it, failing cases among them; every path of the table, in table order.
+    /// path, cases that reached it, failing cases among them: the paths of the campaign's ops, in table order.
     public static func pathRows(_ result: Campaign.Result) -> [[String]] {
-        [["path", "cases", "failures"]] + KernelPath.allCases.map { path in
+        let ops = Set(result.summaries.map(\.op))
+        return [["path", "cases", "failures"]] + KernelPath.allCases.filter { !ops.isDisjoint(with: $0.ops) }.map { path in
             let stats = result.paths[path] ?? Campaign.PathStats()
             return [path.rawValue, path.availableOnHost ? "\(stats.cases)" : "n/a on this CPU", "\(stats.failures)"]
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Reference
 
 /// Writes a report's files: `REPORT.md`, `report.json`, `report.html` and one CSV per table.
 ///
@@ -17,7 +18,7 @@ public enum ReportWriter {
         for table in report.tables { contents.append(("\(table.name).csv", CSV.render(table))) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, text) in contents {
-            try Data(text.utf8).write(to: directory.appendingPathComponent(name), options: .atomic)
+            try OutputFile.write(Data(text.utf8), to: directory.appendingPathComponent(name))
         }
     }
 }

@@ -12,6 +12,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time both implementations: medians, p10/p90, GFLOP/s, % of the measured FMA peak, speedups.",
         discussion: "Without DIR, the built-in suite (every op at realistic sizes). Build with -c release for real figures.")
 
+    @OptionGroup var memory: MemoryOptions
+
     @Argument(help: "Fixture folders to time case by case (default: the built-in suite).")
     var directories: [String] = []
 
@@ -36,7 +38,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Sample each case at least this many times (the optimized implementation).")
     var minRuns: Int = 7
 
+    func validate() throws {
+        try Limits.check("threads", threads, in: Limits.threads)
+        try Limits.check("min-time", minTime, in: Limits.seconds)
+        try Limits.check("min-runs", minRuns, in: Limits.runs)
+    }
+
     func run() throws {
+        try memory.apply()
         Threading.count = threads
         // Freed buffers stay in the heap (as TensorFlow's caching allocator keeps them), so each
         // timed run does not pay page faults on freshly mapped memory for its outputs.
@@ -45,7 +54,7 @@ struct BenchCommand: ParsableCommand {
             : try FixtureRunner.expand(directories.map { URL(fileURLWithPath: $0) }).flatMap { BenchCase.fromFixtures(try FixtureSet(directory: $0)) }
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
         let peerTimes = try peer.map { path in
-            try BenchReport.readPeer([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path)
+            try BenchReport.readPeer(try InputFile.read(path), file: path)
         } ?? [:]
         let terminal = isatty(STDERR_FILENO) != 0
         let peak = Peak.measureFMA() * Double(threads)
@@ -58,9 +67,9 @@ struct BenchCommand: ParsableCommand {
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads, peer: peerTimes)
-        print(report.text())
+        for line in report.text().split(separator: "\n", omittingEmptySubsequences: false) { say(String(line)) }
         if let json {
-            try Data((report.json().serialized(indent: 1) + "\n").utf8).write(to: URL(fileURLWithPath: json), options: .atomic)
+            try OutputFile.write(Data((report.json().serialized(indent: 1) + "\n").utf8), to: URL(fileURLWithPath: json))
         }
     }
 }

@@ -12,6 +12,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Run the property campaign: optimized vs reference, metamorphic laws, error properties; shrink failures.",
         discussion: "Each failure prints its one-line repro first ('conform replay' reruns it) and is saved as a regression fixture. Exit status 0 only if every case passed.")
 
+    @OptionGroup var memory: MemoryOptions
+
     @Option(help: "The campaign's seed: the same seed gives the same cases and summary.")
     var seed: UInt64 = 2026
 
@@ -57,21 +59,29 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run the cases in this process, unsupervised (a crash in the code under test ends the run).")
     var inProcess = false
 
+    func validate() throws {
+        try Limits.check("cases", cases, in: Limits.cases)
+        try Limits.check("max-size", maxSize, in: Limits.maxSize)
+        try Limits.check("threads", threads, in: Limits.threads)
+        if let stopAfter { try Limits.check("stop-after", stopAfter, in: Limits.cases) }
+        if let timeBudget { try Limits.check("time-budget", timeBudget, in: Limits.seconds) }
+        try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
+        _ = try Limits.shard(shard)
+    }
+
     func run() throws {
+        try memory.apply()
         if list {
             for property in Properties.all { print(property.name) }
             return
         }
         Threading.count = threads
-        let parts = shard.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else {
-            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
-        }
+        let parts = try Limits.shard(shard)
         let selected = ops.map { $0.split(separator: ",").map(String.init) } ?? OpTable.names
         if let unknown = selected.first(where: { !OpTable.names.contains($0) }) {
             throw ValidationError("unknown op \(unknown); ops are \(OpTable.names.joined(separator: ", "))")
         }
-        var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: (parts[0], parts[1]), timeBudget: timeBudget)
+        var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: parts, timeBudget: timeBudget)
         campaign.stopAfterFailures = stopAfter
         campaign.maxSize = max(1, maxSize)
         let planted = try Mutant.named(mutant)
@@ -82,23 +92,23 @@ struct CheckCommand: ParsableCommand {
         let runner = inProcess ? nil : supervisor.caseRunner(for: campaign)
         let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            print("REPRO conform replay '\(failure.repro)'")
-            print("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
+            say("REPRO conform replay '\(failure.repro)'")
+            say("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
             if !noRegressions, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
-                print("saved \(id) under \(regressions)")
+                say("saved \(id) under \(regressions)")
             }
         }, onMistrust: { case_ in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            print("REPRO conform replay '\(case_.repro)'")
-            print("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
+            say("REPRO conform replay '\(case_.repro)'")
+            say("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
         }, progress: { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
         }, runner: runner) }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        for line in CheckReport.lines(result, seed: seed, shard: shard) { print(line) }
+        for line in CheckReport.lines(result, seed: seed, shard: shard) { say(line) }
         if let json {
-            try Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8)
-                .write(to: URL(fileURLWithPath: json), options: .atomic)
+            try OutputFile.write(Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8),
+                                 to: URL(fileURLWithPath: json))
         }
         throw ExitCode(result.exitCode)
     }
@@ -107,6 +117,8 @@ struct CheckCommand: ParsableCommand {
 /// `conform replay '<repro>'`: reruns exactly one case.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Rerun one repro line printed by 'conform check'.")
+
+    @OptionGroup var memory: MemoryOptions
 
     @Argument(help: "The repro: the JSON after 'conform replay' in a REPRO line.")
     var repro: String
@@ -120,7 +132,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Seconds the case may run before its worker is declared hung.")
     var caseTimeout: Double = 300
 
+    func validate() throws { try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true) }
+
     func run() throws {
+        try memory.apply()
         let planted = try Mutant.named(mutant)
         let (property, verdict): (String, Verdict)
         if inProcess {
@@ -135,16 +150,16 @@ struct ReplayCommand: ParsableCommand {
             defer { supervisor.stop() }
             let reply = supervisor.send(.object(fields))
             if case let .reply(answer) = reply, let error = answer["error"]?.string {
-                print("ERROR \(error)")
+                say("ERROR \(error)")
                 throw ExitCode(2)
             }
             (property, verdict) = (json["property"]?.string ?? "", Supervisor.verdict(reply))
         }
         switch verdict {
-        case .pass: print("pass \(property)")
-        case .discard: print("discarded \(property): the property does not apply to this case")
-        case let .mistrusted(why): print("mistrusted \(property): \(why)"); throw ExitCode(1)
-        case let .fail(why): print("FAIL \(property): \(why)"); throw ExitCode(1)
+        case .pass: say("pass \(property)")
+        case .discard: say("discarded \(property): the property does not apply to this case")
+        case let .mistrusted(why): say("mistrusted \(property): \(why)"); throw ExitCode(1)
+        case let .fail(why): say("FAIL \(property): \(why)"); throw ExitCode(1)
         }
     }
 
@@ -161,7 +176,12 @@ struct ReplayCommand: ParsableCommand {
         guard let c = json["case"] else {
             throw FixtureError(.missingField, file: "(repro)", field: "case", expected: "the case", actual: "nothing")
         }
-        _ = try GeneratedCase(json: c)
+        let generated = try GeneratedCase(json: c)
+        if let property = Properties.named(name), property.op != generated.op {
+            throw FixtureError(.invalidInput, file: "(repro)", field: "case.op", expected: "\"\(property.op)\", the op of \(name)",
+                               actual: "\"\(generated.op)\"")
+        }
+        _ = try Campaign.execution(ofRepro: json)
         return json
     }
 }

@@ -34,7 +34,23 @@ struct ExplainCommand: ParsableCommand {
 
     func parse(_ text: String?, _ name: String) throws -> [Int] {
         guard let text, let dims = Explain.dims(text) else { throw ValidationError("--\(name) needs sizes like 800x10, got \(text ?? "nothing")") }
+        // Sizes stay where their products (elements, bytes, parameters) cannot overflow.
+        var product = 1
+        for d in dims {
+            let (p, overflow) = product.multipliedReportingOverflow(by: max(d, 1))
+            guard (1...(1 << 31)).contains(d), !overflow, p <= 1 << 48 else {
+                throw ValidationError("--\(name): expected sizes from 1 to 2147483648 with a product of at most 2^48, got \(text)")
+            }
+            product = p
+        }
         return dims
+    }
+
+    func validate() throws {
+        for (name, value) in [("filters", filters), ("stride", stride), ("dilation", dilation), ("groups", groups),
+                              ("multiplier", multiplier), ("length", length), ("rate", rate), ("batch", batch)] {
+            try Limits.check(name, value, in: 1...(1 << 20))
+        }
     }
 
     func run() throws {
@@ -54,6 +70,6 @@ struct ExplainCommand: ParsableCommand {
         default:
             throw ValidationError("explain knows conv1d, conv2d, separable_conv2d, glimpse and windows, not \(op)")
         }
-        for line in lines { print(line) }
+        for line in lines { say(line) }
     }
 }

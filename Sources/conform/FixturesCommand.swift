@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reference
 import Foundation
 import Optimized
 import PropertyCheck
@@ -10,6 +11,8 @@ struct FixturesCommand: ParsableCommand {
         commandName: "fixtures",
         abstract: "Judge the implementations on fixture sets (folders holding manifest.json).",
         discussion: "Prints one line per failing case, then 'N passed, M failed'. Exit status: 0 all passed, 1 something failed, 2 unusable input.")
+
+    @OptionGroup var memory: MemoryOptions
 
     @Argument(help: "Fixture folders, each holding a manifest.json.")
     var directories: [String]
@@ -32,7 +35,13 @@ struct FixturesCommand: ParsableCommand {
     @Option(help: "Plant a bug in the optimized ops (debug builds only), to watch the fixtures catch it.")
     var mutant: String?
 
+    func validate() throws {
+        try Limits.check("threads", threads, in: Limits.threads)
+        try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
+    }
+
     func run() throws {
+        try memory.apply()
         Threading.count = threads
         let planted = try Mutant.named(mutant)
         let urls = directories.map { URL(fileURLWithPath: $0) }
@@ -46,7 +55,7 @@ struct FixturesCommand: ParsableCommand {
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose), run.exitCode)
         } else {
             // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
-            let supervisor = Supervisor(arguments: ["worker"], timeout: caseTimeout)
+            let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
             let outcome = Mutants.with(planted) {
                 SupervisedFixtures(implementations: implementation, verbose: verbose).run(directories: urls, supervisor: supervisor, progress: progress)
@@ -54,7 +63,7 @@ struct FixturesCommand: ParsableCommand {
             (lines, exitCode) = (outcome.lines, outcome.exitCode)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        for line in lines { print(line) }
+        for line in lines { say(line) }
         throw ExitCode(exitCode)
     }
 }

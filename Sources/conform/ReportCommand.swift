@@ -12,6 +12,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Run the fixture checks, a property campaign and the benchmarks; write REPORT.md, report.json, report.html and CSVs.",
         discussion: "Benchmarks run on one thread unless --threads says otherwise, for comparison with TensorFlow's one-thread timings (--peer).")
 
+    @OptionGroup var memory: MemoryOptions
+
     @Option(help: "Where the report goes.")
     var out: String = "report"
 
@@ -42,7 +44,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Threads for the optimized ops.")
     var threads: Int = 1
 
+    func validate() throws {
+        try Limits.check("cases", cases, in: Limits.cases)
+        try Limits.check("threads", threads, in: Limits.threads)
+        try Limits.check("min-time", minTime, in: Limits.seconds)
+    }
+
     func run() throws {
+        try memory.apply()
         Threading.count = threads
         Threading.keepFreedMemory()
         let terminal = isatty(STDERR_FILENO) != 0
@@ -86,7 +95,7 @@ struct ReportCommand: ParsableCommand {
         var runner = BenchRunner()
         runner.minimumSeconds = minTime
         let results = runner.run(benchCases) { index, total, id in status("bench [\(index + 1)/\(total)] \(id)") }
-        let peerTimes = try peer.map { path in try BenchReport.readPeer([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path) } ?? [:]
+        let peerTimes = try peer.map { path in try BenchReport.readPeer(try InputFile.read(path), file: path) } ?? [:]
         let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes)
         status("")
 
@@ -95,7 +104,7 @@ struct ReportCommand: ParsableCommand {
                                 quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)), paths: paths)
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        print("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
+        say("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
         print("\(report.passed) passed, \(report.failed) failed")
         throw ExitCode(report.failed == 0 ? 0 : 1)
     }

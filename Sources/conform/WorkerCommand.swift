@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reference
 import Report
 
 /// `conform worker`: the child a supervised run starts (not for people: JSON lines on stdin/stdout).
@@ -6,5 +7,10 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Serve supervised runs (JSON lines on stdin and stdout).", shouldDisplay: false)
 
-    func run() throws { WorkerServer.serve() }
+    @OptionGroup var memory: MemoryOptions
+
+    func run() throws {
+        try memory.apply()
+        WorkerServer.serve()
+    }
 }

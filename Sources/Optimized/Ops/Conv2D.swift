@@ -84,7 +84,7 @@ public struct Conv2DPlan: Equatable, Sendable {
             guard g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 else { return false }
             let p = FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
                 * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter)
-            return Double(g.batch * (g.inputChannels + 1)) * 16 * Double(p) < 1e9
+            return Double(g.batch * (g.inputChannels + 1)) * 16 * Double(p) < Double(MemoryBudget.bytes)
         }
     }
 

@@ -134,8 +134,9 @@ public struct Campaign: Sendable {
         var paths = [KernelPath: PathStats]()
         var stopped = false
         let start = DispatchTime.now().uptimeNanoseconds
-        let mine = (0..<casesPerOp).filter { $0 % shard.count == shard.index }
-        let total = mine.count * generators.count
+        // This shard's case indices, lazily (a campaign of any size starts at once).
+        let mine = stride(from: shard.index, to: casesPerOp, by: max(1, shard.count))
+        let total = mine.underestimatedCount * generators.count
         var done = 0
         cases: for k in mine {
             for (o, generator) in generators.enumerated() {
@@ -266,13 +267,20 @@ public struct Campaign: Sendable {
         guard let caseJSON = json["case"] else {
             throw FixtureError(.missingField, file: "(repro)", field: "case", expected: "the case", actual: "nothing")
         }
+        if let value = json["fill"], value.string.flatMap(Fill.init(rawValue:)) == nil {
+            throw FixtureError(.invalidInput, file: "(repro)", field: "fill", expected: "\"random\" or \"exact\"", actual: value.description)
+        }
         let execution = try Self.execution(ofRepro: json)
         let c = try GeneratedCase(json: caseJSON)
+        guard c.op == property.op else {
+            throw FixtureError(.invalidInput, file: "(repro)", field: "case.op", expected: "\"\(property.op)\", the op of \(name)",
+                               actual: "\"\(c.op)\"")
+        }
         return (name, Execution.with(execution) { property.check(c, fill: fill) })
     }
 
     /// The ISA and threads a repro names (absent: the host's choice), the planted bug in force kept.
-    static func execution(ofRepro json: JSONValue) throws(FixtureError) -> Execution {
+    public static func execution(ofRepro json: JSONValue) throws(FixtureError) -> Execution {
         var execution = Execution.current
         if let value = json["isa"] {
             guard let name = value.string, let isa = Execution.ISA(rawValue: name) else {

@@ -99,8 +99,20 @@ public struct GeneratedCase: Sendable, Equatable {
             guard let dtypeName = value["dtype"]?.string, let dtype = DType(rawValue: dtypeName) else {
                 throw bad("inputs.\(name).dtype", "float16, float32, float64, int32, int64 or bool", value["dtype"]?.description ?? "nothing")
             }
-            guard let shape = value["shape"]?.array?.compactMap(\.int), let values = value["values"]?.array else {
+            guard let shapeItems = value["shape"]?.array, let values = value["values"]?.array else {
                 throw bad("inputs.\(name)", "shape and values", value.description)
+            }
+            var shape = [Int](), count = 1
+            for (i, item) in shapeItems.enumerated() {
+                guard let d = item.int, d >= 0 else { throw bad("inputs.\(name).shape[\(i)]", "a non-negative integer", item.description) }
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= 1 << 28 else {
+                    throw bad("inputs.\(name).shape", "at most 2^28 elements", "\(shapeItems.map(\.description))")
+                }
+                (shape, count) = (shape + [d], product)
+            }
+            guard values.count == count else {
+                throw bad("inputs.\(name).values", "\(count) values for shape \(shape)", "\(values.count) values")
             }
             func doubles() throws(FixtureError) -> [Double] {
                 var out = [Double]()
@@ -115,11 +127,27 @@ public struct GeneratedCase: Sendable, Equatable {
                 case .float16: inputs.append((name, .float16(try Tensor(shape: shape, scalars: try doubles().map { Float16($0) }))))
                 case .float32: inputs.append((name, .float32(try Tensor(shape: shape, scalars: try doubles().map { Float($0) }))))
                 case .float64: inputs.append((name, .float64(try Tensor(shape: shape, scalars: try doubles()))))
-                case .int32: inputs.append((name, .int32(try Tensor(shape: shape, scalars: values.compactMap(\.int).map { Int32(truncatingIfNeeded: $0) }))))
+                case .int32:
+                    var ints = [Int32]()
+                    for v in values {
+                        guard let n = v.int, let i = Int32(exactly: n) else { throw bad("inputs.\(name).values", "32-bit integers", v.description) }
+                        ints.append(i)
+                    }
+                    inputs.append((name, .int32(try Tensor(shape: shape, scalars: ints))))
                 case .int64:
-                    let ints = values.compactMap { v -> Int64? in if case let .number(t) = v { Int64(t) } else { nil } }
+                    var ints = [Int64]()
+                    for v in values {
+                        guard case let .number(t) = v, let i = Int64(t) else { throw bad("inputs.\(name).values", "64-bit integers", v.description) }
+                        ints.append(i)
+                    }
                     inputs.append((name, .int64(try Tensor(shape: shape, scalars: ints))))
-                case .bool: inputs.append((name, .bool(try Tensor(shape: shape, scalars: values.compactMap(\.bool)))))
+                case .bool:
+                    var flags = [Bool]()
+                    for v in values {
+                        guard let b = v.bool else { throw bad("inputs.\(name).values", "true or false", v.description) }
+                        flags.append(b)
+                    }
+                    inputs.append((name, .bool(try Tensor(shape: shape, scalars: flags))))
                 }
             } catch let error as TensorError {
                 throw bad("inputs.\(name)", "values matching the shape", "\(error)")

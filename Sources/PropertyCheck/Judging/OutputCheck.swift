@@ -85,11 +85,31 @@ public struct OutputCheck: Sendable, Equatable {
         var worstRatio = -1.0
         for i in 0..<got.count {
             let (g, e) = (got.double(at: i), expected.double(at: i))
-            let error = g == e ? 0 : Swift.abs(g - e)
-            let bound = Tolerance.bound(acc, i, unitRoundoff: u, implementation: implementation, slack: slack)
-            let ratio = error == 0 ? 0 : (error.isNaN ? .infinity : error / bound)
             let ulp = Tolerance.ulpDistance(got, expected, at: i)
-            check.maxAbsError = max(check.maxAbsError, error.isNaN ? .infinity : error)
+            // The one rule for non-finite values: both NaN (any payload) or the same infinity pass;
+            // otherwise a non-finite value on either side, or a non-finite exact value (the
+            // element is judged by class: a correct result cannot be finite), fails.
+            if !g.isFinite || !e.isFinite || !acc.value[i].isFinite {
+                let sameClass = (g.isNaN && e.isNaN) || (g.isInfinite && g == e)
+                let ratio: Double = sameClass ? 0 : .infinity
+                if !sameClass {
+                    check.passed = false
+                    check.maxAbsError = .infinity
+                    check.maxRelError = .infinity
+                }
+                if let ulp, !sameClass { check.maxULP = max(check.maxULP ?? 0, ulp) }
+                check.maxRatio = max(check.maxRatio ?? 0, ratio)
+                if ratio > worstRatio {
+                    worstRatio = ratio
+                    check.worst = Worst(index: multiIndex(i, shape: got.shape), expected: expected.text(at: i),
+                                        got: got.text(at: i), ulp: ulp, ratio: nil)
+                }
+                continue
+            }
+            let error = Swift.abs(g - e)
+            let bound = Tolerance.bound(acc, i, unitRoundoff: u, implementation: implementation, slack: slack)
+            let ratio = error == 0 ? 0 : error / bound
+            check.maxAbsError = max(check.maxAbsError, error)
             if error > 0 { check.maxRelError = max(check.maxRelError, e == 0 ? .infinity : error / Swift.abs(e)) }
             if let ulp { check.maxULP = max(check.maxULP ?? 0, ulp) }
             check.maxRatio = max(check.maxRatio ?? 0, ratio)

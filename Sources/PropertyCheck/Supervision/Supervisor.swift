@@ -24,10 +24,11 @@ public final class Supervisor {
     public var timeout: Double
     private var child: ChildProcess?
 
-    /// A supervisor of `executable arguments…` (by default this very binary's `worker` command).
-    public init(executable: String = Supervisor.currentExecutable, arguments: [String] = ["worker"], timeout: Double = 300) {
+    /// A supervisor of `executable arguments…` (by default this very binary's `worker` command,
+    /// with this process's memory budget).
+    public init(executable: String = Supervisor.currentExecutable, arguments: [String]? = nil, timeout: Double = 300) {
         self.executable = executable
-        self.arguments = arguments
+        self.arguments = arguments ?? ["worker", "--max-memory", "\(MemoryBudget.bytes)"]
         self.timeout = timeout
     }
 

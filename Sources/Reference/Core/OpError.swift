@@ -85,18 +85,54 @@ extension Validator {
     /// attributes (a padding of 10¹², a glimpse of 10⁵ × 10⁵) are errors, not out-of-memory traps.
     public static let maxOutputElements = 1 << 28
 
-    /// The element count of an output shape, checked for overflow and against `maxOutputElements`.
+    /// The element count of an output shape, checked for overflow and against `maxOutputElements`
+    /// (zero extents counted as 1: the work of producing an empty output of 2⁶² windows is not
+    /// empty), and the run's memory need against `MemoryBudget`.
     public func outputCount(_ shape: [Int]) throws(OpError) -> Int {
-        var count = 1
+        var count = 1, work = 1
         for d in shape {
             let (p, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
-            guard !overflow, p <= Validator.maxOutputElements else {
+            let (w, workOverflow) = work.multipliedReportingOverflow(by: max(d, 1))
+            guard !overflow, !workOverflow, w <= Validator.maxOutputElements else {
                 throw fail("output", expected: "at most \(Validator.maxOutputElements) elements", actual: "shape \(shape)")
             }
-            count = p
+            (count, work) = (p, w)
         }
+        try memory("output", elements: count, bytesEach: MemoryBudget.bytesPerOutputElement(op: op), shape: shape)
         return count
     }
+
+    /// Refuses a need of `elements · bytesEach` bytes beyond `MemoryBudget.bytes`, naming the
+    /// estimate and the budget (before anything is allocated).
+    public func memory(_ field: String, elements: Int, bytesEach: Int, shape: [Int]) throws(OpError) {
+        let (need, overflow) = elements.multipliedReportingOverflow(by: bytesEach)
+        guard !overflow, need <= MemoryBudget.bytes else {
+            let estimate = overflow ? "more than 2^63 bytes" : MemoryBudget.describe(need)
+            throw fail(field, expected: "a need within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory)",
+                       actual: "about \(estimate) for shape \(shape)")
+        }
+    }
+}
+
+/// The memory one run may use (`--max-memory`, default 1 GiB): every case's need is estimated,
+/// overflow-checked, before anything is allocated, and a case over budget is unusable input.
+public enum MemoryBudget {
+    nonisolated(unsafe) public static var bytes = 1 << 30
+
+    /// Bytes a run holds per output element: the reference's Float64 value, magnitude and term
+    /// count plus both implementations' outputs for arithmetic ops; both outputs otherwise.
+    public static func bytesPerOutputElement(op: String) -> Int {
+        ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_at"].contains(op) ? 40 : 16
+    }
+
+    /// `123 MiB`, `2.5 GiB`.
+    public static func describe(_ bytes: Int) -> String {
+        let mib = Double(bytes) / Double(1 << 20)
+        return mib >= 1024 ? "\((mib / 1024 * 10).rounded() / 10) GiB" : "\(Int(mib.rounded(.up))) MiB"
+    }
+}
+
+extension Validator {
 
     /// `a · b`, or an error naming `field` when it overflows.
     public func product(_ field: String, _ values: Int...) throws(OpError) -> Int {

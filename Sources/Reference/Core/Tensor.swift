@@ -43,14 +43,16 @@ public struct Tensor<Scalar: Sendable>: Sendable {
     /// The number of axes.
     public var rank: Int { shape.count }
 
-    /// The product of a shape's extents, with negative extents and overflow reported.
+    /// The product of a shape's extents, with negative extents and overflow reported; the product
+    /// of its extents with zeros counted as 1 must stay within `maxTensorExtentProduct`.
     public static func elementCount(of shape: [Int]) throws(TensorError) -> Int {
-        var count = 1
+        var count = 1, extent = 1
         for d in shape {
             guard d >= 0 else { throw .negativeDimension(shape: shape) }
             let (p, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw .tooLarge(shape: shape) }
-            count = p
+            let (e, extentOverflow) = extent.multipliedReportingOverflow(by: max(d, 1))
+            guard !overflow, !extentOverflow, e <= maxTensorExtentProduct else { throw .tooLarge(shape: shape) }
+            (count, extent) = (p, e)
         }
         return count
     }
@@ -62,6 +64,10 @@ public struct Tensor<Scalar: Sendable>: Sendable {
 }
 
 extension Tensor: Equatable where Scalar: Equatable {}
+
+/// The largest product of a shape's extents, zero extents counted as 1 (2⁴⁸): what index
+/// arithmetic over the shape may reach, so no op's `h·w·c` can overflow, even for an empty tensor.
+public let maxTensorExtentProduct = 1 << 48
 
 /// A shape that no tensor can have.
 public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {

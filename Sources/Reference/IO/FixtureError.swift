@@ -2,6 +2,7 @@
 public struct FixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case io = "unreadable file"
+        case output = "unwritable output"
         case malformedJSON = "malformed JSON"
         case unsupportedFormat = "unsupported format"
         case missingField = "missing field"

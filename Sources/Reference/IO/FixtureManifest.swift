@@ -180,27 +180,71 @@ public struct FixtureSet: Sendable {
     /// The manifest's path, as errors name it.
     public var manifestPath: String { directory.appendingPathComponent("manifest.json").path }
 
-    /// Reads and checks `DIR/manifest.json`.
+    /// Manifests larger than this are refused before they are parsed (64 MiB).
+    public static let maxManifestBytes = 64 << 20
+
+    /// Reads and checks `DIR/manifest.json` (a regular file inside the folder, symlinks resolved).
     public init(directory: URL) throws(FixtureError) {
         self.directory = directory
         let path = directory.appendingPathComponent("manifest.json").path
-        self.manifest = try FixtureManifest(bytes: try Self.read(path), file: path)
-    }
-
-    static func read(_ path: String) throws(FixtureError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw FixtureError(.io, file: path, field: "(file)", expected: "a readable file",
-                               actual: exists ? "a file that cannot be read" : "no such file")
+        let resolved = try Self.inside(directory, "manifest.json", file: path, caseID: nil, field: "(manifest)")
+        let size = try Self.size(resolved, file: path)
+        guard size <= Self.maxManifestBytes else {
+            throw FixtureError(.io, file: path, field: "(file)", expected: "a manifest of at most \(Self.maxManifestBytes) bytes",
+                               actual: "\(size) bytes")
         }
-        return [UInt8](data)
+        self.manifest = try FixtureManifest(bytes: try Self.read(resolved, file: path), file: path)
     }
 
-    /// Loads the `.npy` file named by `field` (`inputs.filters`) of case `caseID`.
+    /// The file `name` of `directory`, symlinks resolved; it must lie inside the (resolved) folder.
+    static func inside(_ directory: URL, _ name: String, file: String, caseID: String?, field: String) throws(FixtureError) -> String {
+        let folder = directory.resolvingSymlinksInPath().standardizedFileURL.path
+        let target = directory.appendingPathComponent(name).resolvingSymlinksInPath().standardizedFileURL.path
+        guard target.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+            throw FixtureError(.pathEscapes, file: file, caseID: caseID, field: field,
+                               expected: "a file inside \(folder) (symlinks resolved)", actual: "\"\(target)\"")
+        }
+        return target
+    }
+
+    /// The size of a regular file (a directory, device or FIFO is refused: reading one could block or never end).
+    static func size(_ path: String, file: String) throws(FixtureError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw FixtureError(.io, file: file, field: "(file)", expected: "a readable file", actual: "no such file")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FixtureError(.io, file: file, field: "(file)", expected: "a regular file", actual: "another kind of file")
+        }
+        return Int(info.st_size)
+    }
+
+    static func read(_ path: String, file: String, prefix: Int? = nil) throws(FixtureError) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw FixtureError(.io, file: file, field: "(file)", expected: "a readable file", actual: "a file that cannot be opened")
+        }
+        defer { try? handle.close() }
+        let data: Data?
+        if let prefix { data = try? handle.read(upToCount: prefix) } else { data = try? handle.readToEnd() }
+        return [UInt8](data ?? Data())
+    }
+
+    /// Loads the `.npy` file named by `field` (`inputs.filters`) of case `caseID`: the header is
+    /// checked against the file's size and the memory budget before the body is read.
     public func tensor(_ name: String, caseID: String, field: String) throws(FixtureError) -> AnyTensor {
         try FixtureManifest.checkPath(name, file: manifestPath, caseID: caseID, field: field)
         let path = directory.appendingPathComponent(name).path
-        let bytes = try Self.read(path)
+        let resolved = try Self.inside(directory, name, file: manifestPath, caseID: caseID, field: field)
+        let size = try Self.size(resolved, file: path)
+        let head = try Self.read(resolved, file: path, prefix: min(size, 12 + NPY.maxHeaderLength))
+        let layout: NPY.Layout
+        do { layout = try NPY.layout(prefix: head, fileSize: size) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
+        guard layout.byteCount <= MemoryBudget.bytes else {
+            throw FixtureError(.invalidInput, file: path, caseID: caseID, field: field,
+                               expected: "data within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory)",
+                               actual: "\(MemoryBudget.describe(layout.byteCount)) for shape \(layout.shape)")
+        }
+        let bytes = try Self.read(resolved, file: path)
         do { return try NPY.decode(bytes) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
     }
 
@@ -208,8 +252,8 @@ public struct FixtureSet: Sendable {
     public static func write(_ manifest: FixtureManifest, tensors: [String: AnyTensor], to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, tensor) in tensors {
-            try Data(NPY.encode(tensor)).write(to: directory.appendingPathComponent(name), options: .atomic)
+            try OutputFile.write(Data(NPY.encode(tensor)), to: directory.appendingPathComponent(name))
         }
-        try Data(manifest.serialized().utf8).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
+        try OutputFile.write(Data(manifest.serialized().utf8), to: directory.appendingPathComponent("manifest.json"))
     }
 }

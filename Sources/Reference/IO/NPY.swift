@@ -8,12 +8,25 @@
 public enum NPY {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
     /// Headers longer than this are rejected rather than parsed.
-    static let maxHeaderLength = 1 << 20
+    public static let maxHeaderLength = 1 << 20
 
-    /// Decodes a whole `.npy` file.
-    public static func decode(_ bytes: [UInt8]) throws(NPYError) -> AnyTensor {
-        guard bytes.count >= 8 else {
-            throw NPYError(.truncated, field: "magic", expected: "at least 8 bytes", actual: "\(bytes.count) bytes")
+    /// What a `.npy` header promises: where the data starts, its shape, dtype and byte count.
+    public struct Layout: Sendable {
+        public var dataStart: Int
+        public var shape: [Int]
+        public var dtype: DType
+        public var count: Int
+        public var byteCount: Int
+        /// The file size the header implies.
+        public var fileSize: Int { dataStart + byteCount }
+    }
+
+    /// Reads and checks the header of a `.npy` file of `fileSize` bytes from its first bytes
+    /// (at least `8 + 4 + header length` of them, or the whole file), so a reader can refuse a
+    /// file whose header disagrees with its size before reading its body.
+    public static func layout(prefix bytes: [UInt8], fileSize: Int) throws(NPYError) -> Layout {
+        guard fileSize >= 8, bytes.count >= 8 else {
+            throw NPYError(.truncated, field: "magic", expected: "at least 8 bytes", actual: "\(fileSize) bytes")
         }
         guard Array(bytes[0..<6]) == magic else {
             throw NPYError(.notNPY, field: "magic", expected: "\\x93NUMPY", actual: describe(bytes[0..<6]))
@@ -26,8 +39,8 @@ public enum NPY {
         default:
             throw NPYError(.unsupportedVersion, field: "version", expected: "1.0, 2.0 or 3.0", actual: "\(major).\(minor)")
         }
-        guard bytes.count >= 8 + lengthBytes else {
-            throw NPYError(.truncated, field: "header length", expected: "\(8 + lengthBytes) bytes", actual: "\(bytes.count) bytes")
+        guard fileSize >= 8 + lengthBytes, bytes.count >= 8 + lengthBytes else {
+            throw NPYError(.truncated, field: "header length", expected: "\(8 + lengthBytes) bytes", actual: "\(fileSize) bytes")
         }
         var headerLength = 0
         for i in 0..<lengthBytes { headerLength |= Int(bytes[8 + i]) << (8 * i) }
@@ -36,9 +49,9 @@ public enum NPY {
                            actual: "\(headerLength) bytes")
         }
         let dataStart = 8 + lengthBytes + headerLength
-        guard bytes.count >= dataStart else {
+        guard fileSize >= dataStart, bytes.count >= dataStart else {
             throw NPYError(.truncated, field: "header", expected: "\(headerLength) header bytes",
-                           actual: "\(bytes.count - 8 - lengthBytes) bytes")
+                           actual: "\(fileSize - 8 - lengthBytes) bytes")
         }
         let headerBytes = Array(bytes[(8 + lengthBytes)..<dataStart])
         if major < 3, let bad = headerBytes.first(where: { $0 >= 0x80 }) {
@@ -51,11 +64,11 @@ public enum NPY {
         let header = try NPYHeader(parsing: text)
         let count: Int
         do { count = try Tensor<UInt8>.elementCount(of: header.shape) } catch {
-            throw NPYError(.sizeMismatch, field: "shape", expected: "a shape whose size fits in memory",
+            throw NPYError(.sizeMismatch, field: "shape", expected: "a shape whose extents multiply to at most 2^48",
                            actual: "\(header.shape)")
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: header.dtype.byteWidth)
-        let available = bytes.count - dataStart
+        let available = fileSize - dataStart
         guard !overflow, byteCount <= available else {
             throw NPYError(.truncated, field: "data",
                            expected: overflow ? "shape \(header.shape) to fit in memory"
@@ -67,7 +80,13 @@ public enum NPY {
                            expected: "\(byteCount) bytes for shape \(header.shape) of \(header.dtype.npyDescr)",
                            actual: "\(available) bytes")
         }
-        return decodeData(bytes, from: dataStart, count: count, shape: header.shape, dtype: header.dtype)
+        return Layout(dataStart: dataStart, shape: header.shape, dtype: header.dtype, count: count, byteCount: byteCount)
+    }
+
+    /// Decodes a whole `.npy` file.
+    public static func decode(_ bytes: [UInt8]) throws(NPYError) -> AnyTensor {
+        let layout = try layout(prefix: bytes, fileSize: bytes.count)
+        return decodeData(bytes, from: layout.dataStart, count: layout.count, shape: layout.shape, dtype: layout.dtype)
     }
 
     private static func decodeData(_ bytes: [UInt8], from start: Int, count: Int, shape: [Int], dtype: DType) -> AnyTensor {

@@ -25,6 +25,14 @@ public struct Conv2DGeometry: Equatable, Sendable {
         (rows, cols) = try attrs.geometry(op: op, height: height, width: width,
                                           kernelHeight: kernelHeight, kernelWidth: kernelWidth)
         _ = try v.outputCount(outputShape)
+        // The optimized algorithms may copy the input zero-padded (row-merged, column-vectorised, FFT planes).
+        let (hp, o1) = height.addingReportingOverflow(rows.padBefore &+ rows.padAfter)
+        let (wp, o2) = width.addingReportingOverflow(cols.padBefore &+ cols.padAfter)
+        let padded = [batch, hp, wp, inputChannels]
+        guard !o1, !o2, rows.padBefore <= 1 << 48, rows.padAfter <= 1 << 48, cols.padBefore <= 1 << 48, cols.padAfter <= 1 << 48 else {
+            throw v.fail("padding", expected: "pads of at most 2^48", actual: "[[\(rows.padBefore), \(rows.padAfter)], [\(cols.padBefore), \(cols.padAfter)]]")
+        }
+        try v.memory("padding", elements: try v.product("padding", padded[0], padded[1], padded[2], padded[3]), bytesEach: 16, shape: padded)
     }
 
     /// Multiply–adds that read real input (taps in the padding excluded), times two: the FLOP count.

@@ -90,10 +90,8 @@ public func timeseriesWindows<Scalar: Sendable, Target: Sendable>(
     let starts = Array(try attrs.starts(length: t, targets: targets?.shape[0]))
     let row = data.count / max(t, 1)
     let length = attrs.sequenceLength
-    guard starts.count.multipliedReportingOverflow(by: length * max(row, 1)).overflow == false,
-          starts.count * length * max(row, 1) <= Validator.maxOutputElements else {
-        throw v.fail("data", expected: "windows that fit in memory (use the optimized view)", actual: "\(starts.count) windows")
-    }
+    // Overflow-checked, within the output limit and the memory budget (Optimized has a lazy view for more).
+    _ = try v.outputCount([starts.count, length] + Array(data.shape.dropFirst()))
     var windows = [Scalar]()
     windows.reserveCapacity(starts.count * length * row)
     for p in starts {

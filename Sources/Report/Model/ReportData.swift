@@ -106,7 +106,7 @@ public struct ReportData: Sendable {
         var lines = [String: CampaignLine](), order = [String](), issues = [Discrepancy](), seeds = [String]()
         var paths = [String: PathLine](), pathOrder = [String]()
         for file in files {
-            let bytes = [UInt8](try Data(contentsOf: file))
+            let bytes = try InputFile.read(file.path)
             let json: JSONValue
             do { json = try JSONParser.parse(bytes) } catch {
                 throw FixtureError(.malformedJSON, file: file.path, field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)
@@ -116,25 +116,34 @@ public struct ReportData: Sendable {
                                    actual: json["format"]?.description ?? "nothing")
             }
             seeds.append("\(json["seed"]?.description ?? "?") shard \(json["shard"]?.string ?? "?")")
+            /// A count from the file: a whole number from 0 to 2^40 (so sums over any number of files stay exact).
+            func count(_ item: JSONValue, _ key: String) throws -> Int {
+                guard let value = item[key] else { return 0 }
+                guard let n = value.int, (0...(1 << 40)).contains(n) else {
+                    throw FixtureError(.wrongType, file: file.path, field: key, expected: "a count from 0 to 2^40", actual: value.description)
+                }
+                return n
+            }
             for o in ops {
                 guard let op = o["op"]?.string else { continue }
                 if lines[op] == nil { order.append(op); lines[op] = CampaignLine(op: op) }
-                lines[op]!.cases += o["cases"]?.int ?? 0
-                lines[op]!.passed += o["passed"]?.int ?? 0
-                lines[op]!.failed += o["failed"]?.int ?? 0
-                lines[op]!.mistrusted += o["mistrusted"]?.int ?? 0
-                lines[op]!.discarded += o["discarded"]?.int ?? 0
-                lines[op]!.seconds += o["seconds"]?.double ?? 0
+                lines[op]!.cases += try count(o, "cases")
+                lines[op]!.passed += try count(o, "passed")
+                lines[op]!.failed += try count(o, "failed")
+                lines[op]!.mistrusted += try count(o, "mistrusted")
+                lines[op]!.discarded += try count(o, "discarded")
+                let seconds = o["seconds"]?.double ?? 0
+                lines[op]!.seconds += seconds.isFinite && seconds >= 0 ? min(seconds, 1e9) : 0
             }
             for row in json["paths"]?.array ?? [] {
                 guard let path = row["path"]?.string else { continue }
                 if paths[path] == nil { pathOrder.append(path); paths[path] = PathLine(path: path, available: row["available"]?.bool ?? true) }
-                paths[path]!.cases += max(0, row["cases"]?.int ?? 0)
-                paths[path]!.failures += max(0, row["failures"]?.int ?? 0)
+                paths[path]!.cases += try count(row, "cases")
+                paths[path]!.failures += try count(row, "failures")
             }
             for f in json["failures"]?.array ?? [] {
                 issues.append(Discrepancy(op: f["op"]?.string ?? "-", caseID: "\(f["property"]?.string ?? "?") #\(f["case"]?.int ?? -1)",
-                                          implementation: "optimized", elements: f["shrunk_elements"]?.int ?? 0, maxAbsError: nil,
+                                          implementation: "optimized", elements: try count(f, "shrunk_elements"), maxAbsError: nil,
                                           maxRelError: nil, maxULP: nil, maxRatio: nil, verdict: "fail",
                                           repro: "conform replay '\(f["repro"]?.string ?? "")'"))
             }

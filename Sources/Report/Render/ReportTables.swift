@@ -80,17 +80,14 @@ extension ReportData {
 /// CSV with RFC 4180 quoting.
 enum CSV {
     static func render(_ table: Table) -> String {
-        func cell(_ s: String) -> String {
-            s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([table.columns] + table.rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        ([table.columns] + table.rows).map { $0.map(Inert.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }
 
 /// GitHub-flavoured Markdown.
 enum Markdown {
     static func table(_ t: Table) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        let cell = Inert.markdown
         var out = "| " + t.columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + t.columns.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in t.rows { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
@@ -99,7 +96,7 @@ enum Markdown {
 
     static func render(_ r: ReportData) -> String {
         var md = "# Conform report\n\n"
-        for (k, v) in r.headerLines { md += "- **\(k)**: \(v)\n" }
+        for (k, v) in r.headerLines { md += "- **\(k)**: \(Inert.markdown(v))\n" }
         md += "\n**\(r.passed) passed, \(r.failed) failed** (fixture checks and campaign findings); campaign: "
         md += "\(r.campaign.reduce(0) { $0 + $1.passed }) of \(r.campaign.reduce(0) { $0 + $1.cases }) cases passed.\n\n"
         md += "## Discrepancies\n\nEvery TensorFlow fixture case under both implementations. `error/bound` is the largest ratio of an element's error to its rigorous floating-point bound γ(n)·Σ|tᵢ|: a correct implementation stays below 1.\n\n"
