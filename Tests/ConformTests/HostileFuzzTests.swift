@@ -99,6 +99,26 @@ struct HostileFuzzTests {
         }
         if !manifest.cases.isEmpty { sets.append((manifest, tensors)) }
         for (n, (m, t)) in sets.enumerated() { try FixtureSet.write(m, tensors: t, to: root.appendingPathComponent("set-\(n)")) }
+        // The file channels too: damaged .npy bytes (one input file in ten) and damaged manifests
+        // (copies of the first set), through the same mutations as the reader fuzz.
+        var damage = SplitMix64(seed: Self.seed ^ 0xF11E)
+        for (n, (m, _)) in sets.enumerated() {
+            for c in m.cases where damage.next() % 10 == 0 {
+                guard let file = c.inputs.first?.1 else { continue }
+                let url = root.appendingPathComponent("set-\(n)/\(file)")
+                let bytes = [UInt8](try Data(contentsOf: url))
+                try Data(FuzzTests.mutate(bytes, &damage, headerEdits: FuzzTests.npyEdits)).write(to: url)
+                expectations[c.id] = .anything
+            }
+        }
+        let manifestEdits: [(String, String)] = [("\"op\"", "\"op\": 1, \"x\""), ("[", "[["), ("\"attrs\"", "\"attrs\":{}, \"attrs\""),
+                                                 ("conform-fixtures/1", "conform-fixtures/2"), ("\"id\"", "\"id\": null, \"y\"")]
+        let firstManifest = [UInt8](try Data(contentsOf: root.appendingPathComponent("set-0/manifest.json")))
+        for k in 0..<20 {
+            let folder = root.appendingPathComponent("damaged-\(k)")
+            try FileManager.default.copyItem(at: root.appendingPathComponent("set-0"), to: folder)
+            try Data(FuzzTests.mutate(firstManifest, &damage, headerEdits: manifestEdits)).write(to: folder.appendingPathComponent("manifest.json"))
+        }
         #expect(expectations.count >= 9_000, "only \(expectations.count) cases were built")
 
         let start = Date()
@@ -116,6 +136,8 @@ struct HostileFuzzTests {
         #expect(peakMiB < 1024 + 256, "peak \(peakMiB) MiB")
         var flagged = [String: Int]()
         for line in out.lines where line.hasPrefix("FAIL ") || line.hasPrefix("ERROR ") || line.hasPrefix("CRASH ") {
+            // Damaged copies of set-0 repeat its ids; their verdicts are not set-0's.
+            if line.contains("damaged-") { continue }
             let id = line.split(separator: " ")[1].split(separator: ":")[0]
             flagged[String(id), default: 0] += 1
         }
@@ -157,6 +179,32 @@ struct HostileFuzzTests {
             do { _ = try Campaign.replay(repro) } catch { refused += 1 }
         }
         #expect(refused > 0)
+    }
+
+    @Test("500 mutated 'conform check --json' files: report --merge merges or refuses each with a typed error")
+    func hostileMerges() throws {
+        let folder = Paths.temporary("merge")
+        let valid = #"""
+        {"format": "conform-check/1", "seed": 7, "shard": "0/2", "cases_per_op": 10,
+         "ops": [{"op": "frame", "cases": 10, "passed": 9, "failed": 1, "mistrusted": 0, "discarded": 0, "seconds": 0.5}],
+         "failures": [{"property": "frame/optimized-vs-reference", "op": "frame", "case": 3, "shrunk_elements": 2, "repro": "<script>x</script>"}],
+         "paths": [{"path": "frame/inside", "cases": 9, "failures": 1, "available": true}]}
+        """#
+        let edits: [(String, String)] = [("10,", "9223372036854775807,"), ("9,", "-9223372036854775808,"), ("0.5", "1e999"),
+                                         (#""ops""#, #""ops": 5, "x""#), ("conform-check/1", "conform-check/2"), ("[", "[[[["),
+                                         (#""cases": 9"#, #""cases": "nine""#), ("2,", "4611686018427387904,")]
+        var rng = SplitMix64(seed: Self.seed ^ 0x3E63)
+        var (merged, refused) = (0, 0)
+        for i in 0..<500 {
+            let file = folder.appendingPathComponent("\(i).json")
+            try Data(FuzzTests.mutate(Array(valid.utf8), &rng, headerEdits: edits)).write(to: file)
+            do {
+                let result = try ReportData.merge([file, file])
+                for line in result.lines { #expect(line.cases >= 0 && line.cases <= 1 << 41, "\(i): \(line)") }
+                merged += 1
+            } catch is FixtureError { refused += 1 } catch { Issue.record("\(i): an untyped \(error)") }
+        }
+        #expect(merged > 0 && refused > 0, "merged \(merged), refused \(refused)")
     }
 
     @Test("command lines with hostile numbers: an ERROR line and exit 2, never a crash")
