@@ -24,7 +24,7 @@ public enum FixtureReport {
     }
 
     /// Every line of the report, the closing `N passed, M failed` last.
-    public static func lines(for run: FixtureRun, verbose: Bool = false) -> [String] {
+    public static func lines(for run: FixtureRun, verbose: Bool = false, implementations: [Implementation] = Implementation.allCases) -> [String] {
         var out = run.unusableSets.map { "ERROR \($0)" }
         for result in run.results {
             if let line = line(for: result) {
@@ -34,6 +34,7 @@ public enum FixtureReport {
                 out.append("ok   \(result.id) [\(result.implementation?.rawValue ?? "-")]\(ratio)")
             }
         }
+        out.append(FixtureRun.counting(sets: run.sets, cases: run.cases, implementations: implementations))
         out.append("\(run.passed) passed, \(run.failed) failed")
         return out
     }

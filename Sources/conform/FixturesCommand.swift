@@ -52,7 +52,7 @@ struct FixturesCommand: ParsableCommand {
         let lines: [String], exitCode: Int32
         if inProcess {
             let run = Mutants.with(planted) { FixtureRunner(implementations: implementation).run(directories: urls, progress: progress) }
-            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose), run.exitCode)
+            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode)
         } else {
             // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
             let supervisor = Supervisor(timeout: caseTimeout)

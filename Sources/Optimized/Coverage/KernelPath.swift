@@ -16,6 +16,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case spatialPast48 = "conv2d/spatial/past-48-columns"
     case spatialSegments = "conv2d/spatial/several-segments"
     case fft = "conv2d/fft"
+    case float16ViaFloat32 = "float16/via-float32"
     // depthwise (and separable's first stage)
     case depthwiseEdge = "depthwise/edge-block"
     case depthwiseInterior = "depthwise/interior-block"
@@ -64,6 +65,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
              .directRowMerged, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
             return convs
+        case .float16ViaFloat32: return convs + ["conv2d_at"]
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]

@@ -127,6 +127,7 @@ extension Conv2DPlan {
 public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
+    if T.self == Float16.self { return try Half.viaFloat([input, filters]) { (t: [Tensor<Float>]) throws(OpError) in try conv2d(t[0], t[1], attrs) } }
     var g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
     if Mutants.on(.sameOddPixelAtStart) && attrs.padding == .same {
         (g.rows.padBefore, g.rows.padAfter) = (g.rows.padAfter, g.rows.padBefore)
@@ -139,6 +140,9 @@ public func conv2d<T: ConformFloat>(
 public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, geometry g: Conv2DGeometry, plan: Conv2DPlan
 ) -> Tensor<T> {
+    if T.self == Float16.self {
+        return try! Half.viaFloat([input, filters]) { (t: [Tensor<Float>]) throws(OpError) in conv2d(t[0], t[1], geometry: g, plan: plan) }
+    }
     typealias S = Specialize
     return try! S.tensor(T.self,
         float: { conv2dKernels(S.cast(input, to: Tensor<Float>.self), S.cast(filters, to: Tensor<Float>.self), g, plan) },

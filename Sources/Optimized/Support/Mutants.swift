@@ -115,6 +115,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case cycleHangsOnSingleCandidate
     /// BatchNormalization's moving statistics counted as trainable.
     case batchNormAllTrainable
+    /// float16 inputs widened from their bit patterns instead of their values.
+    case float16WidenedFromBits
 
     /// The one row of the path table this bug lives on; nil for the semantic bugs every path shares.
     public var path: KernelPath? {
@@ -165,6 +167,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .pairingWrongEpoch: .pairingTensorFlow
         case .cycleShifted, .cycleHangsOnSingleCandidate: .pairingCycle
         case .batchNormAllTrainable: .countParams
+        case .float16WidenedFromBits: .float16ViaFloat32
         }
     }
 }

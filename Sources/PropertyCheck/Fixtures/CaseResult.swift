@@ -30,8 +30,16 @@ public struct FixtureRun: Sendable {
     public var results: [CaseResult] = []
     /// Folders whose manifest could not be used at all.
     public var unusableSets: [FixtureError] = []
+    /// Sets read and cases in them.
+    public var sets = 0, cases = 0
 
     public init() {}
+
+    /// What the closing line counts, in words.
+    public static func counting(sets: Int, cases: Int, implementations: [Implementation]) -> String {
+        "checked \(cases) case\(cases == 1 ? "" : "s") in \(sets) set\(sets == 1 ? "" : "s"), each under "
+            + implementations.map(\.rawValue).joined(separator: " and ") + "; a check is one case under one implementation"
+    }
 
     public var passed: Int { results.filter(\.passed).count }
     /// Failures and unusable cases and sets.

@@ -18,6 +18,7 @@ public struct FixtureRunner: Sendable {
             do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch { run.unusableSets.append(error) }
         }
         let total = sets.reduce(0) { $0 + $1.manifest.cases.count }
+        (run.sets, run.cases) = (sets.count, total)
         var done = 0
         for set in sets {
             for fixtureCase in set.manifest.cases {
@@ -79,15 +80,28 @@ public struct FixtureRunner: Sendable {
         return results
     }
 
-    /// A folder with a `manifest.json` is a set; a folder without one stands for its subfolders that have one.
-    public static func expand(_ directories: [URL]) -> [URL] {
+    /// The sets a list of paths names: a folder holding `manifest.json` is a set; a path to a
+    /// `manifest.json` names its folder; any other folder stands for every set below it, at any
+    /// depth (hidden folders skipped, symlinked folders not followed), in path order. A path that
+    /// names no set is kept, so reading it reports why.
+    public static func expand(_ paths: [URL]) -> [URL] {
         let fm = FileManager.default
-        return directories.flatMap { dir -> [URL] in
-            if fm.fileExists(atPath: dir.appendingPathComponent("manifest.json").path) { return [dir] }
+        func isSet(_ dir: URL) -> Bool { fm.fileExists(atPath: dir.appendingPathComponent("manifest.json").path) }
+        func below(_ dir: URL, depth: Int) -> [URL] {
+            if isSet(dir) { return [dir] }
+            guard depth < 64 else { return [] }
             let children = (try? fm.contentsOfDirectory(atPath: dir.path))?.sorted() ?? []
-            let sets = children.map { dir.appendingPathComponent($0) }
-                .filter { fm.fileExists(atPath: $0.appendingPathComponent("manifest.json").path) }
-            return sets.isEmpty ? [dir] : sets
+            return children.filter { !$0.hasPrefix(".") }.flatMap { name -> [URL] in
+                let child = dir.appendingPathComponent(name)
+                var info = stat()
+                guard lstat(child.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return [] }
+                return below(child, depth: depth + 1)
+            }
+        }
+        return paths.flatMap { path -> [URL] in
+            if path.lastPathComponent == "manifest.json" { return [path.deletingLastPathComponent()] }
+            let sets = below(path, depth: 0)
+            return sets.isEmpty ? [path] : sets
         }
     }
 

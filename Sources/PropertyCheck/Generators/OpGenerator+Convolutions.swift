@@ -16,7 +16,7 @@ extension OpGenerator {
         Param("kernelHeight", 1...5), Param("kernelWidth", 1...6), Param("strideH", 1...3), Param("strideW", 1...4),
         Param("dilationH", 1...3), Param("dilationW", 1...3), Param("padding", 0...2),
         Param("padTop", 0...3), Param("padBottom", 0...3), Param("padLeft", 0...3), Param("padRight", 0...3),
-        Param("float64", 0...1),
+        Param("dtype", 0...2),
     ]
 
     static func conv2DAttrs(_ p: [String: Int]) -> (JSONValue, Conv2DAttributes) {
@@ -83,7 +83,7 @@ extension OpGenerator {
             let x = [p.v("batch"), p.v("height"), p.v("width"), g * cpg], f = [p.v("kernelHeight"), p.v("kernelWidth"), cpg, g * opg]
             guard padsReasonable(p), let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
-                                 inputs: [("input", floats(x, p.v("float64"), fill, &rng)), ("filters", floats(f, p.v("float64"), fill, &rng))])
+                                 inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("filters", floats(f, p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
             // Channels not divisible by the filter's, a zero stride, or a kernel larger than a VALID input.
@@ -102,7 +102,7 @@ extension OpGenerator {
         params: [Param("batch", 1...2), Param("width", from: 1, scale: 1.5, cap: 40), Param("kernel", 1...7),
                  Param("stride", 1...4), Param("dilation", 1...3), Param("padding", 0...3), Param("padBefore", 0...3),
                  Param("padAfter", 0...3), Param("channelsPerGroup", from: 1, scale: 0.8, cap: 24), Param("groups", 1...3),
-                 Param("outputsPerGroup", from: 1, scale: 1, cap: 40), Param("float64", 0...1)],
+                 Param("outputsPerGroup", from: 1, scale: 1, cap: 40), Param("dtype", 0...2)],
         build: { p, fill, rng in
             let (g, cpg, opg, k, d) = (p.v("groups"), p.v("channelsPerGroup"), p.v("outputsPerGroup"), p.v("kernel"), p.v("dilation"))
             let pads = (p.v("padBefore"), p.v("padAfter"))
@@ -115,7 +115,7 @@ extension OpGenerator {
                   mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "conv1d", attrs: [("strides", J.ints([p.v("stride")])), ("padding", paddingJSON(p.v("padding"), [pads])),
                                                        ("dilations", J.ints([d]))],
-                                 inputs: [("input", floats(x, p.v("float64"), fill, &rng)), ("filters", floats(f, p.v("float64"), fill, &rng))])
+                                 inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("filters", floats(f, p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
             let kinds = [([1, 5, 3], [2, 2, 4], "VALID", 1), ([1, 2, 1], [4, 1, 1], "VALID", 1), ([1, 6, 2], [2, 2, 2], "CAUSAL", 0)]
@@ -133,7 +133,7 @@ extension OpGenerator {
             let f = [p.v("kernelHeight"), p.v("kernelWidth"), p.v("channels"), p.v("multiplier")]
             guard padsReasonable(p), let geo = try? DepthwiseGeometry(input: x, filter: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "depthwise_conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
-                                 inputs: [("input", floats(x, p.v("float64"), fill, &rng)), ("filter", floats(f, p.v("float64"), fill, &rng))])
+                                 inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("filter", floats(f, p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
             let kinds = [([1, 4, 4, 3], [2, 2, 2, 1], [1, 1]), ([1, 4, 4, 2], [2, 2, 2, 1], [1, -1]), ([1, 2, 2, 1], [3, 3, 1, 1], [1, 1])]
@@ -152,8 +152,8 @@ extension OpGenerator {
             let x = [p.v("batch"), p.v("height"), p.v("width"), c], d = [p.v("kernelHeight"), p.v("kernelWidth"), c, m]
             guard padsReasonable(p), let geo = try? DepthwiseGeometry(input: x, filter: d, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "separable_conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
-                                 inputs: [("input", floats(x, p.v("float64"), fill, &rng)), ("depthwise_filter", floats(d, p.v("float64"), fill, &rng)),
-                                          ("pointwise_filter", floats([1, 1, c * m, p.v("outputs")], p.v("float64"), fill, &rng))])
+                                 inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("depthwise_filter", floats(d, p.v("dtype"), fill, &rng)),
+                                          ("pointwise_filter", floats([1, 1, c * m, p.v("outputs")], p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
             GeneratedCase(op: "separable_conv2d", attrs: [("padding", .string("SAME"))],
@@ -179,7 +179,7 @@ extension OpGenerator {
         params: [Param("height", from: 1, scale: 2, cap: 60), Param("width", from: 1, scale: 2, cap: 60),
                  Param("kernelHeight", from: 1, scale: 2, cap: 70), Param("kernelWidth", from: 1, scale: 2, cap: 70),
                  Param("rowPermille", 0...999), Param("colPermille", 0...999), Param("convolution", 0...1), Param("center", 0...1),
-                 Param("float64", 0...1), Param("tall", 0...4)],
+                 Param("dtype", 0...2), Param("tall", 0...4)],
         build: { p, fill, rng in
             let p = tall(p)
             let (h, w) = (p.v("height"), p.v("width"))
@@ -188,8 +188,8 @@ extension OpGenerator {
                                  attrs: [("row", JSONValue(row)), ("col", JSONValue(col)),
                                          ("mode", .string(p.v("convolution") == 1 ? "convolution" : "correlation")),
                                          ("anchor", .string(p.v("center") == 1 ? "center" : "corner"))],
-                                 inputs: [("input", floats([h, w], p.v("float64"), fill, &rng)),
-                                          ("kernel", floats([p.v("kernelHeight"), p.v("kernelWidth")], p.v("float64"), fill, &rng))])
+                                 inputs: [("input", floats([h, w], p.v("dtype"), fill, &rng)),
+                                          ("kernel", floats([p.v("kernelHeight"), p.v("kernelWidth")], p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
             let h = 1 + Int(rng.next() % 5)

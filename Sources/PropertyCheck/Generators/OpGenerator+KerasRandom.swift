@@ -11,7 +11,9 @@ extension OpGenerator {
                  Param("kernel2", 1...7), Param("stride", 1...3), Param("dilation", 1...3), Param("groups", 1...4),
                  Param("multiplier", 1...3), Param("useBias", 0...1), Param("returnSequences", 0...1), Param("resetAfter", 0...1),
                  Param("padding", 0...2), Param("dim1", from: 1, scale: 2, cap: 64), Param("dim2", from: 1, scale: 2, cap: 64),
-                 Param("channels", from: 1, scale: 2, cap: 64), Param("unknownDim", 0...3), Param("scalarKernel", 0...1)],
+                 Param("channels", from: 1, scale: 2, cap: 64), Param("unknownDim", 0...3), Param("scalarKernel", 0...1),
+                 Param("channelsFirst", 0...1), Param("lora", 0...3), Param("normAxis", 0...3), Param("center", 0...1),
+                 Param("scale", 0...1), Param("extra", 0...1)],
         build: { p, _, _ in
             let layer = kerasLayers[p.v("layer")]
             let rank = layer.hasSuffix("1D") ? 1 : 2
@@ -24,36 +26,52 @@ extension OpGenerator {
             var shape: [Int?]
             let c = p.v("channels") * (layer.hasPrefix("Conv") ? p.v("groups") : 1)
             let spatial: [Int?] = (rank == 1 ? [p.v("dim1")] : [p.v("dim1"), p.v("dim2")]).enumerated().map { i, d in p.v("unknownDim") == i + 1 ? nil : d }
+            let first = p.v("channelsFirst") == 1
+            func arranged(_ spatial: [Int?], _ c: Int) -> [Int?] { first ? [c] + spatial : spatial + [c] }
+            let lora: [(String, JSONValue)] = p.v("lora") > 0 ? [("lora_rank", JSONValue(p.v("lora"))), ("lora_alpha", JSONValue(p.v("lora")))] : []
+            let dataFormat: [(String, JSONValue)] = [("data_format", .string(first ? "channels_first" : "channels_last"))]
             switch layer {
             case "Dense":
-                config += [("units", JSONValue(p.v("units"))), ("use_bias", .bool(p.v("useBias") == 1))]
+                config += [("units", JSONValue(p.v("units"))), ("use_bias", .bool(p.v("useBias") == 1))] + lora
                 shape = p.v("unknownDim") == 1 ? [nil, c] : [c]
             case "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D":
                 config += [("kernel_size", tuple(kernel)), ("strides", tuple(Array(repeating: stride, count: rank))),
                            ("padding", .string(padding)), ("dilation_rate", tuple(Array(repeating: dilation, count: rank))),
                            ("use_bias", .bool(p.v("useBias") == 1))]
                 if layer.hasPrefix("Conv") {
-                    config += [("filters", JSONValue(p.v("groups") * max(1, p.v("units") / 8))), ("groups", JSONValue(p.v("groups")))]
+                    config += [("filters", JSONValue(p.v("groups") * max(1, p.v("units") / 8))), ("groups", JSONValue(p.v("groups")))] + lora
                 } else {
                     config += [("depth_multiplier", JSONValue(p.v("multiplier")))]
                     if layer.hasPrefix("Separable") { config += [("filters", JSONValue(max(1, p.v("units") / 4)))] }
                 }
-                shape = spatial + [c]
+                config += dataFormat
+                shape = arranged(spatial, c)
             case "SimpleRNN", "LSTM", "GRU":
                 config += [("units", JSONValue(max(1, p.v("units") / 4))), ("use_bias", .bool(p.v("useBias") == 1)),
-                           ("return_sequences", .bool(p.v("returnSequences") == 1)), ("reset_after", .bool(p.v("resetAfter") == 1))]
+                           ("return_sequences", .bool(p.v("returnSequences") == 1))]
+                if layer == "GRU" { config += [("reset_after", .bool(p.v("resetAfter") == 1))] }
                 shape = [p.v("unknownDim") == 1 ? nil : p.v("dim1"), c]
             case "BatchNormalization", "LayerNormalization":
                 shape = Array(spatial.prefix(p.v("unknownDim") % 3)) + [c]
+                // An axis of the input (batch included in Keras's numbering), positive or negative.
+                let axis = [-1, shape.count, -shape.count, 1][p.v("normAxis")]
+                config += [("center", .bool(p.v("center") == 1)), ("scale", .bool(p.v("scale") == 1))]
+                if layer == "BatchNormalization" {
+                    config += [("axis", JSONValue(axis)), ("renorm", .bool(p.v("extra") == 1))]
+                } else {
+                    let axes = p.v("normAxis") == 3 && shape.count > 1 ? J.ints(Array(1...shape.count)) : JSONValue(axis)
+                    config += [("axis", axes), ("rms_scaling", .bool(p.v("extra") == 1))]
+                }
             case "Embedding":
-                config += [("input_dim", JSONValue(p.v("units"))), ("output_dim", JSONValue(p.v("channels")))]
+                config += [("input_dim", JSONValue(p.v("units"))), ("output_dim", JSONValue(p.v("channels")))] + lora
                 shape = [spatial[0]]
             case "Flatten":
-                shape = spatial + [c]
+                config += dataFormat
+                shape = arranged(spatial, c)
             default:
-                config += [("pool_size", tuple(kernel)), ("padding", .string(padding))]
+                config += [("pool_size", tuple(kernel)), ("padding", .string(padding))] + dataFormat
                 if p.v("stride") > 1 { config += [("strides", tuple(Array(repeating: stride, count: rank)))] } else { config += [("strides", .null)] }
-                shape = spatial + [c]
+                shape = arranged(spatial, c)
             }
             let generated = GeneratedCase(op: "count_params",
                                           attrs: [("layer", .string(layer)), ("config", .object(config)),

@@ -96,9 +96,13 @@ enum J {
     static func pairs(_ values: [(Int, Int)]) -> JSONValue { .array(values.map { ints([$0.0, $0.1]) }) }
 }
 
-/// A float tensor of the dtype a parameter chose (0: float32, 1: float64).
+/// A float tensor of the dtype a parameter chose (0: float32, 1: float64, 2: float16).
 func floats(_ shape: [Int], _ dtype: Int, _ fill: Fill, _ rng: inout SplitMix64) -> AnyTensor {
-    dtype == 0 ? .float32(fill.tensor(shape, &rng, as: Float.self)) : .float64(fill.tensor(shape, &rng, as: Double.self))
+    switch dtype {
+    case 1: .float64(fill.tensor(shape, &rng, as: Double.self))
+    case 2: .float16(fill.tensor(shape, &rng, as: Float16.self))
+    default: .float32(fill.tensor(shape, &rng, as: Float.self))
+    }
 }
 
 extension [String: Int] {

@@ -79,11 +79,11 @@ public struct CaseContext {
         return typed
     }
 
-    /// The float dtype shared by the named inputs (float32 or float64).
+    /// The float dtype shared by the named inputs (float16, float32 or float64).
     public mutating func floatDType(of names: [String]) throws(FixtureError) -> DType {
         let first = try input(names[0])
-        guard first.dtype == .float32 || first.dtype == .float64 else {
-            throw error(.wrongType, "inputs.\(names[0])", expected: "dtype <f4 or <f8", actual: first.dtype.npyDescr)
+        guard first.dtype.isFloatingPoint else {
+            throw error(.wrongType, "inputs.\(names[0])", expected: "dtype <f2, <f4 or <f8", actual: first.dtype.npyDescr)
         }
         for name in names.dropFirst() {
             let t = try input(name)

@@ -23,7 +23,8 @@ extension OpEntry {
                                reference: { try Reference.conv1dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv1d(x, f, attrs) })
         }
-        return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
+        let dtype = try c.floatDType(of: ["input", "filters"])
+        return try dtype == .float16 ? make(Float16.self) : dtype == .float32 ? make(Float.self) : make(Double.self)
     }
 
     public static let conv2d = OpEntry(
@@ -38,7 +39,8 @@ extension OpEntry {
                                reference: { try Reference.conv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.conv2d(x, f, attrs) })
         }
-        return try c.floatDType(of: ["input", "filters"]) == .float32 ? make(Float.self) : make(Double.self)
+        let dtype = try c.floatDType(of: ["input", "filters"])
+        return try dtype == .float16 ? make(Float16.self) : dtype == .float32 ? make(Float.self) : make(Double.self)
     }
 
     public static let depthwiseConv2d = OpEntry(
@@ -51,7 +53,8 @@ extension OpEntry {
             return .arithmetic(T.self, flops: flops, reference: { try Reference.depthwiseConv2dAccumulated(x, f, attrs) },
                                optimized: { try Optimized.depthwiseConv2d(x, f, attrs) })
         }
-        return try c.floatDType(of: ["input", "filter"]) == .float32 ? make(Float.self) : make(Double.self)
+        let dtype = try c.floatDType(of: ["input", "filter"])
+        return try dtype == .float16 ? make(Float16.self) : dtype == .float32 ? make(Float.self) : make(Double.self)
     }
 
     public static let separableConv2d = OpEntry(
@@ -68,7 +71,8 @@ extension OpEntry {
             return .arithmetic(T.self, flops: flops, geometry: pointwise, reference: { try Reference.separableConv2dAccumulated(x, d, p, attrs) },
                                optimized: { try Optimized.separableConv2d(x, d, p, attrs) })
         }
-        return try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"]) == .float32 ? make(Float.self) : make(Double.self)
+        let dtype = try c.floatDType(of: ["input", "depthwise_filter", "pointwise_filter"])
+        return try dtype == .float16 ? make(Float16.self) : dtype == .float32 ? make(Float.self) : make(Double.self)
     }
 
     public static let conv2dAt = OpEntry(
@@ -85,6 +89,7 @@ extension OpEntry {
             return .arithmetic(T.self, flops: flops, reference: { try Reference.conv2dAtAccumulated(x, k, attrs) },
                                optimized: { try Optimized.conv2dAt(x, k, attrs) })
         }
-        return try c.floatDType(of: ["input", "kernel"]) == .float32 ? make(Float.self) : make(Double.self)
+        let dtype = try c.floatDType(of: ["input", "kernel"])
+        return try dtype == .float16 ? make(Float16.self) : dtype == .float32 ? make(Float.self) : make(Double.self)
     }
 }

@@ -6,19 +6,39 @@ extension Properties {
     /// the counts, from the weight tensors Keras creates rather than from the count formulas.
     static func weightShapes(_ layer: KerasLayer, _ input: [Int?]) -> (trainable: [[Int]], nonTrainable: [[Int]]) {
         let last = input.last.flatMap { $0 } ?? 0
+        func channels(_ first: Bool) -> Int { first ? (input.first.flatMap { $0 } ?? 0) : last }
+        /// The size on Keras's axis `a` (batch included in the numbering).
+        func size(_ a: Int) -> Int {
+            let i = (a < 0 ? input.count + 1 + a : a) - 1
+            return input.indices.contains(i) ? (input[i] ?? 0) : 0
+        }
         switch layer {
-        case let .dense(u, bias): return ([[last, u]] + (bias ? [[u]] : []), [])
-        case let .conv(_, f, k, _, _, _, g, bias): return ([k + [last / g, f]] + (bias ? [[f]] : []), [])
-        case let .depthwiseConv2D(k, _, _, _, m, bias): return ([k + [last, m]] + (bias ? [[last * m]] : []), [])
-        case let .separableConv(rank, f, k, _, _, _, m, bias):
-            return ([k + [last, m], Array(repeating: 1, count: rank) + [last * m, f]] + (bias ? [[f]] : []), [])
+        case let .dense(u, bias, lora):
+            guard let r = lora else { return ([[last, u]] + (bias ? [[u]] : []), []) }
+            return ([[last, r], [r, u]] + (bias ? [[u]] : []), [[last, u]])
+        case let .conv(_, f, k, _, _, _, g, bias, first, lora):
+            let cin = channels(first)
+            guard let r = lora else { return ([k + [cin / g, f]] + (bias ? [[f]] : []), []) }
+            return ([k + [cin / g, r], [r, f]] + (bias ? [[f]] : []), [k + [cin / g, f]])
+        case let .depthwiseConv2D(k, _, _, _, m, bias, first):
+            let cin = channels(first)
+            return ([k + [cin, m]] + (bias ? [[cin * m]] : []), [])
+        case let .separableConv(rank, f, k, _, _, _, m, bias, first):
+            let cin = channels(first)
+            return ([k + [cin, m], Array(repeating: 1, count: rank) + [cin * m, f]] + (bias ? [[f]] : []), [])
         case let .recurrent(kind, u, bias, _, resetAfter):
             let gates = switch kind { case .simpleRNN: 1; case .lstm: 4; case .gru: 3 }
             let biasShape = kind == .gru && resetAfter ? [2, gates * u] : [gates * u]
             return ([[last, gates * u], [u, gates * u]] + (bias ? [biasShape] : []), [])
-        case .batchNormalization: return ([[last], [last]], [[last], [last]])
-        case .layerNormalization: return ([[last], [last]], [])
-        case let .embedding(v, d): return ([[v, d]], [])
+        case let .batchNormalization(axis, center, scale, renorm):
+            let c = size(axis)
+            return ((scale ? [[c]] : []) + (center ? [[c]] : []), [[c], [c]] + (renorm ? [[c], [c], [c]] : []))
+        case let .layerNormalization(axes, center, scale, rms):
+            let shape = axes.map(size)
+            return ((scale || rms ? [shape] : []) + (center && !rms ? [shape] : []), [])
+        case let .embedding(v, d, lora):
+            guard let r = lora else { return ([[v, d]], []) }
+            return ([[v, r], [r, d]], [[v, d]])
         case .pooling, .flatten: return ([], [])
         }
     }

@@ -81,3 +81,63 @@ extension Tensor where Scalar: ConformFloat {
     /// Wraps a Float or Double tensor.
     public var erased: AnyTensor { Scalar.erase(self) }
 }
+
+extension Tensor {
+    /// The tensor with its axes reversed (`[a, b, c]` → `[c, b, a]`): a C-order array's
+    /// Fortran-order data, and back.
+    public func transposedAll() -> Tensor {
+        let rank = shape.count
+        guard rank > 1, !scalars.isEmpty else { return Tensor(validatedShape: Array(shape.reversed()), scalars: scalars) }
+        let reversed = Array(shape.reversed())
+        var strides = [Int](repeating: 1, count: rank)
+        for axis in stride(from: rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+        var out = [Scalar]()
+        out.reserveCapacity(scalars.count)
+        var index = [Int](repeating: 0, count: rank)  // an index into `reversed`, C order
+        for _ in 0..<scalars.count {
+            var offset = 0
+            for k in 0..<rank { offset += index[k] * strides[rank - 1 - k] }
+            out.append(scalars[offset])
+            var k = rank - 1
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < reversed[k] { break }
+                index[k] = 0
+                k -= 1
+            }
+        }
+        return Tensor(validatedShape: reversed, scalars: out)
+    }
+}
+
+extension AnyTensor {
+    /// Every axis reversed (see `Tensor.transposedAll`).
+    public func transposedAll() -> AnyTensor {
+        switch self {
+        case let .float16(t): .float16(t.transposedAll())
+        case let .float32(t): .float32(t.transposedAll())
+        case let .float64(t): .float64(t.transposedAll())
+        case let .int32(t): .int32(t.transposedAll())
+        case let .int64(t): .int64(t.transposedAll())
+        case let .bool(t): .bool(t.transposedAll())
+        }
+    }
+
+    /// A tensor read as Fortran-order data of `shape`, in C order: the data is the C-order
+    /// array of the reversed shape, whose full transpose is the array meant.
+    func fromFortranOrder() -> AnyTensor {
+        let reversed = AnyTensor.reshapedUnchecked(self, Array(shape.reversed()))
+        return reversed.transposedAll()
+    }
+
+    static func reshapedUnchecked(_ t: AnyTensor, _ shape: [Int]) -> AnyTensor {
+        switch t {
+        case let .float16(x): .float16(Tensor(validatedShape: shape, scalars: x.scalars))
+        case let .float32(x): .float32(Tensor(validatedShape: shape, scalars: x.scalars))
+        case let .float64(x): .float64(Tensor(validatedShape: shape, scalars: x.scalars))
+        case let .int32(x): .int32(Tensor(validatedShape: shape, scalars: x.scalars))
+        case let .int64(x): .int64(Tensor(validatedShape: shape, scalars: x.scalars))
+        case let .bool(x): .bool(Tensor(validatedShape: shape, scalars: x.scalars))
+        }
+    }
+}

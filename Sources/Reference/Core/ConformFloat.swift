@@ -1,4 +1,4 @@
-/// A floating-point element type the arithmetic ops are generic over (Float and Double).
+/// A floating-point element type the arithmetic ops are generic over (Float16, Float and Double).
 ///
 /// Reference ops accumulate every sum in Float64 whatever the element type; the unit
 /// roundoff feeds the tolerance model (DESIGN.md): `γ(n) = n·u / (1 − n·u)`.
@@ -13,7 +13,7 @@ where RawSignificand: FixedWidthInteger {
 }
 
 extension ConformFloat {
-    /// Unit roundoff `u`: 2⁻²⁴ for Float, 2⁻⁵³ for Double.
+    /// Unit roundoff `u`: 2⁻¹¹ for Float16, 2⁻²⁴ for Float, 2⁻⁵³ for Double.
     @inlinable public static var unitRoundoff: Double { Double(Self.ulpOfOne) / 2 }
 }
 
@@ -30,5 +30,13 @@ extension Double: ConformFloat {
     public static func erase(_ tensor: Tensor<Double>) -> AnyTensor { .float64(tensor) }
     public static func unerase(_ tensor: AnyTensor) -> Tensor<Double>? {
         if case let .float64(t) = tensor { t } else { nil }
+    }
+}
+
+extension Float16: ConformFloat {
+    public static var dtype: DType { .float16 }
+    public static func erase(_ tensor: Tensor<Float16>) -> AnyTensor { .float16(tensor) }
+    public static func unerase(_ tensor: AnyTensor) -> Tensor<Float16>? {
+        if case let .float16(t) = tensor { t } else { nil }
     }
 }

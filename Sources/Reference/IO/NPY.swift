@@ -15,6 +15,9 @@ public enum NPY {
         public var dataStart: Int
         public var shape: [Int]
         public var dtype: DType
+        /// Big-endian data (swapped on read) and Fortran order (transposed to C order on read).
+        public var bigEndian: Bool
+        public var fortranOrder: Bool
         public var count: Int
         public var byteCount: Int
         /// The file size the header implies.
@@ -80,20 +83,27 @@ public enum NPY {
                            expected: "\(byteCount) bytes for shape \(header.shape) of \(header.dtype.npyDescr)",
                            actual: "\(available) bytes")
         }
-        return Layout(dataStart: dataStart, shape: header.shape, dtype: header.dtype, count: count, byteCount: byteCount)
+        return Layout(dataStart: dataStart, shape: header.shape, dtype: header.dtype, bigEndian: header.bigEndian,
+                      fortranOrder: header.fortranOrder, count: count, byteCount: byteCount)
     }
 
-    /// Decodes a whole `.npy` file.
+    /// Decodes a whole `.npy` file: C or Fortran order, little- or big-endian.
     public static func decode(_ bytes: [UInt8]) throws(NPYError) -> AnyTensor {
         let layout = try layout(prefix: bytes, fileSize: bytes.count)
-        return decodeData(bytes, from: layout.dataStart, count: layout.count, shape: layout.shape, dtype: layout.dtype)
+        let t = decodeData(bytes, from: layout.dataStart, count: layout.count, shape: layout.shape, dtype: layout.dtype,
+                           bigEndian: layout.bigEndian)
+        return layout.fortranOrder ? t.fromFortranOrder() : t
     }
 
-    private static func decodeData(_ bytes: [UInt8], from start: Int, count: Int, shape: [Int], dtype: DType) -> AnyTensor {
+    private static func decodeData(_ bytes: [UInt8], from start: Int, count: Int, shape: [Int], dtype: DType, bigEndian: Bool) -> AnyTensor {
+        // Fortran order: the shape is read reversed (its C-order transpose) and transposed back.
         bytes.withUnsafeBytes { raw -> AnyTensor in
             let base = raw.baseAddress!.advanced(by: start)
             func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
-                (0..<count).map { T(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+                (0..<count).map {
+                    let v = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)
+                    return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+                }
             }
             switch dtype {
             case .float16: return .float16(Tensor(validatedShape: shape, scalars: load(UInt16.self).map(Float16.init(bitPattern:))))
@@ -109,10 +119,14 @@ public enum NPY {
     /// Encodes a tensor as a `.npy` file: version 1.0 when the header fits, else 2.0.
     ///
     /// The header matches NumPy's own writer byte for byte, so files round-trip unchanged.
-    public static func encode(_ tensor: AnyTensor) -> [UInt8] {
+    /// `fortranOrder` writes the data column-major and `bigEndian` byte-swapped (`>f4`), as NumPy
+    /// does for a transposed array or a `'>f4'` dtype: what a reader of any `.npy` must accept.
+    public static func encode(_ tensor: AnyTensor, fortranOrder: Bool = false, bigEndian: Bool = false) -> [UInt8] {
         let shape = tensor.shape
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(tensor.dtype.npyDescr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let swap = bigEndian && tensor.dtype != .bool
+        let descr = swap ? ">" + tensor.dtype.npyDescr.dropFirst() : tensor.dtype.npyDescr
+        var header = "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
         let small = header.utf8.count + 1 + 10 <= 65535
         let prefix = small ? 10 : 12
         let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
@@ -123,9 +137,9 @@ public enum NPY {
         out += Array(header.utf8)
         out.reserveCapacity(out.count + tensor.count * tensor.dtype.byteWidth)
         func append<T: FixedWidthInteger>(_ values: [T]) {
-            for v in values { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+            for v in values { withUnsafeBytes(of: swap ? v.bigEndian : v.littleEndian) { out.append(contentsOf: $0) } }
         }
-        switch tensor {
+        switch fortranOrder ? tensor.transposedAll() : tensor {
         case let .float16(t): append(t.scalars.map(\.bitPattern))
         case let .float32(t): append(t.scalars.map(\.bitPattern))
         case let .float64(t): append(t.scalars.map(\.bitPattern))
@@ -145,6 +159,10 @@ public enum NPY {
 struct NPYHeader {
     var dtype: DType
     var shape: [Int]
+    /// The data is big-endian (`>f4`): swapped on read.
+    var bigEndian = false
+    /// The data is in Fortran (column-major) order: transposed to C order on read.
+    var fortranOrder = false
 
     /// Parses `{'descr': ..., 'fortran_order': ..., 'shape': (...)}`, a Python literal.
     init(parsing text: String) throws(NPYError) {
@@ -164,15 +182,14 @@ struct NPYHeader {
             throw NPYError(.malformedHeader, field: "descr", expected: "a dtype string such as '<f4'",
                            actual: seen["descr"].map { "\($0)" } ?? "nothing")
         }
-        guard let dtype = DType(npyDescr: descr) else {
-            throw NPYError(.unsupportedDType, field: "descr", expected: "one of <f2 <f4 <f8 <i4 <i8 |b1", actual: "'\(descr)'")
+        let big = descr.hasPrefix(">")
+        guard let dtype = DType(npyDescr: big ? "<" + descr.dropFirst() : descr) else {
+            throw NPYError(.unsupportedDType, field: "descr", expected: "one of <f2 <f4 <f8 <i4 <i8 |b1 (or big-endian >f2 ... >i8)",
+                           actual: "'\(descr)'")
         }
         guard case let .bool(fortran)? = seen["fortran_order"] else {
             throw NPYError(.malformedHeader, field: "fortran_order", expected: "True or False",
                            actual: seen["fortran_order"].map { "\($0)" } ?? "nothing")
-        }
-        guard !fortran else {
-            throw NPYError(.fortranOrder, field: "fortran_order", expected: "False (C order)", actual: "True")
         }
         guard case let .tuple(dims)? = seen["shape"] else {
             throw NPYError(.malformedHeader, field: "shape", expected: "a tuple of integers",
@@ -187,6 +204,8 @@ struct NPYHeader {
         }
         self.dtype = dtype
         self.shape = shape
+        self.bigEndian = big && dtype != .bool
+        self.fortranOrder = fortran
     }
 }
 

@@ -67,6 +67,7 @@ public struct SupervisedFixtures {
                 progress(done, total)
             }
         }
+        outcome.lines.append(FixtureRun.counting(sets: sets.count, cases: total, implementations: implementations))
         outcome.lines.append("\(outcome.passed) passed, \(outcome.failed) failed")
         return outcome
     }

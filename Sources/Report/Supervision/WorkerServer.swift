@@ -82,7 +82,7 @@ public enum WorkerServer {
                 FixtureRunner(implementations: implementations.isEmpty ? Implementation.allCases : implementations)
                     .judge(set.manifest.cases[index], in: set)
             }
-            let lines = FixtureReport.lines(for: run, verbose: request["verbose"]?.bool ?? false).dropLast()
+            let lines = FixtureReport.lines(for: run, verbose: request["verbose"]?.bool ?? false).dropLast(2)
             return .object([("lines", .array(lines.map { .string($0) })), ("passed", JSONValue(run.passed)),
                             ("failed", JSONValue(run.failed)), ("unusable", .bool(run.anyUnusable))])
         default:
