@@ -47,7 +47,7 @@ struct FuzzTests {
         let valid = try [AnyTensor.float32(Tensor(shape: [3, 5], scalars: (0..<15).map(Float.init))),
                          .int64(Tensor(shape: [3, 5], scalars: (0..<15).map(Int64.init))),
                          .float16(Tensor(shape: [3, 5], repeating: 1)), .bool(Tensor(shape: [3, 5], repeating: true))]
-            .map(NPY.encode)
+            .map { NPY.encode($0) }
         var rng = SplitMix64(seed: Self.seed)
         var (parsed, rejected) = (0, 0)
         for iteration in 0..<10_000 {

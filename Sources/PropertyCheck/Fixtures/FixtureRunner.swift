@@ -63,6 +63,26 @@ public struct FixtureRunner: Sendable {
         }
         var results = [CaseResult]()
         let referenceSeconds = Self.seconds(since: start)
+        // A departing case: implementations are judged against the definition, and the recorded
+        // output must still depart from it the way the quirk says.
+        var departureFailure: OutputCheck?
+        if let quirk = fixtureCase.departs {
+            guard let departure = Departure.named(quirk), departure.op == fixtureCase.op else {
+                return unusable(FixtureError(.invalidInput, file: file, caseID: fixtureCase.id, field: "departs",
+                                             expected: "a quirk of \(fixtureCase.op): " + Departure.all.filter { $0.op == fixtureCase.op }.map(\.id).joined(separator: ", "),
+                                             actual: "\"\(quirk)\""))
+            }
+            let recorded = expected
+            expected = referenceRun.outputs
+            var inputs = [String: AnyTensor]()
+            for (name, fileName) in fixtureCase.inputs { inputs[name] = try? set.tensor(fileName, caseID: fixtureCase.id, field: "inputs.\(name)") }
+            let name = recorded.keys.sorted().first ?? "output"
+            if prepared.judge(.reference, referenceRun.outputs, recorded, referenceRun).allSatisfy(\.passed) {
+                departureFailure = .mismatched(name, "TensorFlow no longer departs (quirk \(quirk)): the recorded output is the definition")
+            } else if let r = recorded[name], let d = referenceRun.outputs[name], let why = departure.check(inputs, fixtureCase.attrs, r, d) {
+                departureFailure = .mismatched(name, "the recorded output departs from the definition, but not as quirk \(quirk) says: \(why)")
+            }
+        }
         for implementation in implementations where prepared.implementations.contains(implementation) {
             var got = referenceRun.outputs, seconds = referenceSeconds
             if implementation == .optimized, let optimized = prepared.optimized {
@@ -73,7 +93,7 @@ public struct FixtureRunner: Sendable {
                 }
                 seconds = Self.seconds(since: t)
             }
-            let checks = prepared.judge(implementation, got, expected, referenceRun)
+            let checks = prepared.judge(implementation, got, expected, referenceRun) + (departureFailure.map { [$0] } ?? [])
             results.append(CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,
                                       verdict: checks.allSatisfy(\.passed) ? .pass : .fail, checks: checks, seconds: seconds))
         }

@@ -11,20 +11,24 @@ public struct FixtureCase: Equatable, Sendable {
     /// Output name → file name.
     public var outputs: [(String, String)]
     public var note: String?
+    /// The quirk (OPS.md) by which the recorded outputs depart from the definition, if any.
+    public var departs: String?
 
     public init(id: String, op: String, attrs: [(String, JSONValue)], inputs: [(String, String)],
-                outputs: [(String, String)], note: String? = nil) {
+                outputs: [(String, String)], note: String? = nil, departs: String? = nil) {
         self.id = id
         self.op = op
         self.attrs = attrs
         self.inputs = inputs
         self.outputs = outputs
         self.note = note
+        self.departs = departs
     }
 
     public static func == (a: FixtureCase, b: FixtureCase) -> Bool {
         a.id == b.id && a.op == b.op && JSONValue.object(a.attrs) == JSONValue.object(b.attrs)
             && a.inputs.elementsEqual(b.inputs, by: ==) && a.outputs.elementsEqual(b.outputs, by: ==) && a.note == b.note
+            && a.departs == b.departs
     }
 
     /// The case as a manifest entry.
@@ -35,6 +39,7 @@ public struct FixtureCase: Equatable, Sendable {
             ("outputs", .object(outputs.map { ($0.0, .string($0.1)) })),
         ]
         if let note { entries.append(("note", .string(note))) }
+        if let departs { entries.append(("departs", .string(departs))) }
         return .object(entries)
     }
 }
@@ -107,7 +112,7 @@ public struct FixtureManifest: Equatable, Sendable {
         guard let id = idValue.string, !id.isEmpty else {
             throw FixtureError(.wrongType, file: file, field: field + ".id", expected: "a non-empty string", actual: idValue.description)
         }
-        try onlyKeys(object, ["id", "op", "attrs", "inputs", "outputs", "note"], file: file, caseID: id, prefix: "")
+        try onlyKeys(object, ["id", "op", "attrs", "inputs", "outputs", "note", "departs"], file: file, caseID: id, prefix: "")
         guard let opValue = item["op"] else {
             throw FixtureError(.missingField, file: file, caseID: id, field: "op", expected: "an op name", actual: "nothing")
         }
@@ -148,7 +153,15 @@ public struct FixtureManifest: Equatable, Sendable {
         case let other?:
             throw FixtureError(.wrongType, file: file, caseID: id, field: "note", expected: "a string", actual: other.kindName)
         }
-        return FixtureCase(id: id, op: op, attrs: attrs, inputs: try files("inputs"), outputs: try files("outputs"), note: note)
+        let departs: String?
+        switch item["departs"] {
+        case nil, .null?: departs = nil
+        case let .string(s)?: departs = s
+        case let other?:
+            throw FixtureError(.wrongType, file: file, caseID: id, field: "departs", expected: "a quirk id", actual: other.kindName)
+        }
+        return FixtureCase(id: id, op: op, attrs: attrs, inputs: try files("inputs"), outputs: try files("outputs"), note: note,
+                           departs: departs)
     }
 
     /// Rejects file names that could leave the manifest's folder.

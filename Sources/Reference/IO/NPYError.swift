@@ -6,7 +6,6 @@ public struct NPYError: Error, Equatable, Sendable, CustomStringConvertible {
         case truncated = "truncated"
         case malformedHeader = "malformed header"
         case unsupportedDType = "unsupported dtype"
-        case fortranOrder = "Fortran order"
         case sizeMismatch = "shape/size mismatch"
     }
 

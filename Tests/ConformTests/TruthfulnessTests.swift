@@ -1,0 +1,87 @@
+import Foundation
+import PropertyCheck
+import Reference
+import Testing
+
+/// Every input TensorFlow users have: any `.npy` layout, every Keras config key, quirk cases.
+@Suite("Truthful on every input")
+struct TruthfulnessTests {
+    /// A copy of committed sets with every tensor rewritten by `encode`.
+    static func recoded(_ sets: [String], _ encode: (AnyTensor, Int) -> [UInt8]) throws -> URL {
+        let root = Paths.temporary("recoded")
+        for name in sets {
+            let source = Paths.fixtures.appendingPathComponent(name), target = root.appendingPathComponent(name)
+            try FileManager.default.copyItem(at: source, to: target)
+            let files = try FileManager.default.contentsOfDirectory(atPath: target.path).filter { $0.hasSuffix(".npy") }.sorted()
+            for (k, file) in files.enumerated() {
+                let url = target.appendingPathComponent(file)
+                try Data(encode(try NPY.decode([UInt8](Data(contentsOf: url))), k)).write(to: url)
+            }
+        }
+        return root
+    }
+
+    @Test("a Fortran-order, big-endian copy of committed sets passes like the original")
+    func otherLayouts() throws {
+        let sets = ["conv2d", "frame", "timeseries_windows", "extract_glimpse"]
+        let root = try Self.recoded(sets) { t, k in NPY.encode(t, fortranOrder: k % 3 != 1, bigEndian: k % 3 != 0) }
+        let out = try CLITests.conform(["fixtures", root.path])
+        let cases = try sets.map { try FixtureSet(directory: Paths.fixtures.appendingPathComponent($0)).manifest.cases.count }.reduce(0, +)
+        #expect(out.status == 0, "\(out.lines.prefix(3))")
+        #expect(out.lines.last == "\(2 * cases) passed, 0 failed")
+        // The reader really saw the other layouts: a Fortran-order file decodes to the C-order tensor.
+        let t = AnyTensor.float32(try Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Float.init)))
+        #expect(try NPY.decode(NPY.encode(t, fortranOrder: true)) == t)
+        #expect(try NPY.decode(NPY.encode(t, bigEndian: true)) == t)
+        #expect(NPY.encode(t, fortranOrder: true) != NPY.encode(t))
+    }
+
+    @Test("conform fixtures on the repository's fixtures folder: every set below it, quirk cases included, exit 0")
+    func wholeFolder() throws {
+        let out = try CLITests.conform(["fixtures", Paths.repository.appendingPathComponent("fixtures").path])
+        #expect(out.status == 0, "\(out.lines.suffix(4))")
+        #expect(out.lines.dropLast().last?.hasPrefix("checked ") == true)
+        let one = try CLITests.conform(["fixtures", Paths.fixtures.appendingPathComponent("frame/manifest.json").path])
+        #expect(one.status == 0 && one.lines.last?.hasSuffix("passed, 0 failed") == true)
+    }
+
+    @Test("an unknown Keras config key is an ERROR naming it, exit 2")
+    func unknownConfigKey() throws {
+        let dir = try CLITests.copy(set: "count_params")
+        let url = dir.appendingPathComponent("manifest.json")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let range = try #require(text.range(of: "\"config\": {"))
+        text.replaceSubrange(range, with: "\"config\": {\"made_up_key\": 3, ")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let out = try CLITests.conform(["fixtures", dir.path])
+        #expect(out.status == 2)
+        #expect(out.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("attrs.config.made_up_key") }, "\(out.lines.prefix(2))")
+    }
+
+    @Test("a departing case fails naming its quirk once TensorFlow computes the definition; an unknown quirk is an ERROR")
+    func departures() throws {
+        let dir = Paths.temporary("quirks").appendingPathComponent("quirks")
+        try FileManager.default.copyItem(at: Paths.repository.appendingPathComponent("fixtures/quirks"), to: dir)
+        let clean = try CLITests.conform(["fixtures", dir.path])
+        #expect(clean.status == 0, "\(clean.lines)")
+        // A re-export from a TensorFlow that stopped departing: the recorded output is the definition.
+        let set = try FixtureSet(directory: dir)
+        let c = try #require(set.manifest.cases.first { $0.departs == "depthwise-stride-dilation" })
+        let run = try #require(try? FixtureRunner().judge(c, in: set).first)
+        #expect(run.passed)
+        var context = CaseContext(fixtureCase: c, file: set.manifestPath) { name, field throws(FixtureError) in
+            try set.tensor(name, caseID: c.id, field: field)
+        }
+        let definition = try OpTable.entry(named: c.op)!.prepare(&context).reference().outputs["output"]!
+        try Data(NPY.encode(definition)).write(to: dir.appendingPathComponent(c.outputs[0].1))
+        let stopped = try CLITests.conform(["fixtures", dir.path])
+        #expect(stopped.status == 1)
+        #expect(stopped.lines.contains { $0.contains("no longer departs (quirk depthwise-stride-dilation)") }, "\(stopped.lines)")
+        // An unknown quirk id.
+        let url = dir.appendingPathComponent("manifest.json")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"depthwise-stride-dilation\"", with: "\"no-such-quirk\"")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let unknown = try CLITests.conform(["fixtures", dir.path])
+        #expect(unknown.status == 2 && unknown.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("departs") })
+    }
+}
