@@ -53,9 +53,7 @@ struct BenchCommand: ParsableCommand {
         var cases = directories.isEmpty ? BuiltinSuite.cases
             : try FixtureRunner.expand(directories.map { URL(fileURLWithPath: $0) }).flatMap { BenchCase.fromFixtures(try FixtureSet(directory: $0)) }
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
-        let peerTimes = try peer.map { path in
-            try BenchReport.readPeer(try InputFile.read(path), file: path)
-        } ?? [:]
+        let peerTimes = try peer.map { path in try PeerTimings.read(try InputFile.read(path), file: path) }
         let terminal = isatty(STDERR_FILENO) != 0
         let peak = Peak.measureFMA() * Double(threads)
         var runner = BenchRunner()
@@ -66,7 +64,8 @@ struct BenchCommand: ParsableCommand {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads, peer: peerTimes)
+        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads, peer: peerTimes,
+                                 host: MachineInfo.current(tensorflow: "", measure: false))
         for line in report.text().split(separator: "\n", omittingEmptySubsequences: false) { say(String(line)) }
         if let json {
             try OutputFile.write(Data((report.json().serialized(indent: 1) + "\n").utf8), to: URL(fileURLWithPath: json))

@@ -95,8 +95,9 @@ struct ReportCommand: ParsableCommand {
         var runner = BenchRunner()
         runner.minimumSeconds = minTime
         let results = runner.run(benchCases) { index, total, id in status("bench [\(index + 1)/\(total)] \(id)") }
-        let peerTimes = try peer.map { path in try BenchReport.readPeer(try InputFile.read(path), file: path) } ?? [:]
-        let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes)
+        let peerTimes = try peer.map { path in try PeerTimings.read(try InputFile.read(path), file: path) }
+        let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes,
+                                host: machine)
         status("")
 
         let report = ReportData(machine: machine, seed: seed, casesPerOp: merge.isEmpty ? cases : 0, campaignSource: source,

@@ -31,7 +31,8 @@ struct ReportTests {
     func csv() throws {
         let expected = [
             "discrepancies.csv": "op,case,implementation,elements,max abs error,max rel error,max ULP,max error/bound,verdict,repro",
-            "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,vs TensorFlow",
+            "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,TensorFlow median,vs TensorFlow",
+            "paths.csv": "path,cases,failures",
             "campaign.csv": "op,cases,passed,failed,mistrusted,discarded,cases/s",
             "quirks.csv": "quirk,tensorflow,conform,example,evidence,confirmed",
         ]
@@ -54,7 +55,7 @@ struct ReportTests {
         for item in ["**CPU**", "**Measured peak**", "**Software**", "GSL", "OpenBLAS", "TensorFlow 2.21.0", "seed", "**Date**"] {
             #expect(md.contains(item), "\(item)")
         }
-        #expect(md.contains("| op | case | shape | implementation | median | p10 | p90 | GFLOP/s | % of peak | speedup vs reference | vs TensorFlow |"))
+        #expect(md.contains("| op | case | shape | implementation | median | p10 | p90 | GFLOP/s | % of peak | speedup vs reference | TensorFlow median | vs TensorFlow |"))
         #expect(md.contains("|---|---|"))
     }
 
@@ -62,7 +63,7 @@ struct ReportTests {
     func json() throws {
         let json = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
         #expect(json["format"]?.string == "conform-report/1")
-        for key in ["machine", "seed", "totals", "discrepancies", "performance", "campaign", "quirks"] { #expect(json[key] != nil, "\(key)") }
+        for key in ["machine", "seed", "totals", "discrepancies", "performance", "campaign", "paths", "quirks"] { #expect(json[key] != nil, "\(key)") }
         #expect((json["machine"]?["fma_peak_gflops"]?.double ?? 0) > 0)
         let row = try #require(json["discrepancies"]?.array?.first)
         for key in ["op", "case", "implementation", "elements", "max_abs_error", "max_rel_error", "max_ulp", "max_error_over_bound", "verdict", "repro"] {
@@ -106,6 +107,59 @@ struct ReportTests {
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         // A blank page of the same size compresses to almost nothing; the report's text and charts do not.
         #expect(pageBytes > 10 * max(blankBytes, 1), "screenshot \(pageBytes) bytes, blank page \(blankBytes)")
+    }
+
+    @Test("the charts, as the browser renders them: decade ticks (1×, 10×, 100×), a legend and labelled axes")
+    func chartsInBrowser() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "chromium is installed by scripts/setup.sh")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: browser)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", Self.output.dir.appendingPathComponent("report.html").absoluteString]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let speedup = try #require(dom.components(separatedBy: "aria-label=\"speedup per case\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let ticks = speedup.components(separatedBy: "class=\"tick\">").dropFirst().map { String($0.prefix { $0 != "<" }) }.filter { $0.hasSuffix("×") }
+        #expect(ticks.count >= 2, "\(ticks)")
+        for tick in ticks { #expect(["0.001×", "0.01×", "0.1×", "1×", "10×", "100×", "1000×", "10000×"].contains(tick), "tick \(tick)") }
+        #expect(speedup.contains("over the reference") && speedup.contains("over TensorFlow"), "no legend")
+        #expect(speedup.contains("speedup (×, log scale"), "no axis label")
+        #expect(dom.contains("arithmetic intensity (FLOP per byte moved") && dom.contains("GFLOP/s (log scale)"))
+        #expect(dom.contains("error / bound (log scale)"))
+    }
+
+    @Test("peer timings from another machine are shown without a ratio; from this machine, with one")
+    func peerMachine() throws {
+        let folder = Paths.temporary("peer")
+        let host = MachineInfo.current(tensorflow: "", measure: false)
+        func peer(cpu: String) throws -> URL {
+            let url = folder.appendingPathComponent("\(cpu.hashValue).json")
+            let machine = JSONValue.object([("cpu", .string(cpu)), ("cpu_family", .string(host.cpuFamily)), ("model", .string(host.cpuModelNumber)),
+                                            ("cores", JSONValue(host.cores)), ("features", .array(host.features.map { .string($0) })),
+                                            ("tensorflow", .string("2.21.0"))])
+            let timings = JSONValue.array(BuiltinSuite.cases.filter { $0.id.contains("conv1d") }.map { c in
+                .object([("id", .string(c.id)), ("op", .string(c.op)), ("median_seconds", JSONValue(0.001))])
+            })
+            try Data(JSONValue.object([("format", .string("conform-peer-timings/1")), ("machine", machine), ("timings", timings)]).description.utf8).write(to: url)
+            return url
+        }
+        for (cpu, same) in [("Some Other CPU", false), (host.cpuModel, true)] {
+            let json = folder.appendingPathComponent("bench-\(same).json")
+            let out = try CLITests.conform(["bench", "--filter", "conv1d", "--skip-reference", "--min-time", "0", "--min-runs", "1",
+                                            "--peer", try peer(cpu: cpu).path, "--json", json.path])
+            #expect(out.status == 0, "\(out.lines.prefix(3))")
+            #expect(out.lines.contains { $0.contains("TensorFlow timings measured on \(cpu)") && $0.contains(same ? "this machine" : "not this machine") })
+            let rows = try #require(try JSONParser.parse([UInt8](Data(contentsOf: json))).array).filter { $0["impl"]?.string == "optimized" }
+            #expect(!rows.isEmpty)
+            for row in rows {
+                #expect(row["tensorflow_median_seconds"]?.double == 0.001)
+                #expect((row["vs_tensorflow"]?.double != nil) == same, "\(row)")
+            }
+        }
     }
 
     @Test("shards of a campaign merge into one report whose counts add up")

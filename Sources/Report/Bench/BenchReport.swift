@@ -10,12 +10,18 @@ public struct BenchReport: Sendable {
     public var threads: Int
     /// TensorFlow's median seconds per case id, when peer timings were given.
     public var peer: [String: Double]
+    /// Whether the peer timings were measured on this machine: only then is there a ratio.
+    public var peerComparable: Bool
+    /// Where the peer timings were measured, in words (nil without peer timings).
+    public var peerMachine: String?
 
-    public init(results: [BenchRunner.Result], peakGFLOPS: Double, threads: Int, peer: [String: Double] = [:]) {
+    public init(results: [BenchRunner.Result], peakGFLOPS: Double, threads: Int, peer: PeerTimings? = nil, host: MachineInfo? = nil) {
         self.results = results
         self.peakGFLOPS = peakGFLOPS
         self.threads = threads
-        self.peer = peer
+        self.peer = peer?.medians ?? [:]
+        self.peerComparable = peer.map { p in host.map { p.measured(on: $0) } ?? false } ?? false
+        self.peerMachine = peer.map { $0.machine?.description ?? "an unrecorded machine" }
     }
 
     /// The reference's median for a case, for speedups.
@@ -29,11 +35,15 @@ public struct BenchReport: Sendable {
         return ref / t
     }
 
-    /// TensorFlow's median divided by this row's: above 1 means faster than TensorFlow.
+    /// TensorFlow's median divided by this row's: above 1 means faster than TensorFlow; nil
+    /// unless the peer timings were measured on this machine.
     public func versusPeer(_ r: BenchRunner.Result) -> Double? {
-        guard r.implementation == .optimized, let tf = peer[r.id], let t = r.timing?.median, t > 0 else { return nil }
+        guard peerComparable, r.implementation == .optimized, let tf = peer[r.id], let t = r.timing?.median, t > 0 else { return nil }
         return tf / t
     }
+
+    /// TensorFlow's median for an optimized row, whatever machine it came from.
+    public func peerMedian(_ r: BenchRunner.Result) -> Double? { r.implementation == .optimized ? peer[r.id] : nil }
 
     public func percentOfPeak(_ r: BenchRunner.Result) -> Double? {
         r.gflops.map { 100 * $0 / peakGFLOPS }
@@ -51,7 +61,7 @@ public struct BenchReport: Sendable {
 
     /// The table as aligned text, with a header naming the peak and the threads.
     public func text() -> String {
-        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "vs TF"]]
+        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "TF median", "vs TF"]]
         for r in results {
             let f = FixtureReport.format
             rows.append([
@@ -59,7 +69,7 @@ public struct BenchReport: Sendable {
                 r.timing.map { Self.duration($0.median) } ?? (r.note ?? "-"),
                 r.timing.map { Self.duration($0.p10) } ?? "", r.timing.map { Self.duration($0.p90) } ?? "",
                 r.gflops.map(f) ?? "", percentOfPeak(r).map { f($0) + "%" } ?? "",
-                speedup(r).map { f($0) + "×" } ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
+                speedup(r).map { f($0) + "×" } ?? "", peerMedian(r).map(Self.duration) ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
             ])
         }
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -67,8 +77,9 @@ public struct BenchReport: Sendable {
             row.enumerated().map { c, cell in cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
+        let peerLine = peerMachine.map { "TensorFlow timings measured on \($0)" + (peerComparable ? ": this machine\n" : ": not this machine, so no ratio\n") } ?? ""
         return "FMA peak (measured, \(threads) thread\(threads == 1 ? "" : "s")): \(FixtureReport.format(peakGFLOPS)) GFLOP/s\n"
-            + lines.joined(separator: "\n")
+            + peerLine + lines.joined(separator: "\n")
     }
 
     /// One JSON object per case and implementation: `id`, `op`, `impl`, `median_seconds`, `gflops`, and more.
@@ -81,29 +92,11 @@ public struct BenchReport: Sendable {
                 ("p10_seconds", number(r.timing?.p10)), ("p90_seconds", number(r.timing?.p90)),
                 ("samples", r.timing.map { JSONValue($0.samples) } ?? .null), ("gflops", number(r.gflops)),
                 ("percent_of_peak", number(percentOfPeak(r))), ("speedup_vs_reference", number(speedup(r))),
-                ("tensorflow_median_seconds", number(r.implementation == .optimized ? peer[r.id] : nil)),
+                ("tensorflow_median_seconds", number(peerMedian(r))), ("vs_tensorflow", number(versusPeer(r))),
                 ("threads", JSONValue(threads)), ("peak_gflops", JSONValue(peakGFLOPS)),
                 ("note", r.note.map { .string($0) } ?? .null),
             ])
         })
     }
 
-    /// Reads peer timings: a JSON array of objects with `id` and `median_seconds`.
-    public static func readPeer(_ bytes: [UInt8], file: String) throws(FixtureError) -> [String: Double] {
-        let root: JSONValue
-        do { root = try JSONParser.parse(bytes) } catch {
-            throw FixtureError(.malformedJSON, file: file, field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)
-        }
-        guard let items = root.array else {
-            throw FixtureError(.wrongType, file: file, field: "(root)", expected: "an array of {id, op, median_seconds}", actual: root.kindName)
-        }
-        var out = [String: Double]()
-        for (i, item) in items.enumerated() {
-            guard let id = item["id"]?.string, let t = item["median_seconds"]?.double else {
-                throw FixtureError(.wrongType, file: file, field: "[\(i)]", expected: "an object with id and median_seconds", actual: item.description)
-            }
-            out[id] = t
-        }
-        return out
-    }
 }

@@ -4,6 +4,9 @@ import Optimized
 /// What the report's header says about the machine and the software.
 public struct MachineInfo: Sendable {
     public var cpuModel: String
+    /// `cpu family` and `model` of /proc/cpuinfo (25 is Zen 3/4, 26 Zen 5 on AMD).
+    public var cpuFamily: String = "?"
+    public var cpuModelNumber: String = "?"
     public var features: [String]
     public var cores: Int
     public var isa: String
@@ -16,8 +19,8 @@ public struct MachineInfo: Sendable {
     public var tensorflow: String
     public var date: String
 
-    /// Reads /proc/cpuinfo and measures the FMA peak and the copy bandwidth.
-    public static func current(tensorflow: String) -> MachineInfo {
+    /// Reads /proc/cpuinfo and measures the FMA peak and the copy bandwidth (unless `measure` is false).
+    public static func current(tensorflow: String, measure: Bool = true) -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         func field(_ name: String) -> String? {
             cpuinfo.split(separator: "\n").first { $0.hasPrefix(name) }?.split(separator: ":", maxSplits: 1).last
@@ -34,9 +37,10 @@ public struct MachineInfo: Sendable {
         #endif
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        return MachineInfo(cpuModel: field("model name") ?? "unknown", features: interesting.filter(flags.contains),
+        return MachineInfo(cpuModel: field("model name") ?? "unknown", cpuFamily: field("cpu family") ?? "?",
+                           cpuModelNumber: field("model\t") ?? field("model ") ?? "?", features: interesting.filter(flags.contains),
                            cores: ProcessInfo.processInfo.activeProcessorCount, isa: CPU.isa,
-                           fmaPeakGFLOPS: Peak.measureFMA(), bandwidthGBps: Peak.measureBandwidth(), swift: swift,
+                           fmaPeakGFLOPS: measure ? Peak.measureFMA() : 0, bandwidthGBps: measure ? Peak.measureBandwidth() : 0, swift: swift,
                            gsl: Peak.gslVersion, openBLAS: Peak.openBLASConfig, tensorflow: tensorflow,
                            date: formatter.string(from: Date()))
     }

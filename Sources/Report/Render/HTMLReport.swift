@@ -27,6 +27,11 @@ enum HTMLReport {
 
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
+    /// A power of ten as a speedup tick: 0.01×, 0.1×, 1×, 10×, 100×, 1000×.
+    static func times(_ v: Double) -> String {
+        v >= 1 ? "\(Int(v.rounded()))×" : String(format: "%g×", (v * 1e6).rounded() / 1e6)
+    }
+
     /// Horizontal bars of speedup over the reference and over TensorFlow, log scale, a line at 1×.
     static func speedupChart(_ r: ReportData) -> String {
         let rows = r.bench.results.filter { $0.implementation == .optimized }.map { row in
@@ -34,22 +39,28 @@ enum HTMLReport {
         }
         guard !rows.isEmpty else { return "" }
         let (left, width, rowH) = (300.0, 560.0, 26.0)
-        let values = rows.flatMap { [$0.1, $0.2].compactMap { $0 } }
-        let lo = max(0.01, min(0.5, (values.min() ?? 1) / 2)), hi = max(10, (values.max() ?? 10) * 2)
-        let height = Double(rows.count) * rowH + 50
+        let values = rows.flatMap { [$0.1, $0.2].compactMap { $0 } }.filter { $0 > 0 && $0.isFinite }
+        // Whole decades, so every tick is a power of ten: 0.1×, 1×, 10×, 100×.
+        let lo = pow(10, min(-1, (log10(values.min() ?? 1)).rounded(.down))), hi = pow(10, max(1, (log10(values.max() ?? 10)).rounded(.up)))
+        let height = Double(rows.count) * rowH + 80
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"speedup per case\">"
         s += "<text x=\"\(f(left))\" y=\"14\" class=\"title\">Speedup per case (log scale): over the reference, and over TensorFlow</text>"
-        var tick = lo
-        while tick <= hi * 1.0001 {
+        // The legend.
+        s += "<rect x=\"\(f(left))\" y=\"20\" width=\"12\" height=\"9\" class=\"ref\"/><text x=\"\(f(left + 16))\" y=\"28\" class=\"tick\" text-anchor=\"start\">over the reference</text>"
+        s += "<rect x=\"\(f(left + 150))\" y=\"20\" width=\"12\" height=\"9\" class=\"tf\"/><text x=\"\(f(left + 166))\" y=\"28\" class=\"tick\" text-anchor=\"start\">over TensorFlow (timed on this machine only)</text>"
+        var decade = log10(lo)
+        while decade <= log10(hi) + 0.001 {
+            let tick = pow(10, decade)
             let x = left + logX(tick, lo, hi, width)
-            s += "<line x1=\"\(f(x))\" y1=\"22\" x2=\"\(f(x))\" y2=\"\(f(height - 20))\" class=\"grid\"/>"
-            s += "<text x=\"\(f(x))\" y=\"\(f(height - 6))\" class=\"tick\">\(tick >= 1 ? String(format: "%g×", tick) : String(format: "%.2g×", tick))</text>"
-            tick *= 10
+            s += "<line x1=\"\(f(x))\" y1=\"36\" x2=\"\(f(x))\" y2=\"\(f(height - 34))\" class=\"grid\"/>"
+            s += "<text x=\"\(f(x))\" y=\"\(f(height - 22))\" class=\"tick\">\(Self.times(tick))</text>"
+            decade += 1
         }
+        s += "<text x=\"\(f(left + width / 2))\" y=\"\(f(height - 6))\" class=\"tick\">speedup (×, log scale; right of the dashed line: faster)</text>"
         let one = left + logX(1, lo, hi, width)
-        s += "<line x1=\"\(f(one))\" y1=\"22\" x2=\"\(f(one))\" y2=\"\(f(height - 20))\" class=\"unit\"/>"
+        s += "<line x1=\"\(f(one))\" y1=\"36\" x2=\"\(f(one))\" y2=\"\(f(height - 34))\" class=\"unit\"/>"
         for (i, row) in rows.enumerated() {
-            let y = 28 + Double(i) * rowH
+            let y = 42 + Double(i) * rowH
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 13))\" class=\"label\">\(escape(row.0))</text>"
             if let ref = row.1 {
                 s += "<rect x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(max(1, logX(ref, lo, hi, width))))\" height=\"9\" class=\"ref\"><title>\(escape(row.0)): \(FixtureReport.format(ref))× the reference</title></rect>"
@@ -91,6 +102,8 @@ enum HTMLReport {
         for (label, x, y, optimized) in points {
             s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"5\" class=\"\(optimized ? "tf" : "ref")\"><title>\(escape(label)) (\(optimized ? "optimized" : "reference")): \(FixtureReport.format(y)) GFLOP/s</title></circle>"
         }
+        s += "<text x=\"\(f(left + width / 2))\" y=\"\(f(top + height + 34))\" class=\"tick\">arithmetic intensity (FLOP per byte moved, log scale)</text>"
+        s += "<text x=\"14\" y=\"\(f(top + height / 2))\" class=\"tick\" transform=\"rotate(-90 14 \(f(top + height / 2)))\">GFLOP/s (log scale)</text>"
         s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 10))\" r=\"5\" class=\"tf\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 14))\" class=\"tick\" text-anchor=\"start\">optimized</text>"
         s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 30))\" r=\"5\" class=\"ref\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 34))\" class=\"tick\" text-anchor=\"start\">reference</text>"
         return s + "</svg>"
@@ -101,15 +114,18 @@ enum HTMLReport {
         let ops = r.discrepancies.filter { $0.maxRatio != nil }.map(\.op).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !ops.isEmpty else { return "" }
         let (left, width, rowH) = (150.0, 600.0, 30.0), (lo, hi) = (1e-9, 10.0)
-        let height = Double(ops.count) * rowH + 50
+        let height = Double(ops.count) * rowH + 70
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"error over bound\">"
+        s += "<circle cx=\"\(f(left + width - 150))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"ref\"/><text x=\"\(f(left + width - 144))\" y=\"\(f(height - 6))\" class=\"tick\" text-anchor=\"start\">reference</text>"
+        s += "<circle cx=\"\(f(left + width - 70))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"tf\"/><text x=\"\(f(left + width - 64))\" y=\"\(f(height - 6))\" class=\"tick\" text-anchor=\"start\">optimized</text>"
+        s += "<text x=\"\(f(left + width / 2 - 100))\" y=\"\(f(height - 6))\" class=\"tick\">error / bound (log scale)</text>"
         s += "<text x=\"\(f(left))\" y=\"14\" class=\"title\">Largest error / bound per check (log scale; exact at the left, failing past 1)</text>"
         for e in stride(from: -9, through: 1, by: 2) {
             let x = left + logX(pow(10, Double(e)), lo, hi, width)
-            s += "<line x1=\"\(f(x))\" y1=\"22\" x2=\"\(f(x))\" y2=\"\(f(height - 20))\" class=\"grid\"/><text x=\"\(f(x))\" y=\"\(f(height - 6))\" class=\"tick\">1e\(e)</text>"
+            s += "<line x1=\"\(f(x))\" y1=\"22\" x2=\"\(f(x))\" y2=\"\(f(height - 40))\" class=\"grid\"/><text x=\"\(f(x))\" y=\"\(f(height - 26))\" class=\"tick\">1e\(e)</text>"
         }
         let one = left + logX(1, lo, hi, width)
-        s += "<line x1=\"\(f(one))\" y1=\"22\" x2=\"\(f(one))\" y2=\"\(f(height - 20))\" class=\"unit\"/>"
+        s += "<line x1=\"\(f(one))\" y1=\"22\" x2=\"\(f(one))\" y2=\"\(f(height - 40))\" class=\"unit\"/>"
         for (i, op) in ops.enumerated() {
             let y = 36 + Double(i) * rowH
             s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" class=\"label\">\(escape(op))</text>"

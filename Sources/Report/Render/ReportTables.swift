@@ -25,12 +25,13 @@ extension ReportData {
     /// op, case, shape, implementation, median, p10, p90, GFLOP/s, % of peak, speedup vs reference, vs TensorFlow.
     public var performanceTable: Table {
         Table(name: "performance",
-              columns: ["op", "case", "shape", "implementation", "median", "p10", "p90", "GFLOP/s", "% of peak", "speedup vs reference", "vs TensorFlow"],
+              columns: ["op", "case", "shape", "implementation", "median", "p10", "p90", "GFLOP/s", "% of peak", "speedup vs reference",
+                        "TensorFlow median", "vs TensorFlow"],
               rows: bench.results.map { r in
                   [r.op, r.id, r.shape, r.implementation.rawValue, r.timing.map { BenchReport.duration($0.median) } ?? (r.note ?? ""),
                    r.timing.map { BenchReport.duration($0.p10) } ?? "", r.timing.map { BenchReport.duration($0.p90) } ?? "",
                    Self.f(r.gflops), Self.f(bench.percentOfPeak(r)), bench.speedup(r).map { Self.f($0) + "×" } ?? "",
-                   bench.versusPeer(r).map { Self.f($0) + "×" } ?? ""]
+                   bench.peerMedian(r).map(BenchReport.duration) ?? "", bench.versusPeer(r).map { Self.f($0) + "×" } ?? ""]
               })
     }
 
@@ -67,12 +68,15 @@ extension ReportData {
 
     /// The header lines: machine, versions, seed, date.
     public var headerLines: [(String, String)] {
-        [("CPU", "\(machine.cpuModel), \(machine.cores) cores, features \(machine.features.joined(separator: " "))"),
+        [("CPU", "\(machine.cpuModel) (family \(machine.cpuFamily), model \(machine.cpuModelNumber)), \(machine.cores) cores, features \(machine.features.joined(separator: " "))"),
          ("Kernels", machine.isa),
          ("Measured peak", "\(FixtureReport.format(machine.fmaPeakGFLOPS)) GFLOP/s FMA per core; copy bandwidth \(FixtureReport.format(machine.bandwidthGBps)) GB/s"),
          ("Software", "Swift \(machine.swift), GSL \(machine.gsl), \(machine.openBLAS.hasPrefix("OpenBLAS") ? machine.openBLAS : "OpenBLAS " + machine.openBLAS)"),
          ("Fixtures", "exported from TensorFlow \(machine.tensorflow)"),
          ("Campaign", "seed \(seed), \(casesPerOp) cases per op (\(campaignSource))"),
+         ("TensorFlow timings", bench.peerMachine.map { "measured on \($0)" + (bench.peerComparable ? ": this machine, so the ratios compare like with like"
+                                                                                                    : ": not this machine, so its times are shown without a ratio") }
+                                ?? "none given (fixtures/bench_tensorflow.py measures them on this machine)"),
          ("Date", machine.date)]
     }
 }
