@@ -31,6 +31,21 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Window length.") var length: Int = 50
     @Option(help: "Windows sampling rate.") var rate: Int = 1
     @Option(help: "Batch size for the view.") var batch: Int = 256
+    @Option(help: "conv2d_at: the output's position row,col.") var at: String = "0,0"
+    @Option(help: "conv2d_at: correlation or convolution.") var mode: String = "correlation"
+    @Option(help: "conv2d_at: corner or center.") var anchor: String = "corner"
+    @Option(help: "frame: the signal's shape, e.g. 4x16000.") var signal: String = "16000"
+    @Option(help: "frame: the step between frames.") var step: Int = 160
+    @Flag(help: "frame: pad the end so every start gets a frame.") var padEnd = false
+    @Option(help: "epoch_pairing: candidates per row, e.g. 3,1,4.") var rows: String = "3,1,4"
+    @Option(help: "epoch_pairing: the seed; stateless_uniform: s0,s1.") var seed: String = "7"
+    @Option(help: "epoch_pairing: the epochs to show.") var epochs: Int = 3
+    @Option(help: "epoch_pairing: the first epoch.") var firstEpoch: Int = 0
+    @Option(help: "epoch_pairing: tensorflow or cycle.") var pairingMode: String = "tensorflow"
+    @Option(help: "stateless_uniform: the shape, e.g. 2x3.") var shape: String = "4"
+    @Option(help: "stateless_uniform: float16, float32, float64, int32 or int64.") var dtype: String = "float32"
+    @Option(help: "stateless_uniform: lower bound.") var minval: Double?
+    @Option(help: "stateless_uniform: upper bound (required for integers).") var maxval: Double?
 
     func parse(_ text: String?, _ name: String) throws -> [Int] {
         guard let text, let dims = Explain.dims(text) else { throw ValidationError("--\(name) needs sizes like 800x10, got \(text ?? "nothing")") }
@@ -48,9 +63,21 @@ struct ExplainCommand: ParsableCommand {
 
     func validate() throws {
         for (name, value) in [("filters", filters), ("stride", stride), ("dilation", dilation), ("groups", groups),
-                              ("multiplier", multiplier), ("length", length), ("rate", rate), ("batch", batch)] {
+                              ("multiplier", multiplier), ("length", length), ("rate", rate), ("batch", batch), ("step", step),
+                              ("epochs", epochs)] {
             try Limits.check(name, value, in: 1...(1 << 20))
         }
+        try Limits.check("first-epoch", firstEpoch, in: 0...(1 << 40))
+    }
+
+    /// `a,b,…` as integers (`--at`, `--rows`, `--seed`).
+    func integers(_ text: String, _ name: String, count: Int? = nil) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, !parts.contains(nil), count.map({ $0 == parts.count }) ?? true,
+              parts.allSatisfy({ abs($0!) <= 1 << 48 }) else {
+            throw ValidationError("--\(name) needs \(count.map { "\($0) " } ?? "")comma-separated integers of at most 2^48, got \(text)")
+        }
+        return parts.map { $0! }
     }
 
     func run() throws {
@@ -65,10 +92,22 @@ struct ExplainCommand: ParsableCommand {
             let parts = offset.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 2 else { throw ValidationError("--offset needs y,x, got \(offset)") }
             lines = try Explain.glimpse(image: try parse(image, "image"), size: try parse(size, "size"), offset: (parts[0], parts[1]))
+        case "conv2d_at":
+            let position = try integers(at, "at", count: 2)
+            lines = try Explain.convolutionAt(input: try parse(input, "input"), kernel: try parse(kernel, "kernel"), at: (position[0], position[1]),
+                                              mode: mode, anchor: anchor)
+        case "frame":
+            lines = try Explain.frame(signal: try parse(signal, "signal"), length: length, step: step, padEnd: padEnd)
+        case "pairing", "epoch_pairing":
+            lines = try Explain.pairing(rows: try integers(rows, "rows"), seed: Int64(try integers(seed, "seed", count: 1)[0]), epochs: epochs,
+                                        firstEpoch: firstEpoch, mode: pairingMode)
+        case "uniform", "stateless_uniform":
+            let s = try integers(seed, "seed", count: 2)
+            lines = try Explain.uniform(shape: try parse(shape, "shape"), seed: s.map(Int64.init), dtype: dtype, minval: minval, maxval: maxval)
         case "windows", "timeseries_windows":
             lines = try Explain.windows(data: try parse(data, "data"), length: length, stride: stride, rate: rate, batch: batch)
         default:
-            throw ValidationError("explain knows conv1d, conv2d, separable_conv2d, glimpse and windows, not \(op)")
+            throw ValidationError("explain knows conv1d, conv2d, conv2d_at, separable_conv2d, glimpse, windows, frame, epoch_pairing and stateless_uniform, not \(op)")
         }
         for line in lines { say(line) }
     }

@@ -200,4 +200,36 @@ struct ReportTests {
         #expect(windows.lines.contains { $0.contains("3.08 GB") })
         #expect(try CLITests.conform(["explain", "conv3d"]).status != 0)
     }
+
+    @Test("explain covers conv2d_at, frame, epoch_pairing and stateless_uniform with the suite's own numbers")
+    func explainMore() throws {
+        // One output of a 10 000 × 10 000 convolution: the taps are the clipped window's.
+        let at = try CLITests.conform(["explain", "conv2d_at", "--input", "10000x10000", "--kernel", "10000x10000", "--at", "5000,5000",
+                                       "--anchor", "center"])
+        let window = try Reference.conv2dAtWindow([10000, 10000], [10000, 10000], Conv2DAtAttributes(row: 5000, col: 5000, anchor: .center))
+        let taps = window.rows.count * window.cols.count
+        #expect(at.status == 0)
+        #expect(at.lines.contains { $0.hasPrefix("this output: ") && $0.replacingOccurrences(of: " ", with: "").contains("\(taps)multiply–adds") }, "\(at.lines)")
+        #expect(at.lines.contains { $0.hasPrefix("the full convolution: 100 000 000 outputs") })
+        #expect(at.lines.contains { $0.hasPrefix("a zero-padded copy") && $0.contains("19999×19999") })
+        // frame: the count the reference computes.
+        let frame = try CLITests.conform(["explain", "frame", "--signal", "4x16000", "--length", "400", "--step", "160", "--pad-end"])
+        let frames = try Reference.frameGeometry([4, 16000], FrameAttributes(frameLength: 400, frameStep: 160, padEnd: true))
+        #expect(frame.lines.contains { $0.hasPrefix("\(frames) frames: output shape [4, \(frames), 400]") }, "\(frame.lines)")
+        // epoch_pairing: the reference's picks, epoch by epoch.
+        let pairing = try CLITests.conform(["explain", "epoch_pairing", "--rows", "3,1,4", "--seed", "7", "--epochs", "2"])
+        let picks = try Reference.epochPairing(try Tensor(shape: [4], scalars: [0, 3, 4, 8]), try Tensor(shape: [8], scalars: [0, 1, 2, 0, 0, 1, 2, 3]),
+                                               EpochPairingAttributes(seed: 7, epochs: 2))
+        for e in 0..<2 {
+            let line = "epoch \(e): " + (0..<3).map { "row \($0) → \(picks.scalars[e * 3 + $0])" }.joined(separator: ", ")
+            #expect(pairing.lines.contains(line), "\(line) not in \(pairing.lines)")
+        }
+        // stateless_uniform: TensorFlow's values, from the committed fixture.
+        let set = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("stateless_uniform"))
+        let c = try #require(set.manifest.cases.first { $0.id == "stateless_uniform/worked-seed1-2-float32" })
+        let expected = try set.tensor(c.outputs[0].1, caseID: c.id, field: "output")
+        let uniform = try CLITests.conform(["explain", "stateless_uniform", "--shape", "\(expected.count)", "--seed", "1,2"])
+        #expect(uniform.lines.contains("first \(expected.count): " + (0..<expected.count).map { expected.text(at: $0) }.joined(separator: ", ")), "\(uniform.lines)")
+        #expect(try CLITests.conform(["explain", "epoch_pairing", "--rows", "0,2"]).status == 2)
+    }
 }

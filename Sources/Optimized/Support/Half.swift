@@ -14,11 +14,14 @@ enum Half {
         PathCounter.hit(.float16ViaFloat32)
         // Planted bug (debug builds): the inputs widened from their bit patterns instead of their values.
         let bits = Mutants.on(.float16WidenedFromBits)
+        // T is Float16: the conversions run on concrete types (vcvtph2ps / vcvtps2ph with F16C), not generically.
         let wide = inputs.map { t in
-            Tensor<Float>(unchecked: t.shape, t.scalars.map { bits ? Float(Float16(Float($0)).bitPattern) : Float($0) })
+            let half = Specialize.cast(t, to: Tensor<Float16>.self)
+            return Tensor<Float>(unchecked: half.shape, half.scalars.map { bits ? Float($0.bitPattern) : Float($0) })
         }
         let out = try body(wide)
-        return Tensor<T>(unchecked: out.shape, out.scalars.map { T(Float16($0)) })
+        let rounded: [Float16] = out.scalars.map { Float16($0) }
+        return Specialize.cast(Tensor<Float16>(unchecked: out.shape, rounded), to: Tensor<T>.self)
     }
 }
 

@@ -22,11 +22,26 @@ public enum BuiltinSuite {
         }
     }
 
+    /// conv2d in float16: widened to float32 for the kernels, rounded once at the end (the conversions are timed).
+    static func conv2dFloat16() -> BenchCase {
+        let x: [Int] = [1, 56, 56, 64], f: [Int] = [3, 3, 64, 64], attrs = Conv2DAttributes(padding: .same)
+        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
+        let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
+        let bytes = 2 * Double(elements)
+        return BenchCase(id: "conv2d/resnet-56x56x64-k3-float16", op: "conv2d", shape: "\(x) ⊛ \(f) SAME float16", flops: g.flops, bytes: bytes) {
+            let xh: [Float16] = floats(x, seed: 1).scalars.map { Float16($0) }
+            let fh: [Float16] = floats(f, seed: 2).scalars.map { Float16($0) }
+            let xs = try! Tensor<Float16>(shape: x, scalars: xh), fs = try! Tensor<Float16>(shape: f, scalars: fh)
+            return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
+        }
+    }
+
     public static let cases: [BenchCase] = [
         conv2d("conv2d/resnet-56x56x64-k3", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/batch8-28x28x128-k3", [8, 28, 28, 128], [3, 3, 128, 128], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/large-kernel-256x256-k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/stem-224x224x3-k7-s2", [1, 224, 224, 3], [7, 7, 3, 64], Conv2DAttributes(strides: [2, 2], padding: .same)),
+        conv2dFloat16(),
         {
             let attrs = Conv1DAttributes()
             let g = try! Conv2DGeometry(input: [1, 1, 800, 10], filters: [1, 6, 10, 16], attrs: Conv2DAttributes())
