@@ -33,3 +33,12 @@ static inline void conform_keep_freed_memory(void) {
     mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
 #endif
 }
+
+// Fills every fresh allocation with `byte ^ 0xff` and every freed block with `byte` (glibc's
+// M_PERTURB): an output an implementation forgets to write then holds a loud, repeatable
+// pattern instead of whatever the last freed buffer held (often the right answer).
+static inline void conform_poison_allocations(int byte) {
+#if defined(__GLIBC__)
+    mallopt(M_PERTURB, byte);
+#endif
+}

@@ -55,6 +55,12 @@ public enum Threading {
     /// Process-wide: the benchmark command calls it; a library user decides for their process.
     public static func keepFreedMemory() { conform_keep_freed_memory() }
 
+    /// Makes uninitialised memory loud for the rest of the process: fresh allocations hold the
+    /// byte 0x5A (a float of 1.5e16), freed ones 0xA5. The verifier calls it before judging, so
+    /// an output a kernel forgets to write cannot inherit a correct value from a freed buffer of
+    /// the same size (which the allocator hands back first). Benchmarks never call it.
+    public static func poisonUninitializedMemory() { conform_poison_allocations(0xA5) }
+
     /// Pins OpenBLAS to one thread (once); called before any GEMM.
     public static func prepareBLAS() { _ = blasOnce }
 }

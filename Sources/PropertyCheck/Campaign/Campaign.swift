@@ -128,6 +128,7 @@ public struct Campaign: Sendable {
     public func run(onFailure: (Failure) -> Void = { _ in }, onMistrust: (Failure) -> Void = { _ in },
                     progress: (Int, Int) -> Void = { _, _ in }, runner: CaseRunner? = nil) -> Result {
         let runner = runner ?? { k, generator, opIndex in runCase(k, generator: generator, opIndex: opIndex) }
+        Threading.poisonUninitializedMemory()
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
         var failures = [Failure](), mistrusts = [Failure]()
@@ -234,6 +235,15 @@ public struct Campaign: Sendable {
         // Shrinking runs after the paths are counted: its reruns are not the campaign's cases.
         var failures = [Failure]()
         for (property, invalid, c) in failing {
+            // Fewer threads first: a failure that more threads than cores are not needed for shrinks
+            // along the whole parallel path (with more threads than tasks, a small case runs serially).
+            var execution = execution
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            if let threads = execution.threads, threads > cores {
+                var fewer = execution
+                fewer.threads = cores
+                if case .fail = Execution.with(fewer, { property.check(c, fill: fill) }) { execution = fewer }
+            }
             let shrunk = Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
             var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                   shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",

@@ -1,4 +1,5 @@
 import Foundation
+import Optimized
 import Reference
 
 /// Judges the implementations on fixture sets by FIXTURES.md's rules.
@@ -12,6 +13,7 @@ public struct FixtureRunner: Sendable {
 
     /// Runs every case of every folder; `progress(done, total)` is called as cases finish.
     public func run(directories: [URL], progress: (Int, Int) -> Void = { _, _ in }) -> FixtureRun {
+        Threading.poisonUninitializedMemory()
         var run = FixtureRun()
         var sets = [FixtureSet]()
         for directory in Self.expand(directories) {

@@ -14,6 +14,7 @@ import Reference
 public enum WorkerServer {
     /// Serves requests until stdin closes.
     public static func serve() {
+        Threading.poisonUninitializedMemory()
         var sets = [String: FixtureSet]()
         while let line = readLine(strippingNewline: true) {
             let reply: JSONValue
