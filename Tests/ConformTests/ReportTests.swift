@@ -10,7 +10,17 @@ struct ReportTests {
     /// One small report, shared by the tests below (a short campaign and two benchmark cases).
     static let output: (dir: URL, run: CLITests.Output) = {
         let dir = Paths.temporary("report")
+        // TensorFlow timings from another machine: shown, but never divided into this machine's.
+        let peer = dir.appendingPathComponent("peer-elsewhere.json")
+        let timings = JSONValue.array(BuiltinSuite.cases.filter { $0.id.contains("conv1d") }.map { c in
+            .object([("id", .string(c.id)), ("op", .string(c.op)), ("median_seconds", JSONValue(0.002))])
+        })
+        let machine = JSONValue.object([("cpu", .string("Another CPU")), ("cpu_family", .string("26")), ("model", .string("2")),
+                                         ("cores", JSONValue(8)), ("features", .array([.string("avx2")])), ("tensorflow", .string("2.21.0"))])
+        try! Data(JSONValue.object([("format", .string("conform-peer-timings/1")), ("machine", machine), ("timings", timings)]).description.utf8)
+            .write(to: peer)
         let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d", "--min-time", "0",
+                                         "--peer", peer.path,
                                          "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
                                          "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
         return (dir, run)
@@ -41,6 +51,12 @@ struct ReportTests {
             #expect(lines.first.map(String.init) == header, "\(file)")
             #expect(lines.count > 1, "\(file) has no rows")
         }
+        // The peer timings came from another machine: TensorFlow's median is shown, no ratio is.
+        let report = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        let optimized = (report["performance"]?.array ?? []).filter { $0["impl"]?.string == "optimized" }
+        #expect(!optimized.isEmpty && optimized.allSatisfy { $0["tensorflow_median_seconds"]?.double == 0.002 && $0["vs_tensorflow"]?.isNull == true },
+                "\(optimized)")
+        #expect(try Self.text("REPORT.md").contains("not this machine, so its times are shown without a ratio"))
         // Both implementations, on every committed TensorFlow case.
         let discrepancies = try Self.text("discrepancies.csv")
         #expect(discrepancies.components(separatedBy: ",optimized,").count > 380 && discrepancies.components(separatedBy: ",reference,").count > 380)
