@@ -39,8 +39,11 @@ let package = Package(
                 "Report", "PropertyCheck", "Reference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A candidate program with switchable planted faults, for the end-to-end tests of candidates.
+        .executableTarget(name: "conform-test-candidate", dependencies: ["Report", "PropertyCheck", "Reference", "Optimized"],
+                          path: "Sources/ConformTestCandidate"),
         .testTarget(
             name: "ConformTests",
-            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report", "conform"]),
+            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report", "conform", "conform-test-candidate"]),
     ]
 )

@@ -9,7 +9,7 @@ struct ConformCommand: ParsableCommand {
         commandName: "conform",
         abstract: "Checks whether tensor ops compute what TensorFlow computes, and how fast.",
         subcommands: [ReportCommand.self, FixturesCommand.self, CheckCommand.self, ReplayCommand.self, BenchCommand.self, ExplainCommand.self,
-                      WorkerCommand.self])
+                      WorkerCommand.self, CandidateCommand.self])
 
     /// Every command reports unusable input the same way: one `ERROR` line on stdout naming what
     /// is wrong, exit status 2. Help and version requests and the commands' own exit codes pass through.

@@ -13,6 +13,7 @@ struct FixturesCommand: ParsableCommand {
         discussion: "Prints one line per failing case, then 'N passed, M failed'. Exit status: 0 all passed, 1 something failed, 2 unusable input.")
 
     @OptionGroup var memory: MemoryOptions
+    @OptionGroup var candidates: CandidateOptions
 
     @Argument(help: "Fixture folders, each holding a manifest.json.")
     var directories: [String]
@@ -50,7 +51,19 @@ struct FixturesCommand: ParsableCommand {
             if terminal { FileHandle.standardError.write(Data("\r\(done)/\(total) cases".utf8)) }
         }
         let lines: [String], exitCode: Int32
-        if inProcess {
+        if !candidates.commands.isEmpty {
+            // With candidates, everything but the reference runs as a candidate program under the same
+            // supervision: Conform's optimized ops through `conform candidate`, served by this binary.
+            var judged = implementation.filter { $0 == .reference }
+            if implementation.contains(.optimized) {
+                let me = Supervisor.currentExecutable.contains(" ") ? "'\(Supervisor.currentExecutable)'" : Supervisor.currentExecutable
+                judged.append(Implementation(candidate: try ProgramCandidate(command: "\(me) candidate --name optimized" + (mutant.map { " --mutant \($0)" } ?? ""),
+                                                                           timeout: candidates.candidateTimeout, workers: candidates.candidateWorkers)))
+            }
+            judged += try candidates.start()
+            let run = FixtureRunner(implementations: judged).run(directories: urls, progress: progress)
+            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged), run.exitCode)
+        } else if inProcess {
             let run = Mutants.with(planted) { FixtureRunner(implementations: implementation).run(directories: urls, progress: progress) }
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode)
         } else {
@@ -68,7 +81,10 @@ struct FixturesCommand: ParsableCommand {
     }
 }
 
-extension Implementation: ExpressibleByArgument {}
+extension Implementation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
 
 extension Mutant {
     /// The planted bug a `--mutant` option names (nil for none), refused in release builds.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PropertyCheck
 import Reference
 
 /// The ranges numeric options must lie in, checked before a command runs: a number from the
@@ -52,4 +54,28 @@ struct MemoryOptions: ParsableArguments {
 
     /// Sets the budget for this process.
     func apply() throws { MemoryBudget.bytes = try bytes() }
+}
+
+/// `--candidate CMD` (repeatable), `--candidate-timeout`, `--candidate-workers`: candidate programs.
+struct CandidateOptions: ParsableArguments {
+    @Option(name: .customLong("candidate"), help: "A command that starts a conform-candidate/1 program (repeatable).")
+    var commands: [String] = []
+
+    @Option(help: "Seconds a candidate may take for one request before it counts as hung.")
+    var candidateTimeout: Double = 60
+
+    @Option(help: "Copies of each candidate program that run cases in parallel (default: the core count).")
+    var candidateWorkers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        try Limits.check("candidate-timeout", candidateTimeout, in: Limits.seconds, open: true)
+        try Limits.check("candidate-workers", candidateWorkers, in: 1...256)
+    }
+
+    /// Starts every candidate and reads its hello (a bad hello is unusable input: exit 2).
+    func start(workers: Int? = nil) throws -> [Implementation] {
+        try commands.map { command in
+            Implementation(candidate: try ProgramCandidate(command: command, timeout: candidateTimeout, workers: workers ?? candidateWorkers))
+        }
+    }
 }

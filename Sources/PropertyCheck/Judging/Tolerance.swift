@@ -16,17 +16,15 @@ public enum Tolerance {
     ///
     /// - expected (TensorFlow, any order): `γ_T(n)·S`
     /// - the Float64 reference's own error: `γ₆₄(n)·S`
-    /// - got = the reference rounded once to T: `u_T·|value|`; got = optimized, any order: `γ_T(n)·S`
+    /// - got = the reference rounded once to T: `u_T·|value|`; got = any other implementation, any order: `γ_T(n)·S`
     /// `slack` is a norm-wise term an algorithm adds (FFT); 0 for sums computed term by term.
     @inlinable public static func bound(
         _ acc: Accumulated, _ i: Int, unitRoundoff u: Double, implementation: Implementation, slack: Double = 0
     ) -> Double {
         let n = acc.terms[i], s = acc.magnitude[i]
         let shared = gamma(n, u: u) * s + gamma(n, u: 0x1p-53) * s
-        switch implementation {
-        case .reference: return shared + u * abs(acc.value[i])
-        case .optimized: return shared + gamma(n, u: u) * s + slack
-        }
+        // The reference rounds its Float64 sum once; any other implementation sums in any order in T.
+        return implementation == .reference ? shared + u * abs(acc.value[i]) : shared + gamma(n, u: u) * s + slack
     }
 
     /// The distance in units in the last place between two values of one float dtype.

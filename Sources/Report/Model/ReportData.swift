@@ -66,7 +66,12 @@ public struct ReportData: Sendable {
             Discrepancy(op: "-", caseID: $0.file, implementation: "-", elements: 0, maxAbsError: nil, maxRelError: nil, maxULP: nil,
                         maxRatio: nil, verdict: "unusable", repro: $0.description)
         } + run.results.map { r in
-            let verdict: String = switch r.verdict { case .pass: "pass"; case .fail: "fail"; case .unusable: "unusable" }
+            let verdict: String = switch r.verdict {
+            case .pass: "pass"
+            case .fail: "fail"
+            case .unusable: "unusable"
+            case let .quirk(id): "quirk \(id)"
+            }
             return Discrepancy(
                 op: r.op, caseID: r.id, implementation: r.implementation?.rawValue ?? "-", elements: r.checks.reduce(0) { $0 + $1.elements },
                 maxAbsError: r.checks.map(\.maxAbsError).max(), maxRelError: r.checks.map(\.maxRelError).max(),

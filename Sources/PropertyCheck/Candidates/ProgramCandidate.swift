@@ -1,0 +1,223 @@
+import Dispatch
+import Foundation
+import Reference
+
+/// A candidate program speaking `conform-candidate/1` (CANDIDATES.md) over stdin and stdout, its
+/// tensors as `.npy` files in a scratch folder Conform creates, owns and removes (also on
+/// interrupt). Up to `workers` copies of the program run cases in parallel; a copy that dies,
+/// misses the per-request timeout or breaks the protocol makes that case a finding (with the last
+/// lines of its stderr) and is replaced by a fresh one.
+public final class ProgramCandidate: Candidate, @unchecked Sendable {
+    public let name: String
+    public let ops: Set<String>
+    public let version: String
+    public let command: String?
+    public let timeout: Double
+    public let workers: Int
+    let scratch: URL
+    private let lock = NSLock()
+    private var idle: [ChildProcess] = []
+    private var running = 0
+    private var nextID = 0
+    private let available: DispatchSemaphore
+
+    /// Starts the program and reads its hello.
+    ///
+    /// - Throws: `FixtureError` naming the command when it cannot start or its first line is not
+    ///   a `conform-candidate/1` hello within `startupTimeout` seconds (unusable input: exit 2).
+    public init(command: String, timeout: Double = 60, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                startupTimeout: Double = 60) throws(FixtureError) {
+        self.command = command
+        self.timeout = timeout
+        self.workers = max(1, workers)
+        self.available = DispatchSemaphore(value: max(1, workers))
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conform-candidate-\(UUID().uuidString)")
+        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
+            throw FixtureError(.io, file: scratch.path, field: "(scratch)", expected: "a writable temporary folder", actual: "\(error)")
+        }
+        ScratchFolders.register(scratch)
+        let child: ChildProcess
+        let hello: JSONValue
+        do {
+            child = try Self.start(command)
+            guard case let .line(text) = child.readLine(timeout: startupTimeout) else {
+                let tail = child.stderrLines()
+                child.kill()
+                throw FixtureError(.unsupportedFormat, file: command, field: "hello", expected: "a conform-candidate/1 hello line",
+                                   actual: "no line within \(Int(startupTimeout)) s" + (tail.isEmpty ? "" : "; stderr: " + tail.joined(separator: " | ")))
+            }
+            guard let parsed = try? JSONParser.parse(text), parsed["protocol"]?.string == "conform-candidate/1" else {
+                child.kill()
+                throw FixtureError(.unsupportedFormat, file: command, field: "hello",
+                                   expected: "{\"protocol\": \"conform-candidate/1\", \"name\": ..., \"ops\": [...]}", actual: String(text.prefix(200)))
+            }
+            hello = parsed
+        } catch let error as FixtureError {
+            ScratchFolders.remove(scratch)
+            throw error
+        } catch {
+            ScratchFolders.remove(scratch)
+            throw FixtureError(.io, file: command, field: "(start)", expected: "a program that starts", actual: "\(error)")
+        }
+        guard let name = hello["name"]?.string, !name.isEmpty, let opList = hello["ops"]?.array?.compactMap(\.string) else {
+            child.kill()
+            ScratchFolders.remove(scratch)
+            throw FixtureError(.missingField, file: command, field: "hello", expected: "a name and a list of ops", actual: hello.description)
+        }
+        if let unknown = opList.first(where: { OpTable.entry(named: $0) == nil }) {
+            child.kill()
+            ScratchFolders.remove(scratch)
+            throw FixtureError(.unknownOp, file: command, field: "hello.ops", expected: "ops of " + OpTable.names.joined(separator: ", "),
+                               actual: "\"\(unknown)\"")
+        }
+        self.name = name
+        self.ops = Set(opList)
+        self.version = hello["version"]?.string ?? ""
+        idle = [child]
+    }
+
+    deinit {
+        for child in idle { child.finish(grace: 1) }
+        ScratchFolders.remove(scratch)
+    }
+
+    static func start(_ command: String) throws -> ChildProcess {
+        try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command])
+    }
+
+    /// A copy of the program for one request: an idle one, or a new one (its hello read and dropped).
+    private func checkout() throws(CandidateError) -> ChildProcess {
+        available.wait()
+        lock.lock()
+        if let child = idle.popLast() {
+            lock.unlock()
+            return child
+        }
+        lock.unlock()
+        do {
+            let child = try Self.start(command ?? "")
+            guard case .line = child.readLine(timeout: timeout) else {
+                available.signal()
+                throw CandidateError.failed("restarted, it sent no hello: " + child.stderrLines().joined(separator: " | "))
+            }
+            return child
+        } catch let error as CandidateError { throw error } catch {
+            available.signal()
+            throw CandidateError.failed("cannot restart \(command ?? ""): \(error)")
+        }
+    }
+
+    private func checkin(_ child: ChildProcess?) {
+        lock.lock()
+        if let child { idle.append(child) }
+        lock.unlock()
+        available.signal()
+    }
+
+    public func run(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String]) throws(CandidateError)
+        -> [String: AnyTensor] {
+        try request(kind: "run", op: op, attrs: attrs, inputs: inputs, outputs: outputs, repeat: nil).outputs
+    }
+
+    /// Times a case in the program: `repeat` runs after a warm-up, measured around the computation.
+    public func time(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String], repeat count: Int)
+        throws(CandidateError) -> [Double] {
+        try request(kind: "time", op: op, attrs: attrs, inputs: inputs, outputs: outputs, repeat: count).seconds
+    }
+
+    private func request(kind: String, op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String],
+                         repeat count: Int?) throws(CandidateError) -> (outputs: [String: AnyTensor], seconds: [Double]) {
+        lock.lock()
+        nextID += 1
+        let id = nextID
+        lock.unlock()
+        var inputFiles = [(String, JSONValue)](), outputFiles = [(String, JSONValue)]()
+        var written = [URL]()
+        defer { for url in written { try? FileManager.default.removeItem(at: url) } }
+        for (name, tensor) in inputs {
+            let url = scratch.appendingPathComponent("\(id)-in-\(name).npy")
+            do { try Data(NPY.encode(tensor)).write(to: url) } catch { throw .failed("cannot write \(url.path): \(error)") }
+            written.append(url)
+            inputFiles.append((name, .string(url.path)))
+        }
+        for name in outputs {
+            let url = scratch.appendingPathComponent("\(id)-out-\(name).npy")
+            written.append(url)
+            outputFiles.append((name, .string(url.path)))
+        }
+        var fields: [(String, JSONValue)] = [("id", JSONValue(id)), ("kind", .string(kind)), ("op", .string(op)), ("attrs", .object(attrs)),
+                                             ("inputs", .object(inputFiles)), ("outputs", .object(outputFiles))]
+        if let count { fields.append(("repeat", JSONValue(count))) }
+        let child = try checkout()
+        func broken(_ what: String) -> CandidateError {
+            child.kill()
+            let ending = child.wait()
+            let tail = child.stderrLines()
+            checkin(nil)
+            return .failed(what + " (the program \(ending))" + (tail.isEmpty ? "" : "; its stderr: " + tail.joined(separator: " | ")))
+        }
+        guard child.send(JSONValue.object(fields).description) else { throw broken("crashed: it stopped reading its stdin") }
+        let reply: JSONValue
+        switch child.readLine(timeout: timeout) {
+        case .timedOut: throw broken("timed out: no reply in \(Int(timeout)) s (--candidate-timeout)")
+        case .closed: throw broken("crashed: it closed its stdout")
+        case let .line(text):
+            guard let json = try? JSONParser.parse(text), json["id"]?.int == id, let ok = json["ok"]?.bool else {
+                throw broken("protocol: expected the reply to request \(id), got \(String(text.prefix(200)))")
+            }
+            reply = json
+            guard ok else {
+                checkin(child)
+                throw .refused(reply["error"]?.string ?? "no message")
+            }
+        }
+        checkin(child)
+        var result = [String: AnyTensor]()
+        for (name, path) in outputFiles {
+            guard let file = path.string, let bytes = FileManager.default.contents(atPath: file) else {
+                throw .failed("protocol: it replied ok but wrote no \(name) output")
+            }
+            do { result[name] = try NPY.decode([UInt8](bytes)) } catch { throw .failed("its \(name) output is not a usable .npy: \(error)") }
+        }
+        let seconds = (reply["seconds"]?.array ?? []).compactMap(\.double)
+        if kind == "time" && seconds.count != count {
+            throw .failed("protocol: a time reply needs \(count ?? 0) seconds, got \(seconds.count)")
+        }
+        return (result, seconds)
+    }
+}
+
+/// Scratch folders Conform owns: removed when their candidate goes away, and on SIGINT/SIGTERM.
+enum ScratchFolders {
+    nonisolated(unsafe) static var folders = Set<URL>()
+    static let lock = NSLock()
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    static let installOnce: Void = {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                lock.lock()
+                for folder in folders { try? FileManager.default.removeItem(at: folder) }
+                lock.unlock()
+                exit(128 + sig)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }()
+
+    static func register(_ folder: URL) {
+        _ = installOnce
+        lock.lock()
+        folders.insert(folder)
+        lock.unlock()
+    }
+
+    static func remove(_ folder: URL) {
+        lock.lock()
+        folders.remove(folder)
+        lock.unlock()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
