@@ -59,6 +59,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run the cases in this process, unsupervised (a crash in the code under test ends the run).")
     var inProcess = false
 
+    @OptionGroup var candidates: CandidateOptions
+
     func validate() throws {
         try Limits.check("cases", cases, in: Limits.cases)
         try Limits.check("max-size", maxSize, in: Limits.maxSize)
@@ -87,30 +89,44 @@ struct CheckCommand: ParsableCommand {
         let planted = try Mutant.named(mutant)
         let terminal = isatty(STDERR_FILENO) != 0
         // Every case runs in a child process of this binary: a crash or a hang is a finding with its repro.
+        // A candidate program is a process of its own already: its campaign runs here, each request supervised.
         let supervisor = Supervisor(timeout: caseTimeout)
         defer { supervisor.stop() }
-        let runner = inProcess ? nil : supervisor.caseRunner(for: campaign)
-        let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
+        let underTest = candidates.commands.isEmpty ? [Implementation.optimized] : try candidates.start(workers: 1)
+        var exitCode: Int32 = 0
+        var results = [Campaign.Result]()
+        for implementation in underTest {
+            campaign.underTest = implementation
+            if implementation.candidate != nil { say("candidate \(implementation.name): \(implementation.candidate?.command ?? "")") }
+            let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
+            let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                say("REPRO \(failure.replayCommand)")
+                say("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
+                if !noRegressions, implementation.candidate == nil, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
+                    say("saved \(id) under \(regressions)")
+                }
+            }, onMistrust: { case_ in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                say("REPRO \(case_.replayCommand)")
+                say("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
+            }, onAcceptance: { finding in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                say("REPRO \(finding.replayCommand)")
+                say("ACCEPTS-INVALID \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
+            }, progress: { done, total in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
+            }, runner: runner) }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            say("REPRO conform replay '\(failure.repro)'")
-            say("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
-            if !noRegressions, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
-                say("saved \(id) under \(regressions)")
-            }
-        }, onMistrust: { case_ in
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            say("REPRO conform replay '\(case_.repro)'")
-            say("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
-        }, progress: { done, total in
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
-        }, runner: runner) }
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        for line in CheckReport.lines(result, seed: seed, shard: shard) { say(line) }
-        if let json {
+            for line in CheckReport.lines(result, seed: seed, shard: shard) { say(line) }
+            exitCode = max(exitCode, result.exitCode)
+            results.append(result)
+        }
+        if let json, let result = results.first {
             try OutputFile.write(Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8),
                                  to: URL(fileURLWithPath: json))
         }
-        throw ExitCode(result.exitCode)
+        throw ExitCode(exitCode)
     }
 }
 
@@ -132,17 +148,25 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Seconds the case may run before its worker is declared hung.")
     var caseTimeout: Double = 300
 
+    @OptionGroup var candidates: CandidateOptions
+
     func validate() throws { try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true) }
 
     func run() throws {
         try memory.apply()
         let planted = try Mutant.named(mutant)
         let (property, verdict): (String, Verdict)
-        if inProcess {
+        let json = try ReplayCommand.parse(repro)
+        if let recorded = json["candidate"]?.string, !candidates.commands.contains(recorded) {
+            throw ValidationError("this repro is a finding of the candidate \(recorded): replay it with --candidate \(Campaign.Failure.shellQuoted(recorded))")
+        }
+        if let candidate = try candidates.start(workers: 1).first {
+            // A candidate is a process of its own: the case runs here, its requests supervised.
+            (property, verdict) = try UnderTest.$implementation.withValue(candidate) { try Campaign.replay(repro) }
+        } else if inProcess {
             (property, verdict) = try Mutants.with(planted) { try Campaign.replay(repro) }
         } else {
-            // Parse here (a malformed repro is an error, not a crash), run the case in a child.
-            let json = try ReplayCommand.parse(repro)
+            // Parsed above (a malformed repro is an error, not a crash); the case runs in a child.
             var fields = json.object ?? []
             fields.append(("kind", .string("check")))
             if let planted { fields.append(("mutant", .string(planted.rawValue))) }
@@ -160,6 +184,7 @@ struct ReplayCommand: ParsableCommand {
         case .discard: say("discarded \(property): the property does not apply to this case")
         case let .mistrusted(why): say("mistrusted \(property): \(why)"); throw ExitCode(1)
         case let .fail(why): say("FAIL \(property): \(why)"); throw ExitCode(1)
+        case let .acceptsInvalid(why): say("ACCEPTS-INVALID \(property): \(why)")
         }
     }
 

@@ -9,6 +9,7 @@ extension Campaign.Failure {
             ("original_elements", JSONValue(originalElements)), ("shrunk", shrunk.json), ("message", .string(message)),
             ("steps", JSONValue(shrinkSteps)), ("isa", execution.isa.map { .string($0.rawValue) } ?? .null),
             ("threads", execution.threads.map { JSONValue($0) } ?? .null), ("thread_dependent", .bool(threadDependent)),
+            ("candidate", candidate.map { .string($0) } ?? .null),
         ])
     }
 
@@ -27,6 +28,7 @@ extension Campaign.Failure {
                   shrinkSteps: try field("steps", json["steps"]?.int),
                   execution: Execution(isa: json["isa"]?.string.flatMap(Execution.ISA.init(rawValue:)), threads: json["threads"]?.int))
         threadDependent = json["thread_dependent"]?.bool ?? false
+        candidate = json["candidate"]?.string
     }
 }
 
@@ -37,6 +39,7 @@ extension Campaign.CaseOutcome {
         case .discard: .object([("outcome", .string("discard"))])
         case let .mistrusted(f): .object([("outcome", .string("mistrusted")), ("failure", f.json)])
         case let .fail(fs): .object([("outcome", .string("fail")), ("failures", .array(fs.map(\.json)))])
+        case let .acceptsInvalid(f): .object([("outcome", .string("accepts-invalid")), ("failure", f.json)])
         }
     }
 
@@ -47,6 +50,9 @@ extension Campaign.CaseOutcome {
         case "mistrusted":
             guard let f = json["failure"] else { throw Self.bad(json) }
             self = .mistrusted(try Campaign.Failure(json: f))
+        case "accepts-invalid":
+            guard let f = json["failure"] else { throw Self.bad(json) }
+            self = .acceptsInvalid(try Campaign.Failure(json: f))
         case "fail":
             guard let items = json["failures"]?.array else { throw Self.bad(json) }
             var failures = [Campaign.Failure]()

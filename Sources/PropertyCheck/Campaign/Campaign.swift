@@ -25,6 +25,8 @@ public struct Campaign: Sendable {
     public var shrinker = Shrinker()
     /// Stop after this many failing cases (nil: run every case).
     public var stopAfterFailures: Int?
+    /// The implementation the properties judge (Conform's optimized ops, or a candidate).
+    public var underTest: Implementation = .optimized
 
     public init(seed: UInt64, casesPerOp: Int, ops: [String] = OpTable.names, shard: (index: Int, count: Int) = (0, 1),
                 timeBudget: Double? = nil) {
@@ -39,6 +41,8 @@ public struct Campaign: Sendable {
     public struct OpSummary: Sendable {
         public var op: String
         public var cases = 0, passed = 0, failed = 0, mistrusted = 0, discarded = 0
+        /// Cases on which a candidate computed something for an input the specification rejects.
+        public var acceptsInvalid = 0
         public var seconds = 0.0
         public var casesPerSecond: Double { seconds > 0 ? Double(cases) / seconds : 0 }
     }
@@ -57,6 +61,8 @@ public struct Campaign: Sendable {
         public var execution: Execution
         /// The case passes with one thread and fails with `execution.threads`: a race or a bad thread split.
         public var threadDependent = false
+        /// The command of the candidate program under test (part of the repro); nil for Conform's own ops.
+        public var candidate: String?
 
         public init(property: String, op: String, caseIndex: Int, fill: Fill, originalElements: Int, shrunk: GeneratedCase,
                     message: String, shrinkSteps: Int, execution: Execution = Execution()) {
@@ -71,11 +77,20 @@ public struct Campaign: Sendable {
             self.execution = execution
         }
 
+        /// The command line that replays it, as printed after `REPRO`.
+        public var replayCommand: String {
+            "conform replay " + (candidate.map { "--candidate \(Self.shellQuoted($0)) " } ?? "") + Self.shellQuoted(repro)
+        }
+
+        /// `'text'`, with any `'` inside written as `'\''`.
+        public static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
         /// The one-line repro `conform replay` reads.
         public var repro: String {
             var fields: [(String, JSONValue)] = [("property", .string(property)), ("fill", .string(fill.rawValue))]
             if let isa = execution.isa { fields.append(("isa", .string(isa.rawValue))) }
             if let threads = execution.threads { fields.append(("threads", JSONValue(threads))) }
+            if let candidate { fields.append(("candidate", .string(candidate))) }
             return JSONValue.object(fields + [("case", shrunk.json)]).description
         }
     }
@@ -94,6 +109,8 @@ public struct Campaign: Sendable {
         public var failures: [Failure]
         /// Cases whose results proved nothing (message: why), unshrunk.
         public var mistrusts: [Failure] = []
+        /// Invalid inputs a candidate computed something for (unshrunk; not failures).
+        public var acceptances: [Failure] = []
         /// Per path of the optimized code: cases that reached it, and failing ones among them.
         public var paths: [KernelPath: PathStats] = [:]
         /// The paths of the campaign's ops (that this host can run) that no case reached; checked
@@ -126,12 +143,13 @@ public struct Campaign: Sendable {
 
     /// Runs the campaign; `onFailure` sees each shrunk failure as it is found, `progress` each case.
     public func run(onFailure: (Failure) -> Void = { _ in }, onMistrust: (Failure) -> Void = { _ in },
+                    onAcceptance: (Failure) -> Void = { _ in },
                     progress: (Int, Int) -> Void = { _, _ in }, runner: CaseRunner? = nil) -> Result {
         let runner = runner ?? { k, generator, opIndex in runCase(k, generator: generator, opIndex: opIndex) }
         Threading.poisonUninitializedMemory()
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
-        var failures = [Failure](), mistrusts = [Failure]()
+        var failures = [Failure](), mistrusts = [Failure](), acceptances = [Failure]()
         var paths = [KernelPath: PathStats]()
         var stopped = false
         let start = DispatchTime.now().uptimeNanoseconds
@@ -163,6 +181,11 @@ public struct Campaign: Sendable {
                     summaries[o].mistrusted += 1
                     onMistrust(why)
                     mistrusts.append(why)
+                case let .acceptsInvalid(finding):
+                    summaries[o].passed += 1
+                    summaries[o].acceptsInvalid += 1
+                    onAcceptance(finding)
+                    acceptances.append(finding)
                 case let .fail(found):
                     summaries[o].failed += 1
                     for f in found {
@@ -178,8 +201,9 @@ public struct Campaign: Sendable {
                 }
             }
         }
-        var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, paths: paths)
-        if shard.count == 1 && !stopped {
+        var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, acceptances: acceptances, paths: paths)
+        // The path table speaks of Conform's optimized code: a candidate's campaign does not reach it.
+        if shard.count == 1 && !stopped && underTest.candidate == nil {
             let selected = Set(generators.map(\.op))
             result.unreached = KernelPath.allCases.filter { path in
                 path.availableOnHost && !selected.isDisjoint(with: path.ops) && (paths[path]?.cases ?? 0) == 0
@@ -189,7 +213,7 @@ public struct Campaign: Sendable {
     }
 
     /// What one case came to.
-    public enum CaseOutcome: Sendable { case pass, discard, mistrusted(Failure), fail([Failure]) }
+    public enum CaseOutcome: Sendable { case pass, discard, mistrusted(Failure), fail([Failure]), acceptsInvalid(Failure) }
 
     /// The spec of case `k` of an op (deterministic in the seed; drawing runs no code under test).
     public func drawCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> CaseSpec? {
@@ -208,10 +232,11 @@ public struct Campaign: Sendable {
         guard let spec = drawCase(k, generator: generator, opIndex: opIndex) else { return (.discard, []) }
         let execution = execution(forCase: k)
         var failing = [(Property, Bool, GeneratedCase)]()
-        var mistrusted: Failure?
+        var mistrusted: Failure?, accepted: Failure?
+        let candidate = underTest.candidate?.command
         // Each case is built once and shared by the op's properties.
         let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
-        let reached = Execution.with(execution) {
+        let reached = UnderTest.$implementation.withValue(underTest) { Execution.with(execution) {
             PathCounter.paths {
                 for property in Properties.of(generator.op) {
                     let invalid: Bool
@@ -227,11 +252,16 @@ public struct Campaign: Sendable {
                     case let .mistrusted(why):
                         mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                              shrunk: c, message: why, shrinkSteps: 0, execution: execution)
+                        mistrusted?.candidate = candidate
+                    case let .acceptsInvalid(why):
+                        accepted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                           shrunk: c, message: why, shrinkSteps: 0, execution: execution)
+                        accepted?.candidate = candidate
                     case .fail: failing.append((property, invalid, c))
                     }
                 }
             }.paths
-        }
+        } }
         // Shrinking runs after the paths are counted: its reruns are not the campaign's cases.
         var failures = [Failure]()
         for (property, invalid, c) in failing {
@@ -242,17 +272,22 @@ public struct Campaign: Sendable {
             if let threads = execution.threads, threads > cores {
                 var fewer = execution
                 fewer.threads = cores
-                if case .fail = Execution.with(fewer, { property.check(c, fill: fill) }) { execution = fewer }
+                if case .fail = UnderTest.$implementation.withValue(underTest, operation: { Execution.with(fewer, { property.check(c, fill: fill) }) }) {
+                    execution = fewer
+                }
             }
-            let shrunk = Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
+            let shrunk = UnderTest.$implementation.withValue(underTest) {
+                Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
+            }
             var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                   shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",
                                   shrinkSteps: shrunk?.steps ?? 0, execution: execution)
+            failure.candidate = candidate
             // A failure under several threads that one thread does not reproduce is a race or a bad split.
             if let threads = execution.threads, threads > 1 {
                 var serial = execution
                 serial.threads = 1
-                if case .fail = Execution.with(serial, { property.check(failure.shrunk, fill: fill) }) {} else {
+                if case .fail = UnderTest.$implementation.withValue(underTest, operation: { Execution.with(serial, { property.check(failure.shrunk, fill: fill) }) }) {} else {
                     failure.threadDependent = true
                     failure.message = "passes with 1 thread, fails with \(threads): \(failure.message)"
                 }
@@ -260,7 +295,8 @@ public struct Campaign: Sendable {
             failures.append(failure)
         }
         if !failures.isEmpty { return (.fail(failures), reached) }
-        return (mistrusted.map { .mistrusted($0) } ?? .pass, reached)
+        if let mistrusted { return (.mistrusted(mistrusted), reached) }
+        return (accepted.map { .acceptsInvalid($0) } ?? .pass, reached)
     }
 
     /// Reruns one repro: the property it names on the case it holds.

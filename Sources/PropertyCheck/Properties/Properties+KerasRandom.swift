@@ -53,7 +53,7 @@ extension Properties {
                 let layer = try OpEntry.kerasLayer(context)
                 let shape = (attr(c, "input_shape")?.array ?? []).map(\.int)
                 let (trainable, frozen) = weightShapes(layer, shape)
-                let out = try Run.optimized(c)
+                let out = try Run.underTest(c)
                 let sum = { (shapes: [[Int]]) in Double(shapes.reduce(0) { $0 + $1.reduce(1, *) }) }
                 guard out["trainable"]?.double(at: 0) == sum(trainable), out["non_trainable"]?.double(at: 0) == sum(frozen) else {
                     return .fail("counts \(out["trainable"].map { $0.text(at: 0) } ?? "-") + \(out["non_trainable"].map { $0.text(at: 0) } ?? "-"), weights \(trainable) + \(frozen)")
@@ -63,7 +63,7 @@ extension Properties {
         },
         Property("stateless_uniform", "values-in-range", .valid([.random])) { c, _ in
             law {
-                guard let out = try Run.optimized(c)["output"] else { return .fail("no output") }
+                guard let out = try Run.underTest(c)["output"] else { return .fail("no output") }
                 let integer = !out.dtype.isFloatingPoint
                 let lo = attr(c, "minval")?.double ?? 0, hi = attr(c, "maxval")?.double ?? 1
                 for i in 0..<out.count {
@@ -78,8 +78,8 @@ extension Properties {
             law {
                 guard let shape = attr(c, "shape")?.array?.compactMap(\.int) else { return .discard }
                 let n = shape.reduce(1, *)
-                let short = try Run.optimized(c.setting("shape", J.ints([n])))["output"]
-                let long = try Run.optimized(c.setting("shape", J.ints([n + 5])))["output"]
+                let short = try Run.underTest(c.setting("shape", J.ints([n])))["output"]
+                let long = try Run.underTest(c.setting("shape", J.ints([n + 5])))["output"]
                 guard let short, let long else { return .fail("no output") }
                 for i in 0..<n where short.bits(at: i) != long.bits(at: i) {
                     return .fail("element \(i) differs between shapes [\(n)] and [\(n + 5)]")
@@ -89,6 +89,7 @@ extension Properties {
         },
         // The vectorised generator equals the scalar one at counters about to carry across words.
         Property("stateless_uniform", "philox-simd-matches-scalar", .valid([.random])) { c, _ in
+            guard UnderTest.isOptimized else { return .discard }
             guard let seed = attr(c, "seed")?.array, seed.count == 2, case let .number(a) = seed[0], let s0 = Int64(a) else { return .discard }
             let base = Philox(seed: s0, 1)
             let low = UInt32(truncatingIfNeeded: s0) % 64
@@ -105,7 +106,7 @@ extension Properties {
         Property("epoch_pairing", "picks-admissible-candidates", .valid([.random])) { c, _ in
             law {
                 guard case let .int64(splits)? = c.input("row_splits"), case let .int64(candidates)? = c.input("candidates"),
-                      let pairs = try Run.optimized(c)["pairs"] else { return .discard }
+                      let pairs = try Run.underTest(c)["pairs"] else { return .discard }
                 let rows = splits.count - 1
                 for e in 0..<(rows == 0 ? 0 : pairs.count / rows) {
                     for r in 0..<rows {
@@ -125,7 +126,7 @@ extension Properties {
                 let lengths = (0..<rows).map { Int(splits.scalars[$0 + 1] - splits.scalars[$0]) }
                 let longest = lengths.max() ?? 1
                 let cycle = c.setting("mode", .string("cycle")).setting("first_epoch", JSONValue(0)).setting("epochs", JSONValue(2 * longest))
-                guard let pairs = try Run.optimized(cycle)["pairs"] else { return .fail("no pairs") }
+                guard let pairs = try Run.underTest(cycle)["pairs"] else { return .fail("no pairs") }
                 for r in 0..<rows {
                     let len = lengths[r]
                     let row = candidates.scalars[Int(splits.scalars[r])..<Int(splits.scalars[r + 1])].sorted()

@@ -8,8 +8,8 @@ extension Properties {
         Property("extract_glimpse", "v1-equals-v2-when-centered-normalized", .valid([.random])) { c, _ in
             law {
                 guard attr(c, "centered")?.bool == true, attr(c, "normalized")?.bool == true else { return .discard }
-                let v1 = try Run.optimized(c.setting("version", JSONValue(1)))["output"]
-                let v2 = try Run.optimized(c.setting("version", JSONValue(2)))["output"]
+                let v1 = try Run.underTest(c.setting("version", JSONValue(1)))["output"]
+                let v2 = try Run.underTest(c.setting("version", JSONValue(2)))["output"]
                 return Run.difference(v1, v2).map { .fail("v1 vs v2: \($0)") } ?? .pass
             }
         },
@@ -18,7 +18,7 @@ extension Properties {
             law {
                 guard case let .float32(x)? = c.input("input"), case let .float32(offsets)? = c.input("offsets"),
                       let size = attr(c, "size")?.array?.compactMap(\.int), size.count == 2,
-                      case let .float32(out)? = try Run.optimized(c)["output"] else { return .discard }
+                      case let .float32(out)? = try Run.underTest(c)["output"] else { return .discard }
                 let attrs = GlimpseAttributes(size: size, centered: attr(c, "centered")?.bool ?? true,
                                               normalized: attr(c, "normalized")?.bool ?? true, version: attr(c, "version")?.int ?? 2)
                 let (h, w, ch) = (x.shape[1], x.shape[2], x.shape[3])
@@ -58,8 +58,8 @@ extension Properties {
                 guard attr(c, "sampling_rate")?.int == 1, attr(c, "start_index")?.isNull ?? true, attr(c, "end_index")?.isNull ?? true,
                       let data = c.input("data"), let length = attr(c, "sequence_length")?.int,
                       let stride = attr(c, "sequence_stride")?.int else { return .discard }
-                let windows = try Run.optimized(GeneratedCase(op: c.op, attrs: c.attrs, inputs: [("data", data)]))["windows"]
-                let frames = try Run.optimized(GeneratedCase(op: "frame", attrs: [("frame_length", JSONValue(length)), ("frame_step", JSONValue(stride)),
+                let windows = try Run.underTest(GeneratedCase(op: c.op, attrs: c.attrs, inputs: [("data", data)]))["windows"]
+                let frames = try Run.underTest(GeneratedCase(op: "frame", attrs: [("frame_length", JSONValue(length)), ("frame_step", JSONValue(stride)),
                                                                                   ("axis", JSONValue(0))], inputs: [("signal", data)]))["output"]
                 return Run.difference(windows, frames).map { .fail("windows vs frame: \($0)") } ?? .pass
             }
@@ -68,7 +68,7 @@ extension Properties {
         Property("timeseries_windows", "windows-are-data-rows", .valid([.random, .exact])) { c, _ in
             law {
                 guard let data = c.input("data"), let length = attr(c, "sequence_length")?.int else { return .discard }
-                let out = try Run.optimized(c)
+                let out = try Run.underTest(c)
                 guard let windows = out["windows"] else { return .fail("no windows") }
                 let (stride, rate) = (attr(c, "sequence_stride")?.int ?? 1, attr(c, "sampling_rate")?.int ?? 1)
                 let start = attr(c, "start_index")?.int ?? 0
@@ -90,7 +90,7 @@ extension Properties {
         Property("frame", "frames-are-slices", .valid([.random])) { c, _ in
             law {
                 guard let signal = c.input("signal"), let length = attr(c, "frame_length")?.int, let step = attr(c, "frame_step")?.int,
-                      let out = try Run.optimized(c)["output"] else { return .discard }
+                      let out = try Run.underTest(c)["output"] else { return .discard }
                 let rank = signal.shape.count
                 let axis = (attr(c, "axis")?.int ?? -1) < 0 ? (attr(c, "axis")?.int ?? -1) + rank : attr(c, "axis")!.int!
                 let (n, inner) = (signal.shape[axis], signal.shape[(axis + 1)...].reduce(1, *))

@@ -14,6 +14,7 @@ extension Properties {
     static let viewLaws: [Property] = [
         Property("timeseries_windows", "view-batches-at-any-range", .valid([.random, .exact])) { c, _ in
             law {
+                guard UnderTest.isOptimized else { return .discard }
                 guard let data = c.input("data"), let length = attr(c, "sequence_length")?.int else { return .discard }
                 let attrs = WindowAttributes(
                     sequenceLength: length, sequenceStride: attr(c, "sequence_stride")?.int ?? 1,
@@ -45,6 +46,7 @@ extension Properties {
         },
         Property("frame", "view-batches-at-any-range", .valid([.random])) { c, _ in
             law {
+                guard UnderTest.isOptimized else { return .discard }
                 guard let signal = c.input("signal"), let length = attr(c, "frame_length")?.int, let step = attr(c, "frame_step")?.int else {
                     return .discard
                 }
@@ -75,6 +77,7 @@ extension Properties {
         // The vectorised Philox equals the scalar one from any word on: block counters past 2³²
         // (a start offset), several 1024-block chunks, and low words about to carry.
         Property("stateless_uniform", "philox-simd-at-any-word", .valid([.random])) { c, _ in
+            guard UnderTest.isOptimized else { return .discard }
             guard let seed = attr(c, "seed")?.array, seed.count == 2, case let .number(a) = seed[0], let s0 = Int64(a),
                   case let .number(b) = seed[1], let s1 = Int64(b) else { return .discard }
             let stream = Philox(seed: s0, s1)

@@ -24,7 +24,7 @@ public enum Properties {
     /// The differential check, with the mistrust guard on arithmetic outputs.
     static func versusReference(_ c: GeneratedCase, _ fill: Fill, _ kind: OpEntry.Kind) -> Verdict {
         let r: (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase)
-        do { r = try Run.both(c) } catch { return .fail("raised \(error)") }
+        do { r = try Run.both(c) } catch is NotOffered { return .discard } catch { return .fail("raised \(error)") }
         if kind == .arithmetic, let reason = mistrust(r.reference.outputs["output"]) { return .mistrusted(reason) }
         return judge(r.optimized, against: r.reference, r.prepared, fill: fill, kind: kind)
     }
@@ -42,7 +42,7 @@ public enum Properties {
             }
             return .pass
         }
-        let checks = prepared.judge(.optimized, got, reference.outputs, reference)
+        let checks = prepared.judge(UnderTest.implementation, got, reference.outputs, reference)
         if let bad = checks.first(where: { !$0.passed }) {
             let worst = bad.worst.map { " at \($0.index): expected \($0.expected), got \($0.got)" + ($0.ratio.map { ", error/bound \($0)" } ?? "") } ?? ""
             return .fail("\(bad.name)\(bad.mismatch.map { ": \($0)" } ?? "")\(worst)")
@@ -54,6 +54,8 @@ public enum Properties {
     /// 1×1 GEMM, FFT) on each ISA the host runs, against one reference run.
     static let variantLaws: [Property] = OpTable.all.filter { $0.kind == .arithmetic }.map { entry in
         Property(entry.name, "every-variant-vs-reference", .valid([.random, .exact])) { c, fill in
+            // Conform's own algorithms and ISAs: nothing to vary in a candidate.
+            guard UnderTest.isOptimized else { return .discard }
             let prepared: PreparedCase, reference: ReferenceRun
             do {
                 prepared = try c.prepare()
@@ -93,8 +95,22 @@ public enum Properties {
         return nil
     }
 
-    /// Both implementations must reject an invalid case with a typed error.
+    /// Both implementations must reject an invalid case with a typed error; a candidate must refuse
+    /// it (`ok: false`), and one that computes something anyway accepts invalid input.
     static func invalidRaises(_ c: GeneratedCase) -> Verdict {
+        if let candidate = UnderTest.implementation.candidate {
+            guard candidate.ops.contains(c.op) else { return .discard }
+            // Only cases the specification itself rejects.
+            if let prepared = try? c.prepare(), (try? prepared.reference()) != nil { return .discard }
+            do {
+                _ = try Run.underTest(c)
+                return .acceptsInvalid("\(candidate.name) computed outputs for an input the specification rejects")
+            } catch let CandidateError.failed(why) {
+                return .fail(why)
+            } catch {
+                return .pass
+            }
+        }
         let prepared: PreparedCase
         do { prepared = try c.prepare() } catch { return .pass }  // rejected while decoding: a typed FixtureError
         var accepted = [String]()

@@ -6,6 +6,9 @@ public enum Verdict: Sendable, Equatable {
     case fail(String)
     /// The case proved nothing: its result is mostly zeros or not finite.
     case mistrusted(String)
+    /// A candidate computed something on an input the specification rejects: a finding of its own
+    /// kind, listed with its repro and counted apart from wrong values (frameworks are often lenient).
+    case acceptsInvalid(String)
     /// The property does not apply to this case.
     case discard
 }
@@ -45,8 +48,7 @@ enum Run {
     static func both(_ c: GeneratedCase) throws -> (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase) {
         let prepared = try c.prepare()
         let reference = try prepared.reference()
-        guard let optimized = prepared.optimized else { throw OpError(op: c.op, field: "(optimized)", expected: "an implementation", actual: "none") }
-        return (reference, try optimized(), prepared)
+        return (reference, try underTest(c), prepared)
     }
 
     /// The optimized implementation's outputs.
@@ -55,9 +57,9 @@ enum Run {
         return try run()
     }
 
-    /// One output of the optimized implementation as Doubles, with its shape.
+    /// One output of the implementation under test as Doubles, with its shape.
     static func output(_ c: GeneratedCase, _ name: String = "output") throws -> (shape: [Int], values: [Double]) {
-        guard let t = try optimized(c)[name] else { throw OpError(op: c.op, field: name, expected: "an output", actual: "none") }
+        guard let t = try underTest(c)[name] else { throw OpError(op: c.op, field: name, expected: "an output", actual: "none") }
         return (t.shape, (0..<t.count).map { t.double(at: $0) })
     }
 

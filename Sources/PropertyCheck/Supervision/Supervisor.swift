@@ -123,6 +123,7 @@ extension Supervisor {
         case "discard": return .discard
         case "mistrusted": return .mistrusted(message)
         case "fail": return .fail(message)
+        case "accepts-invalid": return .acceptsInvalid(message)
         default: return .fail("the worker replied \(json.description.prefix(200))")
         }
     }

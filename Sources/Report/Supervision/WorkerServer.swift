@@ -67,6 +67,7 @@ public enum WorkerServer {
             case .discard: return .object([("verdict", .string("discard"))])
             case let .mistrusted(why): return .object([("verdict", .string("mistrusted")), ("message", .string(why))])
             case let .fail(why): return .object([("verdict", .string("fail")), ("message", .string(why))])
+            case let .acceptsInvalid(why): return .object([("verdict", .string("accepts-invalid")), ("message", .string(why))])
             }
         case "fixture":
             guard let path = request["set"]?.string, let index = request["index"]?.int else {

@@ -1,0 +1,117 @@
+import Foundation
+import PropertyCheck
+import Reference
+import Testing
+
+/// Candidate programs end to end, with a Swift candidate (`conform-test-candidate`) that can carry
+/// one planted fault: no Python needed.
+@Suite("Candidate programs", .serialized)
+struct CandidateTests {
+    static var candidate: String { Paths.products.appendingPathComponent("conform-test-candidate").path }
+    static func command(_ fault: String, ops: String = "conv1d,conv2d,frame") -> String { "\(candidate) --fault \(fault) --ops \(ops)" }
+    static let sets = ["conv1d", "conv2d", "frame"].map { Paths.fixtures.appendingPathComponent($0).path }
+
+    @Test("a correct candidate passes the committed TensorFlow sets of the ops it offers; a faulty one fails them")
+    func fixtures() throws {
+        let cases = try Self.sets.map { try FixtureSet(directory: URL(fileURLWithPath: $0)).manifest.cases.count }.reduce(0, +)
+        let good = try CLITests.conform(["fixtures", "--candidate", Self.command("none")] + Self.sets)
+        #expect(good.status == 0, "\(good.lines.suffix(3))")
+        #expect(good.lines.last == "\(3 * cases) passed, 0 failed")
+        for fault in ["padding-side", "dropped-frame", "crash-on-7", "refuse-all"] {
+            let bad = try CLITests.conform(["fixtures", "--candidate", Self.command(fault)] + Self.sets)
+            #expect(bad.status == 1, "\(fault)")
+            #expect(bad.lines.contains { $0.hasPrefix("FAIL ") && $0.contains("[test-candidate-\(fault)]") }, "\(fault): \(bad.lines.prefix(2))")
+            // Conform's own two still pass every case: only the candidate's checks fail.
+            #expect(!bad.lines.contains { $0.contains("[reference]") || $0.contains("[optimized]") }, "\(fault)")
+        }
+        // Not offered: a candidate of frame only is judged on frame cases only.
+        let frameOnly = try CLITests.conform(["fixtures", "--candidate", Self.command("none", ops: "frame")] + Self.sets)
+        let frames = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("frame")).manifest.cases.count
+        #expect(frameOnly.status == 0 && frameOnly.lines.last == "\(2 * cases + frames) passed, 0 failed")
+    }
+
+    @Test("a crash and a hang are findings with their stderr, the run goes on, the program restarts, the scratch folder goes")
+    func crashAndHang() throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") }
+        let crash = try CLITests.conform(["fixtures", "--candidate", Self.command("crash-on-7")] + Self.sets)
+        let crashes = crash.lines.filter { $0.contains("crashed") && $0.contains("planted crash on an extent of 7") }
+        #expect(crashes.count >= 2, "\(crash.lines.prefix(3))")
+        let hang = try CLITests.conform(["fixtures", "--candidate", Self.command("hang-on-7"), "--candidate-timeout", "2",
+                                         Paths.fixtures.appendingPathComponent("frame").path])
+        #expect(hang.status == 1 && hang.lines.contains { $0.contains("timed out: no reply in 2 s") })
+        // Every case was judged: the closing line counts three implementations on every frame case.
+        let frames = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("frame")).manifest.cases.count
+        let numbers = hang.lines.last?.split(separator: " ").compactMap { Int($0) } ?? []
+        #expect(numbers.count == 2 && numbers[0] + numbers[1] == 3 * frames)
+        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") }
+        #expect(Set(after).subtracting(before).isEmpty, "scratch folders left: \(Set(after).subtracting(before))")
+    }
+
+    @Test("a garbage hello is unusable input: an ERROR naming the command, exit 2")
+    func garbageHello() throws {
+        let out = try CLITests.conform(["fixtures", "--candidate", Self.command("garbage-hello")] + Self.sets)
+        #expect(out.status == 2)
+        #expect(out.lines.first?.hasPrefix("ERROR ") == true && out.lines.first?.contains("garbage-hello") == true, "\(out.lines)")
+    }
+
+    @Test("the campaign passes a correct candidate and finds, shrinks and replays each planted fault", arguments: [
+        ("padding-side", "conv2d"), ("dropped-frame", "frame"), ("crash-on-7", "frame"),
+    ])
+    func campaign(fault: String, op: String) throws {
+        let good = try CLITests.conform(["check", "--candidate", Self.command("none"), "--ops", op, "--cases", "60", "--seed", "11"])
+        #expect(good.status == 0, "\(good.lines.suffix(3))")
+        let bad = try CLITests.conform(["check", "--candidate", Self.command(fault), "--ops", op, "--cases", "300", "--seed", "11",
+                                        "--stop-after", "1"])
+        #expect(bad.status == 1)
+        let repro = try #require(bad.lines.first { $0.hasPrefix("REPRO conform replay --candidate ") }, "\(bad.lines.prefix(3))")
+        let fail = try #require(bad.lines.first { $0.hasPrefix("FAIL ") })
+        let sizes = fail.split(separator: "→").map { $0.split(separator: " ").compactMap { Int($0) } }
+        #expect(sizes.count == 2 && (sizes[1].first ?? 99) <= 16, "\(fail)")
+        // The line replays as printed (shell words: the candidate command and the JSON, each quoted).
+        let arguments = Self.shellWords(String(repro.dropFirst("REPRO conform ".count)))
+        let replay = try CLITests.conform(arguments)
+        #expect(replay.status == 1 && replay.stdout.hasPrefix("FAIL "), "\(replay.stdout)")
+    }
+
+    @Test("a candidate that computes outputs for invalid input is counted apart, not failed")
+    func acceptsInvalid() throws {
+        let out = try CLITests.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40"])
+        #expect(out.status == 0, "\(out.lines.suffix(3))")
+        #expect(out.lines.contains { $0.hasPrefix("ACCEPTS-INVALID conv2d/invalid-input-raises") })
+    }
+
+    @Test("Conform's optimized ops served as a candidate by the same binary pass like the in-process ones")
+    func optimizedAsCandidate() throws {
+        let me = Paths.products.appendingPathComponent("conform").path
+        let out = try CLITests.conform(["fixtures", "--candidate", "\(me) candidate"] + Self.sets)
+        #expect(out.status == 0, "\(out.lines.suffix(3))")
+    }
+
+    /// Splits a command line the way a POSIX shell does for single-quoted words.
+    static func shellWords(_ line: String) -> [String] {
+        var words = [String](), word = "", quoted = false, inWord = false
+        var i = line.startIndex
+        while i < line.endIndex {
+            let ch = line[i]
+            if quoted {
+                if ch == "'" { quoted = false } else { word.append(ch) }
+            } else if ch == "'" {
+                quoted = true
+                inWord = true
+            } else if ch == "\\", line.index(after: i) < line.endIndex {
+                i = line.index(after: i)
+                word.append(line[i])
+                inWord = true
+            } else if ch == " " {
+                if inWord { words.append(word) }
+                (word, inWord) = ("", false)
+            } else {
+                word.append(ch)
+                inWord = true
+            }
+            i = line.index(after: i)
+        }
+        if inWord { words.append(word) }
+        return words
+    }
+}
