@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Optimized", targets: ["Optimized"]),
         .library(name: "PropertyCheck", targets: ["PropertyCheck"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "ConformTesting", targets: ["ConformTesting"]),
         .executable(name: "conform", targets: ["conform"]),
     ],
     dependencies: [
@@ -33,6 +34,8 @@ let package = Package(
                 swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
         .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"], swiftSettings: optimizedInDebug),
         .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
+        // The Swift Testing helper downstream packages gate their own implementations with.
+        .target(name: "ConformTesting", dependencies: ["PropertyCheck", "Reference"]),
         .executableTarget(
             name: "conform",
             dependencies: [

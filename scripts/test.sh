@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift test "$@"
+# A downstream package (Examples/DownstreamOps) gates its own hand-written ops on Conform.
+swift test --package-path Examples/DownstreamOps

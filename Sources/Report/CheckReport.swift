@@ -6,13 +6,15 @@ import Reference
 /// What `conform check` prints and writes: a per-op summary and the failures.
 public enum CheckReport {
     /// The summary table, the path table, any unreached path, and the closing `N passed, M failed` line.
-    public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String) -> [String] {
+    public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String, pathTable: Bool = true) -> [String] {
         var rows = [["op", "cases", "passed", "failed", "mistrusted", "discarded", "cases/s"]]
         for s in result.summaries {
             rows.append([s.op, "\(s.cases)", "\(s.passed)", "\(s.failed)", "\(s.mistrusted)", "\(s.discarded)",
                          FixtureReport.format(s.casesPerSecond)])
         }
-        var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + [""] + aligned(pathRows(result))
+        var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + (pathTable ? [""] + aligned(pathRows(result)) : [])
+        let accepted = result.summaries.reduce(0) { $0 + $1.acceptsInvalid }
+        if accepted > 0 { out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed)") }
         for path in result.unreached {
             out.append("UNREACHED \(path.rawValue): no case of \(path.ops.joined(separator: ", ")) reached this path of the optimized code")
         }

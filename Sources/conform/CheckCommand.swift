@@ -118,7 +118,7 @@ struct CheckCommand: ParsableCommand {
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
             }, runner: runner) }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            for line in CheckReport.lines(result, seed: seed, shard: shard) { say(line) }
+            for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil) { say(line) }
             exitCode = max(exitCode, result.exitCode)
             results.append(result)
         }

@@ -10,6 +10,8 @@ public protocol Candidate: Sendable {
     var ops: Set<String> { get }
     /// The command that starts it, for a program (REPRO lines name it); nil for Swift code.
     var command: String? { get }
+    /// Whether it computes this case (a Swift candidate's typed functions take float32 only).
+    func offers(op: String, inputs: [(String, AnyTensor)]) -> Bool
     /// Runs one case: the op, its attributes with every default filled in, its inputs by name,
     /// and the names of the outputs to produce.
     func run(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String]) throws(CandidateError)

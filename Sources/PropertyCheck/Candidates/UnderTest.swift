@@ -19,7 +19,7 @@ extension Run {
     /// with every default filled in and the names of the outputs to write).
     static func underTest(_ c: GeneratedCase) throws -> [String: AnyTensor] {
         guard let candidate = UnderTest.implementation.candidate else { return try optimized(c) }
-        guard candidate.ops.contains(c.op), let entry = OpTable.entry(named: c.op) else { throw NotOffered() }
+        guard candidate.offers(op: c.op, inputs: c.inputs), let entry = OpTable.entry(named: c.op) else { throw NotOffered() }
         let outputs = entry.outputs + (c.inputs.contains { $0.0 == "targets" } ? entry.optionalOutputs : [])
         return try candidate.run(op: c.op, attrs: OpTable.filledAttributes(c.op, c.attrs), inputs: c.inputs, outputs: outputs)
     }

@@ -117,6 +117,8 @@ public struct FixtureRunner: Sendable {
                 for (name, fileName) in fixtureCase.inputs {
                     if let tensor = try? set.tensor(fileName, caseID: fixtureCase.id, field: "inputs.\(name)") { inputs.append((name, tensor)) }
                 }
+                // A case the candidate does not compute (another dtype than its typed functions take): not judged.
+                guard candidate.offers(op: fixtureCase.op, inputs: inputs) else { continue }
                 do {
                     got = try candidate.run(op: fixtureCase.op, attrs: OpTable.filledAttributes(fixtureCase.op, fixtureCase.attrs), inputs: inputs,
                                             outputs: expected.keys.sorted())

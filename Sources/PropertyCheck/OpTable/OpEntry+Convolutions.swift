@@ -9,11 +9,15 @@ extension OpEntry {
                          dilations: try c.ints("dilations", default: [1, 1]))
     }
 
+    static func conv1DAttributes(_ c: CaseContext) throws(FixtureError) -> Conv1DAttributes {
+        Conv1DAttributes(strides: try c.ints("strides", default: [1]), padding: try c.padding(allowCausal: true),
+                         dilations: try c.ints("dilations", default: [1]))
+    }
+
     public static let conv1d = OpEntry(
         name: "conv1d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attrs: convAttrs
     ) { (c: inout CaseContext) in
-        let attrs = Conv1DAttributes(strides: try c.ints("strides", default: [1]), padding: try c.padding(allowCausal: true),
-                                     dilations: try c.ints("dilations", default: [1]))
+        let attrs = try conv1DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (x, f) = (try c.input("input", as: T.self), try c.input("filters", as: T.self))
             let converted = try? Reference.conv1dAsConv2d(x, f, attrs)

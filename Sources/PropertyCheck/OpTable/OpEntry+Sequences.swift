@@ -19,14 +19,17 @@ extension OpEntry {
                             optimized: { try erasedWindows(data, targets, attrs, .optimized) })
     }
 
+    static func frameAttributes(_ c: CaseContext) throws(FixtureError) -> FrameAttributes {
+        FrameAttributes(frameLength: try c.int("frame_length"), frameStep: try c.int("frame_step"),
+                        padEnd: try c.bool("pad_end", default: false), padValue: try c.double("pad_value", default: 0) ?? 0,
+                        axis: try c.int("axis", default: -1))
+    }
+
     public static let frame = OpEntry(
         name: "frame", kind: .exact, inputs: ["signal"], outputs: ["output"],
         attrs: ["frame_length", "frame_step", "pad_end", "pad_value", "axis"]
     ) { (c: inout CaseContext) in
-        let attrs = FrameAttributes(
-            frameLength: try c.int("frame_length"), frameStep: try c.int("frame_step"),
-            padEnd: try c.bool("pad_end", default: false), padValue: try c.double("pad_value", default: 0) ?? 0,
-            axis: try c.int("axis", default: -1))
+        let attrs = try frameAttributes(c)
         let signal = try c.input("signal")
         return PreparedCase(reference: { ReferenceRun(outputs: ["output": try erasedFrame(signal, attrs, .reference)]) },
                             optimized: { ["output": try erasedFrame(signal, attrs, .optimized)] })

@@ -99,7 +99,7 @@ public enum Properties {
     /// it (`ok: false`), and one that computes something anyway accepts invalid input.
     static func invalidRaises(_ c: GeneratedCase) -> Verdict {
         if let candidate = UnderTest.implementation.candidate {
-            guard candidate.ops.contains(c.op) else { return .discard }
+            guard candidate.offers(op: c.op, inputs: c.inputs) else { return .discard }
             // Only cases the specification itself rejects.
             if let prepared = try? c.prepare(), (try? prepared.reference()) != nil { return .discard }
             do {
