@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
         discussion: "Without DIR, the built-in suite (every op at realistic sizes). Build with -c release for real figures.")
 
     @OptionGroup var memory: MemoryOptions
+    @OptionGroup var candidates: CandidateOptions
 
     @Argument(help: "Fixture folders to time case by case (default: the built-in suite).")
     var directories: [String] = []
@@ -60,6 +61,7 @@ struct BenchCommand: ParsableCommand {
         runner.timeReference = !skipReference
         runner.minimumSeconds = minTime
         runner.minimumSamples = max(1, minRuns)
+        runner.candidates = try candidates.start(workers: 1)
         let results = runner.run(cases) { index, total, id in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }

@@ -13,6 +13,7 @@ struct ReportCommand: ParsableCommand {
         discussion: "Benchmarks run on one thread unless --threads says otherwise, for comparison with TensorFlow's one-thread timings (--peer).")
 
     @OptionGroup var memory: MemoryOptions
+    @OptionGroup var candidates: CandidateOptions
 
     @Option(help: "Where the report goes.")
     var out: String = "report"
@@ -59,7 +60,11 @@ struct ReportCommand: ParsableCommand {
 
         status("fixtures…")
         let fixtureDirs = FixtureRunner.expand(fixtures.map { URL(fileURLWithPath: $0) })
-        let fixtureRun = FixtureRunner().run(directories: fixtureDirs) { done, total in status("fixtures \(done)/\(total)") }
+        // Candidates are judged on the fixtures and timed in the benchmarks beside Conform's own ops.
+        let candidateList = try candidates.start()
+        let fixtureRun = FixtureRunner(implementations: Implementation.allCases + candidateList).run(directories: fixtureDirs) { done, total in
+            status("fixtures \(done)/\(total)")
+        }
         // Repro paths relative to the working directory when the sets lie under it.
         let cwd = FileManager.default.currentDirectoryPath + "/"
         func shown(_ path: String) -> String { path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path }
@@ -94,6 +99,7 @@ struct ReportCommand: ParsableCommand {
         if let benchFilter { benchCases = benchCases.filter { $0.id.contains(benchFilter) } }
         var runner = BenchRunner()
         runner.minimumSeconds = minTime
+        runner.candidates = candidateList
         let results = runner.run(benchCases) { index, total, id in status("bench [\(index + 1)/\(total)] \(id)") }
         let peerTimes = try peer.map { path in try PeerTimings.read(try InputFile.read(path), file: path) }
         let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes,

@@ -87,6 +87,17 @@ struct CandidateTests {
         #expect(out.status == 0, "\(out.lines.suffix(3))")
     }
 
+    @Test("bench times a candidate through kind: time, beside Conform's own ops")
+    func bench() throws {
+        let json = Paths.temporary("bench").appendingPathComponent("bench.json")
+        let out = try CLITests.conform(["bench", "--candidate", Self.command("none"), "--filter", "conv1d", "--skip-reference",
+                                        "--min-time", "0", "--min-runs", "3", "--json", json.path])
+        #expect(out.status == 0, "\(out.lines.prefix(3))")
+        let rows = try #require(try JSONParser.parse([UInt8](Data(contentsOf: json))).array)
+        let candidate = try #require(rows.first { $0["impl"]?.string == "test-candidate-none" }, "\(rows)")
+        #expect((candidate["median_seconds"]?.double ?? 0) > 0 && candidate["samples"]?.int == 7)
+    }
+
     /// Splits a command line the way a POSIX shell does for single-quoted words.
     static func shellWords(_ line: String) -> [String] {
         var words = [String](), word = "", quoted = false, inWord = false

@@ -29,14 +29,17 @@ public struct BenchCase: Sendable {
     /// Bytes one run must read and write at least (inputs and output once), for the roofline.
     public var bytes: Double?
     public var prepare: @Sendable () throws -> Prepared
+    /// The case as op, attributes and input tensors, for timing candidates (nil: not offered to them).
+    public var fixtureForm: (@Sendable () throws -> GeneratedCase)?
 
     public init(id: String, op: String, shape: String, flops: Double?, bytes: Double? = nil,
-                prepare: @escaping @Sendable () throws -> Prepared) {
+                fixtureForm: (@Sendable () throws -> GeneratedCase)? = nil, prepare: @escaping @Sendable () throws -> Prepared) {
         self.id = id
         self.op = op
         self.shape = shape
         self.flops = flops
         self.bytes = bytes
+        self.fixtureForm = fixtureForm
         self.prepare = prepare
     }
 
@@ -50,7 +53,12 @@ public struct BenchCase: Sendable {
             guard let prepared = try? entry.prepare(&context), let optimized = prepared.optimized else { return nil }
             let shape = fixtureCase.inputs.compactMap { name, _ in (try? context.input(name)).map { "\(name) \($0.shape)" } }
                 .joined(separator: ", ")
-            return BenchCase(id: fixtureCase.id, op: fixtureCase.op, shape: shape, flops: prepared.flops) {
+            let fixtureForm: @Sendable () throws -> GeneratedCase = {
+                var inputs = [(String, AnyTensor)]()
+                for (name, file) in fixtureCase.inputs { inputs.append((name, try set.tensor(file, caseID: fixtureCase.id, field: name))) }
+                return GeneratedCase(op: fixtureCase.op, attrs: fixtureCase.attrs, inputs: inputs)
+            }
+            return BenchCase(id: fixtureCase.id, op: fixtureCase.op, shape: shape, flops: prepared.flops, fixtureForm: fixtureForm) {
                 Prepared(reference: { _ = try prepared.reference() }, optimized: { _ = try optimized() })
             }
         }

@@ -31,7 +31,7 @@ public struct BenchReport: Sendable {
 
     /// Speedup of a row over the reference (nil for the reference itself or when it was not timed).
     public func speedup(_ r: BenchRunner.Result) -> Double? {
-        guard r.implementation == .optimized, let ref = referenceMedian(r.id), let t = r.timing?.median, t > 0 else { return nil }
+        guard r.implementation != .reference, let ref = referenceMedian(r.id), let t = r.timing?.median, t > 0 else { return nil }
         return ref / t
     }
 

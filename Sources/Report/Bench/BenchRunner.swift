@@ -42,6 +42,9 @@ public struct BenchRunner: Sendable {
     public var referenceCap = 60.0
     /// Whether the reference is timed at all.
     public var timeReference = true
+    /// Candidates timed beside the optimized ops, on the cases of the ops they offer (a program
+    /// times itself in-process, around the computation only: `kind: time`).
+    public var candidates: [Implementation] = []
 
     public init() {}
 
@@ -73,6 +76,27 @@ public struct BenchRunner: Sendable {
             }
             results.append(sample(prepared.optimized, warmUp: true, minimumSamples: minimumSamples,
                                   minimumSeconds: minimumSeconds, maximumSeconds: 10, row: { row(.optimized, $0, $1) }))
+            for implementation in candidates {
+                guard let candidate = implementation.candidate, candidate.ops.contains(c.op) else { continue }
+                guard let form = c.fixtureForm, let g = try? form(), candidate.offers(op: c.op, inputs: g.inputs) else {
+                    results.append(row(implementation, nil, "not offered"))
+                    continue
+                }
+                let attrs = OpTable.filledAttributes(g.op, g.attrs)
+                let outputs = OpTable.entry(named: g.op)?.outputs ?? ["output"]
+                if let program = candidate as? ProgramCandidate {
+                    do {
+                        let seconds = try program.time(op: g.op, attrs: attrs, inputs: g.inputs, outputs: outputs, repeat: max(minimumSamples, 7))
+                        results.append(row(implementation, Timing(seconds), nil))
+                    } catch {
+                        results.append(row(implementation, nil, "failed: \(error)"))
+                    }
+                } else {
+                    results.append(sample({ _ = try candidate.run(op: g.op, attrs: attrs, inputs: g.inputs, outputs: outputs) }, warmUp: true,
+                                          minimumSamples: minimumSamples, minimumSeconds: minimumSeconds, maximumSeconds: 10,
+                                          row: { row(implementation, $0, $1) }))
+                }
+            }
         }
         return results
     }

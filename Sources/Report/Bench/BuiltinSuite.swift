@@ -16,7 +16,19 @@ public enum BuiltinSuite {
         let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
         let bytes = 4 * Double(elements)
-        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops, bytes: bytes) {
+        let padding: JSONValue = switch attrs.padding {
+        case .same: .string("SAME")
+        case .valid: .string("VALID")
+        case .causal: .string("CAUSAL")
+        case let .explicit(pairs): .array(pairs.map { .array([JSONValue($0.before), JSONValue($0.after)]) })
+        }
+        let fixtureForm: @Sendable () throws -> GeneratedCase = {
+            GeneratedCase(op: "conv2d", attrs: [("strides", .array(attrs.strides.map { JSONValue($0) })), ("padding", padding),
+                                                ("dilations", .array(attrs.dilations.map { JSONValue($0) }))],
+                          inputs: [("input", .float32(floats(x, seed: 1))), ("filters", .float32(floats(f, seed: 2)))])
+        }
+        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops, bytes: bytes,
+                         fixtureForm: fixtureForm) {
             let (xs, fs) = (floats(x, seed: 1), floats(f, seed: 2))
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
         }
@@ -46,7 +58,10 @@ public enum BuiltinSuite {
             let attrs = Conv1DAttributes()
             let g = try! Conv2DGeometry(input: [1, 1, 800, 10], filters: [1, 6, 10, 16], attrs: Conv2DAttributes())
             return BenchCase(id: "conv1d/seed-800x10-f16-k6", op: "conv1d", shape: "[1, 800, 10] ⊛ [6, 10, 16] VALID", flops: g.flops,
-                             bytes: 4 * Double(8000 + 960 + 795 * 16)) {
+                             bytes: 4 * Double(8000 + 960 + 795 * 16), fixtureForm: {
+                GeneratedCase(op: "conv1d", attrs: [("padding", .string("VALID"))],
+                              inputs: [("input", .float32(floats([1, 800, 10], seed: 3))), ("filters", .float32(floats([6, 10, 16], seed: 4)))])
+            }) {
                 let (x, f) = (floats([1, 800, 10], seed: 3), floats([6, 10, 16], seed: 4))
                 return .init(reference: { _ = try Reference.conv1d(x, f, attrs) }, optimized: { _ = try Optimized.conv1d(x, f, attrs) })
             }
