@@ -14,6 +14,8 @@ import Report
 //   garbage-hello  greets with something that is not a conform-candidate/1 hello
 //   refuse-all     refuses every input
 //   accept-invalid computes conv2d even when the reference rejects it (channels not divisible)
+//   tf-depthwise   depthwise with stride and dilation returns consecutive rows and columns of the
+//                  stride-1 dilated output, as TensorFlow's known quirk does (a quirk, not a failure)
 // --ops a,b limits the ops it offers (default: conv1d, conv2d, frame).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
@@ -43,6 +45,20 @@ Mutants.with(mutant) {
            case let .float32(f)? = inputs.first(where: { $0.0 == "filters" })?.1, x.shape.count == 4, f.shape.count == 4,
            x.shape[3] % max(f.shape[2], 1) != 0 {
             return ["output": .float32(try Tensor(shape: [1], scalars: [0]))]
+        }
+        if fault == "tf-depthwise", op == "depthwise_conv2d",
+           let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),
+           let dilations = attrs.first(where: { $0.0 == "dilations" })?.1.array?.compactMap(\.int),
+           strides.max() ?? 1 > 1, dilations.max() ?? 1 > 1 {
+            // The first rows and columns of the stride-1 dilated output, where the definition takes every s-th.
+            guard case let .float32(definition)? = try CandidateServer.optimized(op, attrs, inputs)["output"],
+                  case let .float32(full)? = try CandidateServer.optimized(op, attrs.map { $0.0 == "strides" ? ($0.0, .array([JSONValue(1), JSONValue(1)])) : $0 }, inputs)["output"]
+            else { return try CandidateServer.optimized(op, attrs, inputs) }
+            let (n, oh, ow, c) = (definition.shape[0], definition.shape[1], definition.shape[2], definition.shape[3])
+            let (fh, fw) = (full.shape[1], full.shape[2])
+            var out = [Float]()
+            for b in 0..<n { for i in 0..<oh { for j in 0..<ow { for k in 0..<c { out.append(full.scalars[((b * fh + i) * fw + j) * c + k]) } } } }
+            return ["output": .float32(try Tensor(shape: definition.shape, scalars: out))]
         }
         return try CandidateServer.optimized(op, attrs, inputs)
     }

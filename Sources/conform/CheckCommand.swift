@@ -114,6 +114,10 @@ struct CheckCommand: ParsableCommand {
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(finding.replayCommand)")
                 say("ACCEPTS-INVALID \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
+            }, onQuirk: { finding in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                say("REPRO \(finding.replayCommand)")
+                say("QUIRK \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
             }, progress: { done, total in
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
             }, runner: runner) }
@@ -185,6 +189,7 @@ struct ReplayCommand: ParsableCommand {
         case let .mistrusted(why): say("mistrusted \(property): \(why)"); throw ExitCode(1)
         case let .fail(why): say("FAIL \(property): \(why)"); throw ExitCode(1)
         case let .acceptsInvalid(why): say("ACCEPTS-INVALID \(property): \(why)")
+        case let .quirk(id): say("QUIRK \(property): departs as TensorFlow's known quirk \(id)")
         }
     }
 

@@ -87,6 +87,19 @@ struct CandidateTests {
         #expect(out.status == 0, "\(out.lines.suffix(3))")
     }
 
+    @Test("a candidate's departure that a known TensorFlow quirk explains is that quirk: counted, not failed")
+    func quirk() throws {
+        let sets = [Paths.fixtures.appendingPathComponent("depthwise_conv2d").path, Paths.repository.appendingPathComponent("fixtures/quirks").path]
+        let out = try CLITests.conform(["fixtures", "--candidate", Self.command("tf-depthwise", ops: "depthwise_conv2d")] + sets)
+        #expect(out.status == 0, "\(out.lines.prefix(4))")
+        #expect(out.lines.contains { $0.hasPrefix("QUIRK depthwise_conv2d/stride2-dilation2") && $0.contains("depthwise-stride-dilation") }, "\(out.lines)")
+        #expect(out.lines.contains { $0.contains("explained by the known quirk depthwise-stride-dilation") })
+        let campaign = try CLITests.conform(["check", "--candidate", Self.command("tf-depthwise", ops: "depthwise_conv2d"), "--ops", "depthwise_conv2d",
+                                             "--cases", "200"])
+        #expect(campaign.status == 0, "\(campaign.lines.suffix(4))")
+        #expect(campaign.lines.contains { $0.hasPrefix("QUIRK depthwise_conv2d/") }, "\(campaign.lines.suffix(4))")
+    }
+
     @Test("bench times a candidate through kind: time, beside Conform's own ops")
     func bench() throws {
         let json = Paths.temporary("bench").appendingPathComponent("bench.json")

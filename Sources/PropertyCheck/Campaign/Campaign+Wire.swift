@@ -40,6 +40,7 @@ extension Campaign.CaseOutcome {
         case let .mistrusted(f): .object([("outcome", .string("mistrusted")), ("failure", f.json)])
         case let .fail(fs): .object([("outcome", .string("fail")), ("failures", .array(fs.map(\.json)))])
         case let .acceptsInvalid(f): .object([("outcome", .string("accepts-invalid")), ("failure", f.json)])
+        case let .quirk(f): .object([("outcome", .string("quirk")), ("failure", f.json)])
         }
     }
 
@@ -50,6 +51,9 @@ extension Campaign.CaseOutcome {
         case "mistrusted":
             guard let f = json["failure"] else { throw Self.bad(json) }
             self = .mistrusted(try Campaign.Failure(json: f))
+        case "quirk":
+            guard let f = json["failure"] else { throw Self.bad(json) }
+            self = .quirk(try Campaign.Failure(json: f))
         case "accepts-invalid":
             guard let f = json["failure"] else { throw Self.bad(json) }
             self = .acceptsInvalid(try Campaign.Failure(json: f))

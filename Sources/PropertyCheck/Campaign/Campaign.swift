@@ -43,6 +43,8 @@ public struct Campaign: Sendable {
         public var cases = 0, passed = 0, failed = 0, mistrusted = 0, discarded = 0
         /// Cases on which a candidate computed something for an input the specification rejects.
         public var acceptsInvalid = 0
+        /// Cases on which a candidate departs from the definition as a known TensorFlow quirk does.
+        public var quirks = 0
         public var seconds = 0.0
         public var casesPerSecond: Double { seconds > 0 ? Double(cases) / seconds : 0 }
     }
@@ -111,6 +113,8 @@ public struct Campaign: Sendable {
         public var mistrusts: [Failure] = []
         /// Invalid inputs a candidate computed something for (unshrunk; not failures).
         public var acceptances: [Failure] = []
+        /// A candidate's departures that known TensorFlow quirks explain (message: the quirk; not failures).
+        public var quirkFindings: [Failure] = []
         /// Per path of the optimized code: cases that reached it, and failing ones among them.
         public var paths: [KernelPath: PathStats] = [:]
         /// The paths of the campaign's ops (that this host can run) that no case reached; checked
@@ -143,13 +147,13 @@ public struct Campaign: Sendable {
 
     /// Runs the campaign; `onFailure` sees each shrunk failure as it is found, `progress` each case.
     public func run(onFailure: (Failure) -> Void = { _ in }, onMistrust: (Failure) -> Void = { _ in },
-                    onAcceptance: (Failure) -> Void = { _ in },
+                    onAcceptance: (Failure) -> Void = { _ in }, onQuirk: (Failure) -> Void = { _ in },
                     progress: (Int, Int) -> Void = { _, _ in }, runner: CaseRunner? = nil) -> Result {
         let runner = runner ?? { k, generator, opIndex in runCase(k, generator: generator, opIndex: opIndex) }
         Threading.poisonUninitializedMemory()
         let generators = ops.compactMap { op in OpGenerator.all.first { $0.op == op } }
         var summaries = generators.map { OpSummary(op: $0.op) }
-        var failures = [Failure](), mistrusts = [Failure](), acceptances = [Failure]()
+        var failures = [Failure](), mistrusts = [Failure](), acceptances = [Failure](), quirkFindings = [Failure]()
         var paths = [KernelPath: PathStats]()
         var stopped = false
         let start = DispatchTime.now().uptimeNanoseconds
@@ -186,6 +190,11 @@ public struct Campaign: Sendable {
                     summaries[o].acceptsInvalid += 1
                     onAcceptance(finding)
                     acceptances.append(finding)
+                case let .quirk(finding):
+                    summaries[o].passed += 1
+                    summaries[o].quirks += 1
+                    onQuirk(finding)
+                    quirkFindings.append(finding)
                 case let .fail(found):
                     summaries[o].failed += 1
                     for f in found {
@@ -201,7 +210,8 @@ public struct Campaign: Sendable {
                 }
             }
         }
-        var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, acceptances: acceptances, paths: paths)
+        var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, acceptances: acceptances,
+                            quirkFindings: quirkFindings, paths: paths)
         // The path table speaks of Conform's optimized code: a candidate's campaign does not reach it.
         if shard.count == 1 && !stopped && underTest.candidate == nil {
             let selected = Set(generators.map(\.op))
@@ -213,7 +223,11 @@ public struct Campaign: Sendable {
     }
 
     /// What one case came to.
-    public enum CaseOutcome: Sendable { case pass, discard, mistrusted(Failure), fail([Failure]), acceptsInvalid(Failure) }
+    public enum CaseOutcome: Sendable {
+        case pass, discard, mistrusted(Failure), fail([Failure]), acceptsInvalid(Failure)
+        /// A candidate departed as a known TensorFlow quirk (the message names it): counted, not failed.
+        case quirk(Failure)
+    }
 
     /// The spec of case `k` of an op (deterministic in the seed; drawing runs no code under test).
     public func drawCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> CaseSpec? {
@@ -232,7 +246,7 @@ public struct Campaign: Sendable {
         guard let spec = drawCase(k, generator: generator, opIndex: opIndex) else { return (.discard, []) }
         let execution = execution(forCase: k)
         var failing = [(Property, Bool, GeneratedCase)]()
-        var mistrusted: Failure?, accepted: Failure?
+        var mistrusted: Failure?, accepted: Failure?, quirk: Failure?
         let candidate = underTest.candidate?.command
         // Each case is built once and shared by the op's properties.
         let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
@@ -257,6 +271,10 @@ public struct Campaign: Sendable {
                         accepted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                            shrunk: c, message: why, shrinkSteps: 0, execution: execution)
                         accepted?.candidate = candidate
+                    case let .quirk(id):
+                        quirk = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                        shrunk: c, message: "departs as TensorFlow's known quirk \(id)", shrinkSteps: 0, execution: execution)
+                        quirk?.candidate = candidate
                     case .fail: failing.append((property, invalid, c))
                     }
                 }
@@ -296,6 +314,7 @@ public struct Campaign: Sendable {
         }
         if !failures.isEmpty { return (.fail(failures), reached) }
         if let mistrusted { return (.mistrusted(mistrusted), reached) }
+        if let quirk { return (.quirk(quirk), reached) }
         return (accepted.map { .acceptsInvalid($0) } ?? .pass, reached)
     }
 

@@ -14,14 +14,21 @@ public struct Departure: Sendable {
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
 
-    /// `tf.nn.depthwise_conv2d` with stride and dilation > 1: every row and column it returns is a
-    /// row and column of the stride-1 dilated output, but not the ones the stride picks.
+    /// `tf.nn.depthwise_conv2d` with stride and dilation > 1: every pixel it returns is a pixel of
+    /// the stride-1 dilated output (same padding mode), but not the ones the stride picks.
     static let depthwiseStrideDilation = Departure(id: "depthwise-stride-dilation", op: "depthwise_conv2d") { inputs, attrs, recorded, definition in
         guard case let .float32(x)? = inputs["input"], case let .float32(f)? = inputs["filter"],
               case let .float32(tf) = recorded, case let .float32(def) = definition else { return "float32 input, filter and output expected" }
         guard tf.shape == def.shape else { return "shape \(tf.shape), the definition's is \(def.shape)" }
         let dilations = attrs.first { $0.0 == "dilations" }?.1.array?.compactMap(\.int) ?? [1, 1]
-        guard let full = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: .valid, dilations: dilations)) else {
+        let padding: Padding
+        switch attrs.first(where: { $0.0 == "padding" })?.1 {
+        case .string("SAME")?: padding = .same
+        case let .array(pairs)?:
+            padding = .explicit(pairs.compactMap { $0.array?.compactMap(\.int) }.filter { $0.count == 2 }.map { PadPair($0[0], $0[1]) })
+        default: padding = .valid
+        }
+        guard let full = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: padding, dilations: dilations)) else {
             return "the stride-1 dilated output cannot be computed"
         }
         let (oh, ow, c) = (tf.shape[1], tf.shape[2], tf.shape[3]), (fh, fw) = (full.shape[1], full.shape[2])

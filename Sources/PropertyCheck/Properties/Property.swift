@@ -9,6 +9,9 @@ public enum Verdict: Sendable, Equatable {
     /// A candidate computed something on an input the specification rejects: a finding of its own
     /// kind, listed with its repro and counted apart from wrong values (frameworks are often lenient).
     case acceptsInvalid(String)
+    /// A candidate departs from the definition the way a known TensorFlow quirk (its id) says:
+    /// reported as that quirk and counted, not failed.
+    case quirk(String)
     /// The property does not apply to this case.
     case discard
 }

@@ -124,6 +124,7 @@ extension Supervisor {
         case "mistrusted": return .mistrusted(message)
         case "fail": return .fail(message)
         case "accepts-invalid": return .acceptsInvalid(message)
+        case "quirk": return .quirk(message)
         default: return .fail("the worker replied \(json.description.prefix(200))")
         }
     }

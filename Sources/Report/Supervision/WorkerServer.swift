@@ -68,6 +68,7 @@ public enum WorkerServer {
             case let .mistrusted(why): return .object([("verdict", .string("mistrusted")), ("message", .string(why))])
             case let .fail(why): return .object([("verdict", .string("fail")), ("message", .string(why))])
             case let .acceptsInvalid(why): return .object([("verdict", .string("accepts-invalid")), ("message", .string(why))])
+            case let .quirk(id): return .object([("verdict", .string("quirk")), ("message", .string(id))])
             }
         case "fixture":
             guard let path = request["set"]?.string, let index = request["index"]?.int else {
