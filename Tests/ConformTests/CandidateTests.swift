@@ -47,6 +47,35 @@ struct CandidateTests {
         #expect(Set(after).subtracting(before).isEmpty, "scratch folders left: \(Set(after).subtracting(before))")
     }
 
+    @Test("an interrupted run removes its scratch folder")
+    func interruptRemovesScratch() throws {
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
+        let process = Process()
+        process.executableURL = Paths.products.appendingPathComponent("conform")
+        process.arguments = ["fixtures", "--candidate", Self.command("hang-on-7"), "--candidate-timeout", "60",
+                             Paths.fixtures.appendingPathComponent("frame").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the scratch folder, then for the hang, then interrupt.
+        var created = Set<String>()
+        for _ in 0..<100 where created.isEmpty {
+            usleep(50_000)
+            created = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
+                .subtracting(before)
+        }
+        #expect(!created.isEmpty, "no scratch folder appeared")
+        usleep(500_000)
+        process.interrupt()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "exit \(process.terminationStatus)")
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
+        #expect(after.intersection(created).isEmpty, "left behind: \(after.intersection(created))")
+    }
+
     @Test("a garbage hello is unusable input: an ERROR naming the command, exit 2")
     func garbageHello() throws {
         let out = try CLITests.conform(["fixtures", "--candidate", Self.command("garbage-hello")] + Self.sets)

@@ -193,10 +193,17 @@ enum ScratchFolders {
     static let lock = NSLock()
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
     static let installOnce: Void = {
+        // A parent may start Conform with these signals blocked (test runners do): unblock them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                ChildProcess.killAll()
                 lock.lock()
                 for folder in folders { try? FileManager.default.removeItem(at: folder) }
                 lock.unlock()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -72,6 +73,9 @@ public final class ChildProcess {
         variables.merge(environment) { _, new in new }
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in envp { free(p) } }
+        // No other descriptor of this process leaks into the child (a test runner's or a supervisor's
+        // pipes would otherwise stay open in grandchildren and hide their parent's exit).
+        Self.closeOnExec()
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
         close(toChild[0]); close(fromChild[1]); close(errorPipe[1])
@@ -80,6 +84,7 @@ public final class ChildProcess {
             throw ChildError.spawn(executable, String(cString: strerror(status)))
         }
         (pid, input, output, errors) = (child, toChild[1], fromChild[0], errorPipe[0])
+        Self.live.withLock { $0.insert(child) }
         _ = fcntl(output, F_SETFL, fcntl(output, F_GETFL) | O_NONBLOCK)
         _ = fcntl(errors, F_SETFL, fcntl(errors, F_GETFL) | O_NONBLOCK)
     }
@@ -187,7 +192,26 @@ public final class ChildProcess {
         return waitpid(pid, &status, WNOHANG) == pid ? record(status) : nil
     }
 
+    /// Marks every open descriptor above stderr close-on-exec.
+    static func closeOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
+    /// Children not yet waited for: killed when Conform itself is interrupted.
+    static let live = Mutex(Set<pid_t>())
+
+    /// Kills every child still running (an interrupt's clean-up).
+    public static func killAll() {
+        for pid in live.withLock({ $0 }) { _ = Glibc.kill(pid, SIGKILL) }
+    }
+
     private func record(_ status: Int32) -> Ending {
+        Self.live.withLock { $0.remove(pid) }
         // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as functions.
         let signalNumber = status & 0x7F
         let e: Ending = signalNumber != 0 && signalNumber != 0x7F ? .signalled(signalNumber) : .exited((status >> 8) & 0xFF)
