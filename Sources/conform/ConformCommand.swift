@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PropertyCheck
 import Report
 
 /// `conform`: checks tensor ops against TensorFlow's fixtures and against each other.
@@ -24,6 +25,8 @@ struct ConformCommand: ParsableCommand {
             var running = command
             try running.run()
         } catch let code as ExitCode {
+            // An interrupt's clean-up owns the exit status (128 + the signal): let it finish.
+            while ScratchFolders.interrupted.withLock({ $0 }) { sleep(1) }
             Foundation.exit(code.rawValue)
         } catch {
             exitRefusing(error, parsing: false)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Reference
 
 /// A candidate program speaking `conform-candidate/1` (CANDIDATES.md) over stdin and stdout, its
@@ -188,10 +189,12 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
 }
 
 /// Scratch folders Conform owns: removed when their candidate goes away, and on SIGINT/SIGTERM.
-enum ScratchFolders {
+public enum ScratchFolders {
     nonisolated(unsafe) static var folders = Set<URL>()
     static let lock = NSLock()
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    /// Set when SIGINT or SIGTERM arrived: the process is on its way out with 128 + the signal.
+    public static let interrupted = Mutex(false)
     static let installOnce: Void = {
         // A parent may start Conform with these signals blocked (test runners do): unblock them.
         var set = sigset_t()
@@ -203,11 +206,14 @@ enum ScratchFolders {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                ChildProcess.killAll()
+                // First the flag (the main thread must not exit with its own status meanwhile), then
+                // the folders, then the programs, then out at once.
+                interrupted.withLock { $0 = true }
                 lock.lock()
                 for folder in folders { try? FileManager.default.removeItem(at: folder) }
                 lock.unlock()
-                exit(128 + sig)
+                ChildProcess.killAll()
+                _exit(128 + sig)
             }
             source.resume()
             sources.append(source)
