@@ -14,8 +14,8 @@ import Report
 //   garbage-hello  greets with something that is not a conform-candidate/1 hello
 //   refuse-all     refuses every input
 //   accept-invalid computes conv2d even when the reference rejects it (channels not divisible)
-//   tf-depthwise   depthwise with stride and dilation returns consecutive rows and columns of the
-//                  stride-1 dilated output, as TensorFlow's known quirk does (a quirk, not a failure)
+//   tf-depthwise   depthwise with stride and dilation computed the way tf.nn.depthwise_conv2d does:
+//                  the strided convolution on each space-to-batch phase (a quirk, not a failure)
 // --ops a,b limits the ops it offers (default: conv1d, conv2d, frame).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
@@ -49,17 +49,84 @@ Mutants.with(mutant) {
         if fault == "tf-depthwise", op == "depthwise_conv2d",
            let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),
            let dilations = attrs.first(where: { $0.0 == "dilations" })?.1.array?.compactMap(\.int),
-           strides.max() ?? 1 > 1, dilations.max() ?? 1 > 1 {
-            // The first rows and columns of the stride-1 dilated output, where the definition takes every s-th.
-            guard case let .float32(definition)? = try CandidateServer.optimized(op, attrs, inputs)["output"],
-                  case let .float32(full)? = try CandidateServer.optimized(op, attrs.map { $0.0 == "strides" ? ($0.0, .array([JSONValue(1), JSONValue(1)])) : $0 }, inputs)["output"]
-            else { return try CandidateServer.optimized(op, attrs, inputs) }
-            let (n, oh, ow, c) = (definition.shape[0], definition.shape[1], definition.shape[2], definition.shape[3])
-            let (fh, fw) = (full.shape[1], full.shape[2])
-            var out = [Float]()
-            for b in 0..<n { for i in 0..<oh { for j in 0..<ow { for k in 0..<c { out.append(full.scalars[((b * fh + i) * fw + j) * c + k]) } } } }
-            return ["output": .float32(try Tensor(shape: definition.shape, scalars: out))]
+           zip(strides, dilations).contains(where: { $0 > 1 && $1 > 1 }),
+           let answer = try spaceToBatchDepthwise(attrs, inputs, strides: strides, dilations: dilations) {
+            return ["output": .float32(answer)]
         }
         return try CandidateServer.optimized(op, attrs, inputs)
     }
+}
+
+/// TensorFlow's `with_space_to_batch` route, step by step: pad by the base padding plus what makes
+/// each axis a multiple of the dilation, split into dilation² phases, run the strided VALID
+/// convolution on each phase, interleave the phases and crop the extra. nil when the geometry
+/// leaves nothing (the ordinary path then answers or refuses).
+func spaceToBatchDepthwise(_ attrs: [(String, JSONValue)], _ inputs: [(String, AnyTensor)], strides: [Int], dilations: [Int]) throws -> Tensor<Float>? {
+    guard case let .float32(x)? = inputs.first(where: { $0.0 == "input" })?.1, case let .float32(f)? = inputs.first(where: { $0.0 == "filter" })?.1,
+          x.shape.count == 4, f.shape.count == 4, strides.count == 2, dilations.count == 2 else { return nil }
+    let (n, c) = (x.shape[0], x.shape[3])
+    var before = [0, 0], after = [0, 0]
+    switch attrs.first(where: { $0.0 == "padding" })?.1 {
+    case .string("SAME")?:
+        for a in 0..<2 { let total = (f.shape[a] - 1) * dilations[a]; (before[a], after[a]) = (total / 2, total - total / 2) }
+    case let .array(pairs)?:
+        let p = pairs.compactMap { $0.array?.compactMap(\.int) }
+        guard p.count == 2, p.allSatisfy({ $0.count == 2 }) else { return nil }
+        for a in 0..<2 { (before[a], after[a]) = (p[a][0], p[a][1]) }
+    default: break
+    }
+    var extra = [0, 0], padded = [0, 0]
+    for a in 0..<2 {
+        let size = x.shape[a + 1] + before[a] + after[a]
+        extra[a] = (dilations[a] - size % dilations[a]) % dilations[a]
+        padded[a] = size + extra[a]
+    }
+    let (r, s) = (dilations, strides)
+    let phase = [padded[0] / r[0], padded[1] / r[1]]
+    guard phase[0] >= f.shape[0], phase[1] >= f.shape[1] else { return nil }
+    let kept = [(phase[0] - f.shape[0]) / s[0] + 1, (phase[1] - f.shape[1]) / s[1] + 1]
+    let whole = [kept[0] * r[0], kept[1] * r[1]]
+    var interleaved = [Float](repeating: 0, count: n * whole[0] * whole[1] * c * f.shape[3])
+    let phaseAttrs = attrs.map { key, value -> (String, JSONValue) in
+        switch key {
+        case "padding": (key, .string("VALID"))
+        case "dilations": (key, .array([JSONValue(1), JSONValue(1)]))
+        default: (key, value)
+        }
+    }
+    for p in 0..<r[0] {
+        for q in 0..<r[1] {
+            var sub = [Float]()
+            for b in 0..<n {
+                for i in 0..<phase[0] {
+                    for j in 0..<phase[1] {
+                        let (y, z) = (i * r[0] + p - before[0], j * r[1] + q - before[1])
+                        for ch in 0..<c {
+                            let inside = y >= 0 && y < x.shape[1] && z >= 0 && z < x.shape[2]
+                            sub.append(inside ? x.scalars[((b * x.shape[1] + y) * x.shape[2] + z) * c + ch] : 0)
+                        }
+                    }
+                }
+            }
+            let phaseInput = try Tensor(shape: [n, phase[0], phase[1], c], scalars: sub)
+            let phaseInputs = inputs.map { $0.0 == "input" ? ($0.0, AnyTensor.float32(phaseInput)) : $0 }
+            guard case let .float32(out)? = try CandidateServer.optimized("depthwise_conv2d", phaseAttrs, phaseInputs)["output"] else { return nil }
+            let oc = out.shape[3]
+            for b in 0..<n {
+                for m in 0..<kept[0] {
+                    for l in 0..<kept[1] {
+                        for ch in 0..<oc {
+                            interleaved[((b * whole[0] + m * r[0] + p) * whole[1] + l * r[1] + q) * oc + ch] = out.scalars[((b * kept[0] + m) * kept[1] + l) * oc + ch]
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let oc = c * f.shape[3]
+    let (h, w) = (whole[0] - extra[0], whole[1] - extra[1])
+    guard h > 0, w > 0 else { return nil }
+    var cropped = [Float]()
+    for b in 0..<n { for i in 0..<h { for j in 0..<w { for ch in 0..<oc { cropped.append(interleaved[((b * whole[0] + i) * whole[1] + j) * oc + ch]) } } } }
+    return try Tensor(shape: [n, h, w, oc], scalars: cropped)
 }

@@ -72,6 +72,17 @@ struct TruthfulnessTests {
         var context = CaseContext(fixtureCase: c, file: set.manifestPath) { name, field throws(FixtureError) in
             try set.tensor(name, caseID: c.id, field: field)
         }
+        // The first rows and columns of the stride-1 dilated output depart too, but not the way
+        // TensorFlow's space-to-batch route does (rows 0, 1, 4): the quirk's model must tell them apart.
+        let file = { (key: String) in c.inputs.first { $0.0 == key }!.1 }
+        guard case let .float32(x) = try set.tensor(file("input"), caseID: c.id, field: "input"),
+              case let .float32(f) = try set.tensor(file("filter"), caseID: c.id, field: "filter") else { Issue.record("float32 expected"); return }
+        let full = try Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: .valid, dilations: [2, 2]))
+        let consecutive = try Tensor(shape: [1, 3, 3, 1], scalars: (0..<3).flatMap { i in (0..<3).map { j in full.scalars[i * full.shape[2] + j] } })
+        try Data(NPY.encode(AnyTensor.float32(consecutive))).write(to: dir.appendingPathComponent(c.outputs[0].1))
+        let elsewhere = try CLITests.conform(["fixtures", dir.path])
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.lines.contains { $0.contains("not as quirk depthwise-stride-dilation says") }, "\(elsewhere.lines)")
         let definition = try OpTable.entry(named: c.op)!.prepare(&context).reference().outputs["output"]!
         try Data(NPY.encode(definition)).write(to: dir.appendingPathComponent(c.outputs[0].1))
         let stopped = try CLITests.conform(["fixtures", dir.path])

@@ -14,30 +14,58 @@ public struct Departure: Sendable {
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
 
-    /// `tf.nn.depthwise_conv2d` with stride and dilation > 1: every pixel it returns is a pixel of
-    /// the stride-1 dilated output (same padding mode), but not the ones the stride picks.
+    /// `tf.nn.depthwise_conv2d` with stride and dilation > 1 runs the strided convolution on each
+    /// space-to-batch phase of the input (`nn_ops.with_space_to_batch`), so it returns the wrong
+    /// pixels of the stride-1 dilated output, in a shape of its own.
+    ///
+    /// Per spatial axis, with input length `n`, kernel `k`, dilation `r`, stride `s` and base
+    /// padding `(a, b)` (zero for VALID, `(k-1)r` split low-first for SAME, the pairs for explicit):
+    /// `extra = (r - (n+a+b) mod r) mod r`, each phase is `m = (n+a+b+extra)/r` long, the strided
+    /// VALID convolution keeps `q = ⌊(m-k)/s⌋ + 1` of it, and the answer is `q·r - extra` long.
+    /// Its element `t` is the stride-1 dilated output (padding `(a, b+extra)`) at
+    /// `t mod r + r·s·⌊t/r⌋`: for r = s = 2, rows 0, 1, 4, 5, 8, … where the definition has 0, 2, 4.
     static let depthwiseStrideDilation = Departure(id: "depthwise-stride-dilation", op: "depthwise_conv2d") { inputs, attrs, recorded, definition in
         guard case let .float32(x)? = inputs["input"], case let .float32(f)? = inputs["filter"],
-              case let .float32(tf) = recorded, case let .float32(def) = definition else { return "float32 input, filter and output expected" }
-        guard tf.shape == def.shape else { return "shape \(tf.shape), the definition's is \(def.shape)" }
-        let dilations = attrs.first { $0.0 == "dilations" }?.1.array?.compactMap(\.int) ?? [1, 1]
-        let padding: Padding
+              case let .float32(tf) = recorded, case .float32 = definition else { return "float32 input, filter and output expected" }
+        func pair(_ key: String) -> [Int] { attrs.first { $0.0 == key }?.1.array?.compactMap(\.int) ?? [1, 1] }
+        let (strides, dilations) = (pair("strides"), pair("dilations"))
+        guard x.shape.count == 4, f.shape.count == 4, strides.count == 2, dilations.count == 2 else { return "a 2-D depthwise convolution expected" }
+        guard (0..<2).contains(where: { strides[$0] > 1 && dilations[$0] > 1 }) else { return "the quirk needs a stride and a dilation > 1 on one axis" }
+        let base: [PadPair]
         switch attrs.first(where: { $0.0 == "padding" })?.1 {
-        case .string("SAME")?: padding = .same
+        case .string("SAME")?:
+            base = (0..<2).map { let total = (f.shape[$0] - 1) * dilations[$0]; return PadPair(total / 2, total - total / 2) }
         case let .array(pairs)?:
-            padding = .explicit(pairs.compactMap { $0.array?.compactMap(\.int) }.filter { $0.count == 2 }.map { PadPair($0[0], $0[1]) })
-        default: padding = .valid
+            base = pairs.compactMap { $0.array?.compactMap(\.int) }.filter { $0.count == 2 }.map { PadPair($0[0], $0[1]) }
+        default: base = [PadPair(0, 0), PadPair(0, 0)]
         }
+        guard base.count == 2 else { return "padding pairs for two axes expected" }
+        var extra = [0, 0], length = [0, 0]
+        for axis in 0..<2 {
+            let (n, k, r, s) = (x.shape[axis + 1], f.shape[axis], dilations[axis], strides[axis])
+            let padded = n + base[axis].before + base[axis].after
+            extra[axis] = (r - padded % r) % r
+            let phase = (padded + extra[axis]) / r
+            length[axis] = phase >= k ? max(0, ((phase - k) / s + 1) * r - extra[axis]) : 0
+        }
+        let expectedShape = [x.shape[0], length[0], length[1], f.shape[2] * f.shape[3]]
+        guard tf.shape == expectedShape else { return "shape \(tf.shape), the quirk's is \(expectedShape)" }
+        let padding = Padding.explicit([PadPair(base[0].before, base[0].after + extra[0]), PadPair(base[1].before, base[1].after + extra[1])])
         guard let full = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: padding, dilations: dilations)) else {
             return "the stride-1 dilated output cannot be computed"
         }
-        let (oh, ow, c) = (tf.shape[1], tf.shape[2], tf.shape[3]), (fh, fw) = (full.shape[1], full.shape[2])
+        let (c, fh, fw) = (expectedShape[3], full.shape[1], full.shape[2])
         func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 1e-5 * max(abs(a), abs(b)) + 1e-6 }
-        func pixel(_ t: Tensor<Float>, _ w: Int, _ i: Int, _ j: Int) -> ArraySlice<Float> { t.scalars[((i * w + j) * c)..<((i * w + j + 1) * c)] }
-        for r in 0..<oh {
-            for col in 0..<ow {
-                let found = (0..<fh).contains { i in (0..<fw).contains { j in zip(pixel(tf, ow, r, col), pixel(full, fw, i, j)).allSatisfy(close) } }
-                if !found { return "pixel (\(r), \(col)) is no pixel of the stride-1 dilated output" }
+        for batch in 0..<x.shape[0] {
+            for t in 0..<length[0] {
+                for u in 0..<length[1] {
+                    let i = t % dilations[0] + dilations[0] * strides[0] * (t / dilations[0])
+                    let j = u % dilations[1] + dilations[1] * strides[1] * (u / dilations[1])
+                    guard i < fh, j < fw else { return "pixel (\(t), \(u)) maps outside the stride-1 dilated output" }
+                    for ch in 0..<c where !close(tf.scalars[((batch * length[0] + t) * length[1] + u) * c + ch], full.scalars[((batch * fh + i) * fw + j) * c + ch]) {
+                        return "pixel (\(t), \(u)) channel \(ch) is not the stride-1 dilated output's pixel (\(i), \(j))"
+                    }
+                }
             }
         }
         return nil

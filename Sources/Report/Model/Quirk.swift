@@ -83,7 +83,6 @@ public struct Quirk: Sendable {
            case let .float32(f)? = tensor("quirks/depthwise-stride2-dilation2-9x9", "filter", output: false),
            let full = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: .valid, dilations: [2, 2])),
            let definition = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(strides: [2, 2], padding: .valid, dilations: [2, 2])) {
-            // Which rows of the stride-1 dilated output did TensorFlow return (taking every other column)?
             let (fh, fw) = (full.shape[1], full.shape[2]), ow = tf.shape[2]
             // Which rows and columns of the stride-1 dilated output did TensorFlow return? Search every choice.
             let oh = tf.shape[1]
@@ -99,7 +98,7 @@ public struct Quirk: Sendable {
             let confirmed = picked != [0, 2, 4] && definition != tf
             quirks.append(Quirk(
                 id: "depthwise-stride-dilation", title: "tf.nn.depthwise_conv2d with stride and dilation together returns the wrong rows",
-                tensorflow: "With strides > 1 and dilations > 1 it only warns, and returns rows \(picked.map(String.init).joined(separator: ", ")) and columns \(pickedColumns.map(String.init).joined(separator: ", ")) of the stride-1 dilated output instead of 0, 2, 4.",
+                tensorflow: "With strides > 1 and dilations > 1 it only warns, and returns rows \(picked.map(String.init).joined(separator: ", ")) and columns \(pickedColumns.map(String.init).joined(separator: ", ")) of the stride-1 dilated output instead of 0, 2, 4. It runs the strided convolution on each space-to-batch phase of the input, so along an axis with dilation r and stride s its element t is the stride-1 output's t mod r + r·s·⌊t/r⌋, in a shape of its own; Conform's model of the quirk checks exactly that, and counts TensorFlow's answers as the quirk, not as failures.",
                 conform: "The definition (Keras's result): the stride-1 dilated output, then every s-th row and column.",
                 example: ["9×9 image of 1…81, 3×3 ones kernel, strides 2, dilations 2, VALID",
                           "definition → " + rows(definition).joined(separator: " "), "TensorFlow → " + rows(tf).joined(separator: " ")],
