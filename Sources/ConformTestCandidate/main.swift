@@ -15,7 +15,8 @@ import Report
 //   refuse-all     refuses every input
 //   accept-invalid computes conv2d even when the reference rejects it (channels not divisible)
 //   tf-depthwise   depthwise with stride and dilation computed the way tf.nn.depthwise_conv2d does:
-//                  the strided convolution on each space-to-batch phase (a quirk, not a failure)
+//                  the strided convolution on each space-to-batch phase (a quirk, not a failure),
+//                  and refusing unequal row and column strides (a known refusal, not a failure)
 // --ops a,b limits the ops it offers (default: conv1d, conv2d, frame).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
@@ -45,6 +46,10 @@ Mutants.with(mutant) {
            case let .float32(f)? = inputs.first(where: { $0.0 == "filters" })?.1, x.shape.count == 4, f.shape.count == 4,
            x.shape[3] % max(f.shape[2], 1) != 0 {
             return ["output": .float32(try Tensor(shape: [1], scalars: [0]))]
+        }
+        if fault == "tf-depthwise", op == "depthwise_conv2d", let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),
+           strides.count == 2, strides[0] != strides[1] {
+            throw OpError(op: op, field: "strides", expected: "equal row and column strides", actual: "\(strides) (as DepthwiseConv2dNative refuses)")
         }
         if fault == "tf-depthwise", op == "depthwise_conv2d",
            let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),

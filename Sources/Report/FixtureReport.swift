@@ -13,7 +13,7 @@ public enum FixtureReport {
         case let .unusable(error):
             return "ERROR \(result.id)\(impl): \(error)"
         case let .quirk(id):
-            return "QUIRK \(result.id)\(impl): departs from the definition as TensorFlow's known quirk \(id) does (counted, not failed)"
+            return "QUIRK \(result.id)\(impl): " + KnownRefusal.phrase(for: id) + " (counted, not failed)"
         case .fail:
             guard let check = result.worstCheck else { return "FAIL \(result.id)\(impl)" }
             if let mismatch = check.mismatch { return "FAIL \(result.id)\(impl) \(check.name): \(mismatch)" }
@@ -37,7 +37,7 @@ public enum FixtureReport {
             }
         }
         out.append(FixtureRun.counting(sets: run.sets, cases: run.cases, implementations: implementations))
-        for (id, n) in run.quirks.sorted(by: { $0.key < $1.key }) { out.append("\(n) check\(n == 1 ? "" : "s") explained by the known quirk \(id)") }
+        for (id, n) in run.quirks.sorted(by: { $0.key < $1.key }) { out.append("\(n) check\(n == 1 ? "" : "s") explained by the known \(KnownRefusal.phrase(for: id).hasPrefix("refuses") ? "refusal" : "quirk") \(id)") }
         out.append("\(run.passed) passed, \(run.failed) failed")
         return out
     }

@@ -189,7 +189,7 @@ struct ReplayCommand: ParsableCommand {
         case let .mistrusted(why): say("mistrusted \(property): \(why)"); throw ExitCode(1)
         case let .fail(why): say("FAIL \(property): \(why)"); throw ExitCode(1)
         case let .acceptsInvalid(why): say("ACCEPTS-INVALID \(property): \(why)")
-        case let .quirk(id): say("QUIRK \(property): departs as TensorFlow's known quirk \(id)")
+        case let .quirk(id): say("QUIRK \(property): " + KnownRefusal.phrase(for: id))
         }
     }
 

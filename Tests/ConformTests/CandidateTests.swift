@@ -126,7 +126,12 @@ struct CandidateTests {
         let campaign = try CLITests.conform(["check", "--candidate", Self.command("tf-depthwise", ops: "depthwise_conv2d"), "--ops", "depthwise_conv2d",
                                              "--cases", "200"])
         #expect(campaign.status == 0, "\(campaign.lines.suffix(4))")
-        #expect(campaign.lines.contains { $0.hasPrefix("QUIRK depthwise_conv2d/") }, "\(campaign.lines.suffix(4))")
+        #expect(campaign.lines.contains { $0.hasPrefix("QUIRK depthwise_conv2d/") && $0.contains("known quirk depthwise-stride-dilation") }, "\(campaign.lines.suffix(4))")
+        #expect(campaign.lines.contains { $0.hasPrefix("QUIRK depthwise_conv2d/") && $0.contains("as TensorFlow is known to (depthwise-unequal-strides") },
+                "\(campaign.lines.suffix(4))")
+        // A refusal no known TensorFlow limitation explains stays a failure.
+        let refusing = try CLITests.conform(["check", "--candidate", Self.command("refuse-all", ops: "depthwise_conv2d"), "--ops", "depthwise_conv2d", "--cases", "20"])
+        #expect(refusing.status == 1 && refusing.lines.contains { $0.hasPrefix("FAIL depthwise_conv2d/") && $0.contains("refused") }, "\(refusing.lines.suffix(4))")
     }
 
     @Test("bench times a candidate through kind: time, beside Conform's own ops")

@@ -273,7 +273,7 @@ public struct Campaign: Sendable {
                         accepted?.candidate = candidate
                     case let .quirk(id):
                         quirk = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                        shrunk: c, message: "departs as TensorFlow's known quirk \(id)", shrinkSteps: 0, execution: execution)
+                                        shrunk: c, message: KnownRefusal.phrase(for: id), shrinkSteps: 0, execution: execution)
                         quirk?.candidate = candidate
                     case .fail: failing.append((property, invalid, c))
                     }

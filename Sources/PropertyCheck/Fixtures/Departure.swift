@@ -10,13 +10,44 @@ public struct Departure: Sendable {
     /// nil when `recorded` departs from `definition` as the quirk says; else why not.
     let check: @Sendable (_ inputs: [String: AnyTensor], _ attrs: [(String, JSONValue)], _ recorded: AnyTensor, _ definition: AnyTensor) -> String?
 
-    public static let all: [Departure] = [depthwiseStrideDilation, glimpseUniformNoise]
+    public static let all: [Departure] = [depthwiseStrideDilation, separableStrideDilation, glimpseUniformNoise]
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
 
-    /// `tf.nn.depthwise_conv2d` with stride and dilation > 1 runs the strided convolution on each
-    /// space-to-batch phase of the input (`nn_ops.with_space_to_batch`), so it returns the wrong
-    /// pixels of the stride-1 dilated output, in a shape of its own.
+    /// `tf.nn.depthwise_conv2d` with a stride > 1 and a dilation > 1 runs the strided convolution
+    /// on each space-to-batch phase of the input (`nn_ops.with_space_to_batch`), so it returns the
+    /// wrong pixels of the stride-1 dilated output, in a shape of its own (`spaceToBatchDepthwise`).
+    static let depthwiseStrideDilation = Departure(id: "depthwise-stride-dilation", op: "depthwise_conv2d") { inputs, attrs, recorded, _ in
+        guard let x = inputs["input"], let f = inputs["filter"] else { return "input and filter expected" }
+        let predicted: Tensor<Double>
+        switch spaceToBatchDepthwise(x, f, attrs) {
+        case let .success(t): predicted = t
+        case let .failure(why): return why.reason
+        }
+        return agreement(recorded, predicted, "the stride-1 dilated output's pixel")
+    }
+
+    /// `tf.nn.separable_conv2d` inherits the depthwise quirk: its pointwise 1×1 convolution runs on
+    /// the space-to-batch depthwise answer.
+    static let separableStrideDilation = Departure(id: "separable-stride-dilation", op: "separable_conv2d") { inputs, attrs, recorded, _ in
+        guard let x = inputs["input"], let d = inputs["depthwise_filter"], case let p? = inputs["pointwise_filter"], p.shape.count == 4 else {
+            return "input, depthwise and pointwise filters expected"
+        }
+        let depthwise: Tensor<Double>
+        switch spaceToBatchDepthwise(x, d, attrs) {
+        case let .success(t): depthwise = t
+        case let .failure(why): return why.reason
+        }
+        guard let pointwise = try? Tensor(shape: p.shape, scalars: p.doubles),
+              let predicted = try? Reference.conv2d(depthwise, pointwise, Conv2DAttributes(padding: .valid)) else {
+            return "the pointwise convolution of the quirk's depthwise answer cannot be computed"
+        }
+        return agreement(recorded, predicted, "the pointwise convolution of the quirk's depthwise pixel")
+    }
+
+    struct Mismatch: Error { let reason: String }
+
+    /// TensorFlow's depthwise answer when a stride and a dilation exceed 1, in Double.
     ///
     /// Per spatial axis, with input length `n`, kernel `k`, dilation `r`, stride `s` and base
     /// padding `(a, b)` (zero for VALID, `(k-1)r` split low-first for SAME, the pairs for explicit):
@@ -24,13 +55,18 @@ public struct Departure: Sendable {
     /// VALID convolution keeps `q = ⌊(m-k)/s⌋ + 1` of it, and the answer is `q·r - extra` long.
     /// Its element `t` is the stride-1 dilated output (padding `(a, b+extra)`) at
     /// `t mod r + r·s·⌊t/r⌋`: for r = s = 2, rows 0, 1, 4, 5, 8, … where the definition has 0, 2, 4.
-    static let depthwiseStrideDilation = Departure(id: "depthwise-stride-dilation", op: "depthwise_conv2d") { inputs, attrs, recorded, definition in
-        guard case let .float32(x)? = inputs["input"], case let .float32(f)? = inputs["filter"],
-              case let .float32(tf) = recorded, case .float32 = definition else { return "float32 input, filter and output expected" }
+    /// With SAME padding the base padding differs from the definition's whenever a stride exceeds
+    /// 1, so the quirk needs a stride and a dilation > 1, not necessarily on the same axis.
+    static func spaceToBatchDepthwise(_ input: AnyTensor, _ filter: AnyTensor, _ attrs: [(String, JSONValue)]) -> Result<Tensor<Double>, Mismatch> {
         func pair(_ key: String) -> [Int] { attrs.first { $0.0 == key }?.1.array?.compactMap(\.int) ?? [1, 1] }
         let (strides, dilations) = (pair("strides"), pair("dilations"))
-        guard x.shape.count == 4, f.shape.count == 4, strides.count == 2, dilations.count == 2 else { return "a 2-D depthwise convolution expected" }
-        guard (0..<2).contains(where: { strides[$0] > 1 && dilations[$0] > 1 }) else { return "the quirk needs a stride and a dilation > 1 on one axis" }
+        guard input.shape.count == 4, filter.shape.count == 4, strides.count == 2, dilations.count == 2,
+              let x = try? Tensor(shape: input.shape, scalars: input.doubles), let f = try? Tensor(shape: filter.shape, scalars: filter.doubles) else {
+            return .failure(Mismatch(reason: "a 2-D depthwise convolution expected"))
+        }
+        guard strides.contains(where: { $0 > 1 }), dilations.contains(where: { $0 > 1 }) else {
+            return .failure(Mismatch(reason: "the quirk needs a stride > 1 and a dilation > 1"))
+        }
         let base: [PadPair]
         switch attrs.first(where: { $0.0 == "padding" })?.1 {
         case .string("SAME")?:
@@ -39,7 +75,7 @@ public struct Departure: Sendable {
             base = pairs.compactMap { $0.array?.compactMap(\.int) }.filter { $0.count == 2 }.map { PadPair($0[0], $0[1]) }
         default: base = [PadPair(0, 0), PadPair(0, 0)]
         }
-        guard base.count == 2 else { return "padding pairs for two axes expected" }
+        guard base.count == 2 else { return .failure(Mismatch(reason: "padding pairs for two axes expected")) }
         var extra = [0, 0], length = [0, 0]
         for axis in 0..<2 {
             let (n, k, r, s) = (x.shape[axis + 1], f.shape[axis], dilations[axis], strides[axis])
@@ -48,25 +84,41 @@ public struct Departure: Sendable {
             let phase = (padded + extra[axis]) / r
             length[axis] = phase >= k ? max(0, ((phase - k) / s + 1) * r - extra[axis]) : 0
         }
-        let expectedShape = [x.shape[0], length[0], length[1], f.shape[2] * f.shape[3]]
-        guard tf.shape == expectedShape else { return "shape \(tf.shape), the quirk's is \(expectedShape)" }
         let padding = Padding.explicit([PadPair(base[0].before, base[0].after + extra[0]), PadPair(base[1].before, base[1].after + extra[1])])
         guard let full = try? Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: padding, dilations: dilations)) else {
-            return "the stride-1 dilated output cannot be computed"
+            return .failure(Mismatch(reason: "the stride-1 dilated output cannot be computed"))
         }
-        let (c, fh, fw) = (expectedShape[3], full.shape[1], full.shape[2])
-        func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 1e-5 * max(abs(a), abs(b)) + 1e-6 }
+        let (c, fh, fw) = (full.shape[3], full.shape[1], full.shape[2])
+        var out = [Double]()
         for batch in 0..<x.shape[0] {
             for t in 0..<length[0] {
                 for u in 0..<length[1] {
                     let i = t % dilations[0] + dilations[0] * strides[0] * (t / dilations[0])
                     let j = u % dilations[1] + dilations[1] * strides[1] * (u / dilations[1])
-                    guard i < fh, j < fw else { return "pixel (\(t), \(u)) maps outside the stride-1 dilated output" }
-                    for ch in 0..<c where !close(tf.scalars[((batch * length[0] + t) * length[1] + u) * c + ch], full.scalars[((batch * fh + i) * fw + j) * c + ch]) {
-                        return "pixel (\(t), \(u)) channel \(ch) is not the stride-1 dilated output's pixel (\(i), \(j))"
-                    }
+                    guard i < fh, j < fw else { return .failure(Mismatch(reason: "pixel (\(t), \(u)) maps outside the stride-1 dilated output")) }
+                    let pixel: Int = ((batch * fh + i) * fw + j) * c
+                    out += full.scalars[pixel..<(pixel + c)]
                 }
             }
+        }
+        guard let answer = try? Tensor(shape: [x.shape[0], length[0], length[1], c], scalars: out) else {
+            return .failure(Mismatch(reason: "the quirk's answer cannot be formed"))
+        }
+        return .success(answer)
+    }
+
+    /// nil when `recorded` is `predicted` to 64 unit roundoffs of its dtype relative to the element
+    /// plus 8 of the largest magnitude: room for another summation order, not for another pixel.
+    static func agreement(_ recorded: AnyTensor, _ predicted: Tensor<Double>, _ what: String) -> String? {
+        guard recorded.shape == predicted.shape else { return "shape \(recorded.shape), the quirk's is \(predicted.shape)" }
+        let u: Double = switch recorded.dtype {
+        case .float16: Float16.unitRoundoff
+        case .float32: Float.unitRoundoff
+        default: Double.unitRoundoff
+        }
+        let got = recorded.doubles, scale = predicted.scalars.map(abs).max() ?? 0
+        for (index, (a, b)) in zip(got, predicted.scalars).enumerated() where !(abs(a - b) <= 64 * u * max(abs(a), abs(b)) + 8 * u * scale) {
+            return "element \(OutputCheck.multiIndex(index, shape: predicted.shape)) is \(a), not \(what) \(b)"
         }
         return nil
     }

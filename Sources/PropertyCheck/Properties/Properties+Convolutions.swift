@@ -70,8 +70,11 @@ extension Properties {
             }
         },
         // conv1d is conv2d on a height-1 image (CAUSAL written out as explicit padding).
-        Property("conv1d", "equals-conv2d-height-1", .valid([.exact, .random])) { c, _ in
+        Property("conv1d", "equals-conv2d-height-1", .valid([.exact, .random])) { c, fill in
             law {
+                // Under random fill the law is bit-identity of Conform's shared kernels; another
+                // implementation may sum in another order, so only exact fill binds it.
+                if fill == .random, UnderTest.implementation.candidate != nil { return .discard }
                 guard let x = c.input("input"), let f = c.input("filters") else { return .discard }
                 let strides = c.attrs.first { $0.0 == "strides" }?.1.array?.first?.int ?? 1
                 let dilation = c.attrs.first { $0.0 == "dilations" }?.1.array?.first?.int ?? 1
@@ -85,7 +88,7 @@ extension Properties {
                 let c2 = GeneratedCase(op: "conv2d", attrs: [("strides", J.ints([1, strides])), ("padding", padding), ("dilations", J.ints([1, dilation]))],
                                        inputs: [("input", x.reshaped([x.shape[0], 1] + x.shape.dropFirst())), ("filters", f.reshaped([1] + f.shape))])
                 let one = try Run.output(c), two = try Run.output(c2)
-                // Both run the same kernels: bit-identical under either fill.
+                // Both run the same kernels: bit-identical under either fill (exact fill: any order).
                 return same(one, (two.shape.enumerated().filter { $0.offset != 1 }.map(\.element), two.values), "conv1d vs conv2d with H = 1")
             }
         },

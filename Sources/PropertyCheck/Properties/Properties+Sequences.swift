@@ -8,6 +8,9 @@ extension Properties {
         Property("extract_glimpse", "v1-equals-v2-when-centered-normalized", .valid([.random])) { c, _ in
             law {
                 guard attr(c, "centered")?.bool == true, attr(c, "normalized")?.bool == true else { return .discard }
+                // Conform draws its noise from the case's seed, the same for both versions; another
+                // implementation's noise fill is its own random draw, so there only zero fill binds.
+                if attr(c, "noise")?.string != "zero", UnderTest.implementation.candidate != nil { return .discard }
                 let v1 = try Run.underTest(c.setting("version", JSONValue(1)))["output"]
                 let v2 = try Run.underTest(c.setting("version", JSONValue(2)))["output"]
                 return Run.difference(v1, v2).map { .fail("v1 vs v2: \($0)") } ?? .pass

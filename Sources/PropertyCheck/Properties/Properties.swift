@@ -26,18 +26,21 @@ public enum Properties {
         let r: (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase)
         do { r = try Run.both(c) } catch is NotOffered { return .discard } catch { return .fail("raised \(error)") }
         if kind == .arithmetic, let reason = mistrust(r.reference.outputs["output"]) { return .mistrusted(reason) }
-        let verdict = judge(r.optimized, against: r.reference, r.prepared, fill: fill, kind: kind)
-        // A candidate's departure that one of TensorFlow's known quirks explains is that quirk.
-        if case .fail = verdict, UnderTest.implementation.candidate != nil {
-            let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
-            for departure in Departure.all where departure.op == c.op {
-                if let name = r.reference.outputs.keys.sorted().first, let got = r.optimized[name], let definition = r.reference.outputs[name],
-                   departure.check(inputs, c.attrs, got, definition) == nil {
-                    return .quirk(departure.id)
-                }
-            }
-        }
-        return verdict
+        return judge(r.optimized, against: r.reference, r.prepared, fill: fill, kind: kind)
+    }
+
+    /// The known TensorFlow quirk or refusal that explains the candidate under test's answer to
+    /// `c` (one more run of the case, only after a failure): a law that fails on a case whose own
+    /// answer departs as a quirk says fails because of that quirk.
+    static func knownDeparture(_ c: GeneratedCase) -> String? {
+        let answer: [String: AnyTensor]
+        do { answer = try Run.underTest(c) } catch CandidateError.refused {
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs)?.id
+        } catch { return nil }
+        guard let prepared = try? c.prepare(), let reference = try? prepared.reference(),
+              let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
+        let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
+        return Departure.all.first { $0.op == c.op && $0.check(inputs, c.attrs, got, definition) == nil }?.id
     }
 
     /// Judges optimized outputs against a reference run: bit for bit under exact fill (unless the

@@ -38,7 +38,12 @@ public struct Property: Sendable {
     }
 
     /// Checks a case; anything thrown where it should not be is a failure naming the error.
-    public func check(_ c: GeneratedCase, fill: Fill) -> Verdict { check(c, fill) }
+    /// A candidate's failure that a known TensorFlow quirk or refusal explains is that quirk.
+    public func check(_ c: GeneratedCase, fill: Fill) -> Verdict {
+        let verdict = check(c, fill)
+        guard case .fail = verdict, UnderTest.implementation.candidate != nil, case .valid = input else { return verdict }
+        return Properties.knownDeparture(c).map(Verdict.quirk) ?? verdict
+    }
 
     public func applies(to fill: Fill) -> Bool {
         if case let .valid(fills) = input { fills.contains(fill) } else { false }
