@@ -97,7 +97,17 @@ struct CheckCommand: ParsableCommand {
         var results = [Campaign.Result]()
         for implementation in underTest {
             campaign.underTest = implementation
-            if implementation.candidate != nil { say("candidate \(implementation.name): \(implementation.candidate?.command ?? "")") }
+            campaign.ops = selected
+            if let candidate = implementation.candidate {
+                say("candidate \(implementation.name): \(candidate.command ?? "")")
+                // Ops it does not offer are not run, so they are not reported as passing.
+                campaign.ops = selected.filter(candidate.ops.contains)
+                let absent = selected.filter { !candidate.ops.contains($0) }
+                if campaign.ops.isEmpty {
+                    throw ValidationError("candidate \(implementation.name) offers none of the selected ops (\(selected.joined(separator: ", "))); it offers \(candidate.ops.sorted().joined(separator: ", "))")
+                }
+                if !absent.isEmpty { say("not offered by \(implementation.name): \(absent.joined(separator: ", "))") }
+            }
             let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
             let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -116,6 +116,16 @@ struct CandidateTests {
         #expect(out.status == 0, "\(out.lines.suffix(3))")
     }
 
+    @Test("ops a candidate does not offer are announced and not run, never reported as passing")
+    func notOffered() throws {
+        let some = try CLITests.conform(["check", "--candidate", Self.command("none"), "--ops", "conv2d,epoch_pairing", "--cases", "10"])
+        #expect(some.status == 0, "\(some.lines)")
+        #expect(some.lines.contains("not offered by test-candidate-none: epoch_pairing"), "\(some.lines)")
+        #expect(some.lines.contains { $0.hasPrefix("conv2d ") } && !some.lines.contains { $0.hasPrefix("epoch_pairing ") }, "\(some.lines)")
+        let none = try CLITests.conform(["check", "--candidate", Self.command("none"), "--ops", "epoch_pairing", "--cases", "10"])
+        #expect(none.status == 2 && none.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("offers none of the selected ops (epoch_pairing)") }, "\(none.lines)")
+    }
+
     @Test("a candidate's departure that a known TensorFlow quirk explains is that quirk: counted, not failed")
     func quirk() throws {
         let sets = [Paths.fixtures.appendingPathComponent("depthwise_conv2d").path, Paths.repository.appendingPathComponent("fixtures/quirks").path]

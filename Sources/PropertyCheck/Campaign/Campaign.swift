@@ -247,6 +247,8 @@ public struct Campaign: Sendable {
         let execution = execution(forCase: k)
         var failing = [(Property, Bool, GeneratedCase)]()
         var mistrusted: Failure?, accepted: Failure?, quirk: Failure?
+        // A case no property judged (a candidate that does not take its dtype) was not run: a discard, not a pass.
+        var judged = false
         let candidate = underTest.candidate?.command
         // Each case is built once and shared by the op's properties.
         let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
@@ -261,7 +263,10 @@ public struct Campaign: Sendable {
                     }
                     guard let c else { continue }
                     onProperty(property.name)
-                    switch property.check(c, fill: fill) {
+                    let verdict = property.check(c, fill: fill)
+                    if case .discard = verdict { continue }
+                    judged = true
+                    switch verdict {
                     case .pass, .discard: continue
                     case let .mistrusted(why):
                         mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
@@ -313,6 +318,7 @@ public struct Campaign: Sendable {
             failures.append(failure)
         }
         if !failures.isEmpty { return (.fail(failures), reached) }
+        if !judged, underTest.candidate != nil { return (.discard, reached) }
         if let mistrusted { return (.mistrusted(mistrusted), reached) }
         if let quirk { return (.quirk(quirk), reached) }
         return (accepted.map { .acceptsInvalid($0) } ?? .pass, reached)
