@@ -5,12 +5,10 @@ written from their definitions. Run it under Conform:
     conform fixtures --candidate "python3 candidates/numpy_candidate.py" fixtures/tensorflow
     conform check --candidate "python3 candidates/numpy_candidate.py" --ops conv2d,frame
 
-Only NumPy is needed. Conform's own tests do not use it (they use a Swift candidate)."""
-import json
-import sys
-import time
-
+Only NumPy and candidate_protocol.py (the protocol loop, beside it) are needed. Conform's own tests do not use it (they use a Swift candidate)."""
 import numpy as np
+
+from candidate_protocol import serve
 
 
 def pads(n, k, s, d, padding):
@@ -71,26 +69,7 @@ def run(op, attrs, inputs):
 
 
 def main():
-    print(json.dumps({"protocol": "conform-candidate/1", "name": "numpy", "version": np.__version__,
-                      "ops": ["conv1d", "conv2d", "frame"]}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            inputs = {name: np.load(path) for name, path in request["inputs"].items()}
-            outputs = run(request["op"], request["attrs"], inputs)
-            reply = {"id": request["id"], "ok": True}
-            if request.get("kind") == "time":
-                seconds = []
-                for _ in range(request.get("repeat", 1)):
-                    start = time.perf_counter()
-                    outputs = run(request["op"], request["attrs"], inputs)
-                    seconds.append(time.perf_counter() - start)
-                reply["seconds"] = seconds
-            for name, path in request["outputs"].items():
-                np.save(path, outputs[name])
-        except Exception as error:  # a refusal: the input is one it rejects
-            reply = {"id": request["id"], "ok": False, "error": f"{type(error).__name__}: {error}"}
-        print(json.dumps(reply), flush=True)
+    serve("numpy", np.__version__, ["conv1d", "conv2d", "frame"], run)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,14 @@ departs (the known quirks are counted, not failed):
     conform check --candidate "/tmp/tf/bin/python candidates/tensorflow_candidate.py" --ops conv2d
 
 `TF_ENABLE_ONEDNN_OPTS` is left as the environment has it (TensorFlow's default: on)."""
-import json
 import os
-import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
+
+from candidate_protocol import serve  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "extract_glimpse", "timeseries_windows", "frame",
        "count_params", "stateless_uniform"]
@@ -97,25 +96,7 @@ def run(op, a, inputs):
 def main():
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    print(json.dumps({"protocol": "conform-candidate/1", "name": "tensorflow", "version": tf.__version__, "ops": OPS}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            inputs = {name: np.load(path) for name, path in request["inputs"].items()}
-            outputs = run(request["op"], request["attrs"], inputs)
-            reply = {"id": request["id"], "ok": True}
-            if request.get("kind") == "time":
-                seconds = []
-                for _ in range(request.get("repeat", 1)):
-                    start = time.perf_counter()
-                    outputs = run(request["op"], request["attrs"], inputs)
-                    seconds.append(time.perf_counter() - start)
-                reply["seconds"] = seconds
-            for name, path in request["outputs"].items():
-                np.save(path, np.asarray(outputs[name]))
-        except Exception as error:  # TensorFlow refused the input
-            reply = {"id": request["id"], "ok": False, "error": f"{type(error).__name__}: {str(error)[:300]}"}
-        print(json.dumps(reply), flush=True)
+    serve("tensorflow", tf.__version__, OPS, run, error_limit=300)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ public struct Departure: Sendable {
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
 
+    /// The quirk of `op` that explains `got` departing from `definition`, if any.
+    static func explaining(op: String, inputs: [String: AnyTensor], attrs: [(String, JSONValue)], got: AnyTensor, definition: AnyTensor) -> Departure? {
+        all.first { $0.op == op && $0.check(inputs, attrs, got, definition) == nil }
+    }
+
     /// `tf.nn.depthwise_conv2d` with a stride > 1 and a dilation > 1 runs the strided convolution
     /// on each space-to-batch phase of the input (`nn_ops.with_space_to_batch`), so it returns the
     /// wrong pixels of the stride-1 dilated output, in a shape of its own (`spaceToBatchDepthwise`).

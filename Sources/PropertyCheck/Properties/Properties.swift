@@ -40,7 +40,7 @@ public enum Properties {
         guard let prepared = try? c.prepare(), let reference = try? prepared.reference(),
               let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
         let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
-        return Departure.all.first { $0.op == c.op && $0.check(inputs, c.attrs, got, definition) == nil }?.id
+        return Departure.explaining(op: c.op, inputs: inputs, attrs: c.attrs, got: got, definition: definition)?.id
     }
 
     /// Judges optimized outputs against a reference run: bit for bit under exact fill (unless the

@@ -146,20 +146,15 @@ public struct FixtureManifest: Equatable, Sendable {
             }
             return out
         }
-        let note: String?
-        switch item["note"] {
-        case nil, .null?: note = nil
-        case let .string(s)?: note = s
-        case let other?:
-            throw FixtureError(.wrongType, file: file, caseID: id, field: "note", expected: "a string", actual: other.kindName)
+        func optionalString(_ field: String, expected: String) throws(FixtureError) -> String? {
+            switch item[field] {
+            case nil, .null?: return nil
+            case let .string(s)?: return s
+            case let other?: throw FixtureError(.wrongType, file: file, caseID: id, field: field, expected: expected, actual: other.kindName)
+            }
         }
-        let departs: String?
-        switch item["departs"] {
-        case nil, .null?: departs = nil
-        case let .string(s)?: departs = s
-        case let other?:
-            throw FixtureError(.wrongType, file: file, caseID: id, field: "departs", expected: "a quirk id", actual: other.kindName)
-        }
+        let note = try optionalString("note", expected: "a string")
+        let departs = try optionalString("departs", expected: "a quirk id")
         return FixtureCase(id: id, op: op, attrs: attrs, inputs: try files("inputs"), outputs: try files("outputs"), note: note,
                            departs: departs)
     }

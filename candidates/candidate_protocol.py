@@ -1,0 +1,32 @@
+"""The conform-candidate/1 loop (CANDIDATES.md) shared by the Python candidate programs: the hello
+line, then one JSON request per line, answered in order. A program supplies `run(op, attrs,
+inputs) -> {output name: array}`; anything `run` raises is a refusal of that input."""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def serve(name, version, ops, run, error_limit=None):
+    """Answers requests on stdin until it closes. `kind: time` requests are timed in-process,
+    `repeat` calls of `run`; `error_limit` caps the length of a refusal's message."""
+    print(json.dumps({"protocol": "conform-candidate/1", "name": name, "version": version, "ops": ops}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            inputs = {key: np.load(path) for key, path in request["inputs"].items()}
+            outputs = run(request["op"], request["attrs"], inputs)
+            reply = {"id": request["id"], "ok": True}
+            if request.get("kind") == "time":
+                seconds = []
+                for _ in range(request.get("repeat", 1)):
+                    start = time.perf_counter()
+                    outputs = run(request["op"], request["attrs"], inputs)
+                    seconds.append(time.perf_counter() - start)
+                reply["seconds"] = seconds
+            for key, path in request["outputs"].items():
+                np.save(path, np.asarray(outputs[key]))
+        except Exception as error:  # a refusal: the input is one it rejects
+            reply = {"id": request["id"], "ok": False, "error": f"{type(error).__name__}: {str(error)[:error_limit]}"}
+        print(json.dumps(reply), flush=True)
