@@ -12,10 +12,11 @@ struct CLITests {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    static func conform(_ arguments: [String]) throws -> Output {
+    static func conform(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = Paths.products.appendingPathComponent("conform")
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

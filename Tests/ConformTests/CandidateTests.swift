@@ -32,37 +32,46 @@ struct CandidateTests {
 
     @Test("a crash and a hang are findings with their stderr, the run goes on, the program restarts, the scratch folder goes")
     func crashAndHang() throws {
-        let before = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") }
-        let crash = try CLITests.conform(["fixtures", "--candidate", Self.command("crash-on-7")] + Self.sets)
+        // A private TMPDIR: other tests running in parallel create scratch folders of their own.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("conform-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let crash = try CLITests.conform(["fixtures", "--candidate", Self.command("crash-on-7")] + Self.sets, environment: ["TMPDIR": tmp.path])
         let crashes = crash.lines.filter { $0.contains("crashed") && $0.contains("planted crash on an extent of 7") }
         #expect(crashes.count >= 2, "\(crash.lines.prefix(3))")
         let hang = try CLITests.conform(["fixtures", "--candidate", Self.command("hang-on-7"), "--candidate-timeout", "2",
-                                         Paths.fixtures.appendingPathComponent("frame").path])
+                                         Paths.fixtures.appendingPathComponent("frame").path], environment: ["TMPDIR": tmp.path])
         #expect(hang.status == 1 && hang.lines.contains { $0.contains("timed out: no reply in 2 s") })
         // Every case was judged: the closing line counts three implementations on every frame case.
         let frames = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("frame")).manifest.cases.count
         let numbers = hang.lines.last?.split(separator: " ").compactMap { Int($0) } ?? []
         #expect(numbers.count == 2 && numbers[0] + numbers[1] == 3 * frames)
-        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") }
-        #expect(Set(after).subtracting(before).isEmpty, "scratch folders left: \(Set(after).subtracting(before))")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("conform-candidate-") }
+        #expect(left.isEmpty, "scratch folders left: \(left)")
     }
 
     @Test("an interrupted run removes its scratch folder")
     func interruptRemovesScratch() throws {
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
+        // A private TMPDIR: other tests running in parallel create scratch folders of their own.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("conform-interrupt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        func scratch() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("conform-candidate-") }
+        }
         let process = Process()
         process.executableURL = Paths.products.appendingPathComponent("conform")
         process.arguments = ["fixtures", "--candidate", Self.command("hang-on-7"), "--candidate-timeout", "60",
                              Paths.fixtures.appendingPathComponent("frame").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp.path]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait for the scratch folder, then for the hang, then interrupt.
-        var created = Set<String>()
+        var created = [String]()
         for _ in 0..<100 where created.isEmpty {
             usleep(50_000)
-            created = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
-                .subtracting(before)
+            created = try scratch()
         }
         #expect(!created.isEmpty, "no scratch folder appeared")
         usleep(500_000)
@@ -72,8 +81,8 @@ struct CandidateTests {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         #expect(process.terminationStatus == 130, "exit \(process.terminationStatus)")
-        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("conform-candidate-") })
-        #expect(after.intersection(created).isEmpty, "left behind: \(after.intersection(created))")
+        let left = try scratch()
+        #expect(left.isEmpty, "left behind: \(left)")
     }
 
     @Test("a garbage hello is unusable input: an ERROR naming the command, exit 2")

@@ -83,7 +83,8 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     }
 
     static func start(_ command: String) throws -> ChildProcess {
-        try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command])
+        if ScratchFolders.interrupted.withLock({ $0 }) { throw CandidateError.failed("interrupted") }
+        return try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command])
     }
 
     /// A copy of the program for one request: an idle one, or a new one (its hello read and dropped).
@@ -128,6 +129,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
 
     private func request(kind: String, op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String],
                          repeat count: Int?) throws(CandidateError) -> (outputs: [String: AnyTensor], seconds: [Double]) {
+        if ScratchFolders.interrupted.withLock({ $0 }) { throw .failed("interrupted") }
         lock.lock()
         nextID += 1
         let id = nextID
@@ -206,13 +208,22 @@ public enum ScratchFolders {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                // First the flag (the main thread must not exit with its own status meanwhile), then
-                // the folders, then the programs, then out at once.
+                // First the flag (the main thread must not exit with its own status meanwhile, and
+                // no request starts), then the programs (they must not write into a folder being
+                // removed), then the folders, then out at once. A request already in flight may
+                // still drop a file into a folder after its listing was read, so removal retries
+                // until the folder is gone.
                 interrupted.withLock { $0 = true }
-                lock.lock()
-                for folder in folders { try? FileManager.default.removeItem(at: folder) }
-                lock.unlock()
                 ChildProcess.killAll()
+                lock.lock()
+                for folder in folders {
+                    for _ in 0..<50 {
+                        try? FileManager.default.removeItem(at: folder)
+                        if !FileManager.default.fileExists(atPath: folder.path) { break }
+                        usleep(10_000)
+                    }
+                }
+                lock.unlock()
                 _exit(128 + sig)
             }
             source.resume()
