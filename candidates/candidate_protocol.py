@@ -8,11 +8,17 @@ import time
 import numpy as np
 
 
-def serve(name, version, ops, run, error_limit=None):
+def serve(name, version, ops, run, error_limit=None, dtypes=None):
     """Answers requests on stdin until it closes. `kind: time` requests are timed in-process,
-    `repeat` calls of `run`; `error_limit` caps the length of a refusal's message."""
-    print(json.dumps({"protocol": "conform-candidate/1", "name": name, "version": version, "ops": ops}), flush=True)
+    `repeat` calls of `run`; `error_limit` caps the length of a refusal's message; `dtypes`
+    (op → NumPy descrs) narrows ops to the input dtypes the framework computes natively."""
+    hello = {"protocol": "conform-candidate/1", "name": name, "version": version, "ops": ops}
+    if dtypes:
+        hello["dtypes"] = dtypes
+    print(json.dumps(hello), flush=True)
     for line in sys.stdin:
+        if not line.strip():
+            continue
         request = json.loads(line)
         try:
             inputs = {key: np.load(path) for key, path in request["inputs"].items()}

@@ -49,7 +49,8 @@ Mutants.with(mutant) {
         }
         if fault == "tf-depthwise", op == "depthwise_conv2d", let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),
            strides.count == 2, strides[0] != strides[1] {
-            throw OpError(op: op, field: "strides", expected: "equal row and column strides", actual: "\(strides) (as DepthwiseConv2dNative refuses)")
+            throw OpError(op: op, field: "strides", expected: "equal row and column strides",
+                          actual: "\(strides): current implementation only supports equal length strides in the row and column dimensions")
         }
         if fault == "tf-depthwise", op == "depthwise_conv2d",
            let strides = attrs.first(where: { $0.0 == "strides" })?.1.array?.compactMap(\.int),

@@ -16,7 +16,7 @@ public enum CheckReport {
         let accepted = result.summaries.reduce(0) { $0 + $1.acceptsInvalid }
         if accepted > 0 { out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed)") }
         let quirks = result.summaries.reduce(0) { $0 + $1.quirks }
-        if quirks > 0 { out.append("\(quirks) case\(quirks == 1 ? "" : "s") explained by known TensorFlow quirks and refusals (counted, not failed)") }
+        if quirks > 0 { out.append("\(quirks) case\(quirks == 1 ? "" : "s") explained by known quirks and refusals (counted, not failed)") }
         for path in result.unreached {
             out.append("UNREACHED \(path.rawValue): no case of \(path.ops.joined(separator: ", ")) reached this path of the optimized code")
         }

@@ -15,6 +15,8 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     public let command: String?
     public let timeout: Double
     public let workers: Int
+    /// The input dtypes (NumPy descrs) the hello declares per op; an op it does not list takes every dtype.
+    public let dtypes: [String: Set<String>]
     let scratch: URL
     private let lock = NSLock()
     private var idle: [ChildProcess] = []
@@ -71,10 +73,37 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             throw FixtureError(.unknownOp, file: command, field: "hello.ops", expected: "ops of " + OpTable.names.joined(separator: ", "),
                                actual: "\"\(unknown)\"")
         }
+        var dtypes = [String: Set<String>]()
+        if let declared = hello["dtypes"] {
+            guard let fields = declared.object else {
+                child.kill()
+                ScratchFolders.remove(scratch)
+                throw FixtureError(.wrongType, file: command, field: "hello.dtypes", expected: "an object: op name → list of dtypes (\"<f4\")",
+                                   actual: declared.description)
+            }
+            for (op, list) in fields {
+                guard opList.contains(op), let descrs = list.array?.compactMap(\.string), descrs.count == list.array?.count,
+                      descrs.allSatisfy({ DType(npyDescr: $0) != nil }) else {
+                    child.kill()
+                    ScratchFolders.remove(scratch)
+                    throw FixtureError(.wrongType, file: command, field: "hello.dtypes.\(op)",
+                                       expected: "a list of NumPy dtypes (<f2, <f4, <f8, <i4, <i8, |b1) for an op of hello.ops", actual: list.description)
+                }
+                dtypes[op] = Set(descrs.compactMap { DType(npyDescr: $0)?.npyDescr })
+            }
+        }
+        self.dtypes = dtypes
         self.name = name
         self.ops = Set(opList)
         self.version = hello["version"]?.string ?? ""
         idle = [child]
+    }
+
+    /// Whether it computes this case: an op it offers, every input of a dtype the hello allows for it.
+    public func offers(op: String, inputs: [(String, AnyTensor)]) -> Bool {
+        guard ops.contains(op) else { return false }
+        guard let allowed = dtypes[op] else { return true }
+        return inputs.allSatisfy { allowed.contains($0.1.dtype.npyDescr) }
     }
 
     deinit {

@@ -124,7 +124,8 @@ public struct FixtureRunner: Sendable {
                                             outputs: expected.keys.sorted())
                 } catch {
                     // Refusing a valid input TensorFlow is known to refuse: that refusal, counted, not failed.
-                    if case .refused = error, let known = KnownRefusal.explaining(op: fixtureCase.op, attrs: fixtureCase.attrs) {
+                    if case let .refused(message) = error,
+                       let known = KnownRefusal.explaining(op: fixtureCase.op, attrs: fixtureCase.attrs, message: message) {
                         results.append(CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation, verdict: .quirk(known.id),
                                                   checks: [], seconds: Self.seconds(since: t)))
                         continue

@@ -34,8 +34,8 @@ public enum Properties {
     /// answer departs as a quirk says fails because of that quirk.
     static func knownDeparture(_ c: GeneratedCase) -> String? {
         let answer: [String: AnyTensor]
-        do { answer = try Run.underTest(c) } catch CandidateError.refused {
-            return KnownRefusal.explaining(op: c.op, attrs: c.attrs)?.id
+        do { answer = try Run.underTest(c) } catch let CandidateError.refused(message) {
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, message: message)?.id
         } catch { return nil }
         guard let prepared = try? c.prepare(), let reference = try? prepared.reference(),
               let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""JAX as a conform-candidate/1 program: the convolutions JAX computes natively, through
+`jax.lax.conv_general_dilated` with NHWC/HWIO dimension numbers (`feature_group_count` for groups
+and depthwise). JAX has no frame, windows, glimpse, Keras parameter counts or Philox stream of its
+own, so it offers none of those.
+
+    conform check --candidate "$PEERS/bin/python candidates/jax_candidate.py" --ops conv2d
+
+float64 needs `jax_enable_x64`, set here. Requests run on the CPU backend."""
+import os
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)
+from jax import lax  # noqa: E402
+import numpy as np  # noqa: E402
+
+from candidate_protocol import serve  # noqa: E402
+
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
+
+
+def padding(p, kernel, dilation):
+    """The attribute as lax takes it: "SAME"/"VALID" by name (lax's SAME is TensorFlow's: the odd
+    pixel after), explicit pairs as they are, CAUSAL as its definition's pairs ((k-1)·d before)."""
+    if p == "CAUSAL":
+        return [((kernel - 1) * dilation, 0)]
+    return p if isinstance(p, str) else [tuple(pair) for pair in p]
+
+
+def conv(x, w, strides, pad, dilations, groups, spec):
+    out = lax.conv_general_dilated(x, w, window_strides=strides, padding=pad, rhs_dilation=dilations,
+                                   dimension_numbers=spec, feature_group_count=groups)
+    return np.asarray(out)
+
+
+def run(op, a, inputs):
+    x = inputs["input"]
+    if op == "conv1d":
+        w = inputs["filters"]
+        return {"output": conv(x, w, a["strides"], padding(a["padding"], w.shape[0], a["dilations"][0]), a["dilations"],
+                               x.shape[2] // w.shape[1], ("NWC", "WIO", "NWC"))}
+    if op == "conv2d":
+        w = inputs["filters"]
+        return {"output": conv(x, w, a["strides"], padding(a["padding"], 0, 0), a["dilations"], x.shape[3] // w.shape[2],
+                               ("NHWC", "HWIO", "NHWC"))}
+    if op in ("depthwise_conv2d", "separable_conv2d"):
+        f = inputs["filter" if op == "depthwise_conv2d" else "depthwise_filter"]
+        kh, kw, c, m = f.shape
+        if x.shape[3] != c:
+            raise ValueError(f"input has {x.shape[3]} channels, the filter {c}")
+        # Depthwise is a grouped convolution with one input channel per group; output channel
+        # c·M + m is filter[:, :, c, m], which is HWIO [kh, kw, 1, C·M] in row-major order.
+        depthwise = conv(x, f.reshape(kh, kw, 1, c * m), a["strides"], padding(a["padding"], 0, 0), a["dilations"], c,
+                         ("NHWC", "HWIO", "NHWC"))
+        if op == "depthwise_conv2d":
+            return {"output": depthwise}
+        return {"output": conv(depthwise, inputs["pointwise_filter"], [1, 1], "VALID", [1, 1], 1, ("NHWC", "HWIO", "NHWC"))}
+    raise ValueError(f"not offered: {op}")
+
+
+if __name__ == "__main__":
+    serve("jax", jax.__version__, OPS, run)

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""PyTorch as a conform-candidate/1 program: what `torch.nn.functional` and `Tensor.unfold`
+compute natively. Convolutions go through `F.conv1d`/`F.conv2d` (channels-first, so the NHWC
+tensors are permuted in and out; `groups` for grouped and depthwise), their padding through
+`F.pad` (PyTorch pads symmetrically and has no strided "same", so the definition's amounts are
+padded explicitly); frames are `Tensor.unfold`. PyTorch has no glimpse, Keras counts, Keras
+windows or TensorFlow's Philox stream, so it offers none of those.
+
+    conform check --candidate "$PEERS/bin/python candidates/torch_candidate.py" --ops conv2d,frame
+
+One intra-op thread, so timings compare with Conform's one-thread benchmarks."""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from candidate_protocol import serve
+
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame"]
+
+
+def same(n, k, s, d):
+    """TensorFlow's SAME padding along one axis (OPS.md): out = ceil(n/s), the odd pixel after."""
+    out = -(-n // s)
+    total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def pads(p, spatial, kernel, strides, dilations):
+    """(before, after) per spatial axis from the attribute."""
+    if p == "VALID":
+        return [(0, 0)] * len(spatial)
+    if p == "SAME":
+        return [same(n, k, s, d) for n, k, s, d in zip(spatial, kernel, strides, dilations)]
+    if p == "CAUSAL":
+        return [((kernel[0] - 1) * dilations[0], 0)]
+    return [tuple(pair) for pair in p]
+
+
+def padded(x, amounts):
+    """x channels-first, padded with zeros by (before, after) per spatial axis (F.pad lists the last axis first)."""
+    flat = [v for before, after in reversed(amounts) for v in (before, after)]
+    return F.pad(x, flat) if any(flat) else x
+
+
+def conv2d(x, w, a, groups):
+    """x NCHW, w OIHW; the attribute's padding applied first."""
+    x = padded(x, pads(a["padding"], x.shape[2:], w.shape[2:], a["strides"], a["dilations"]))
+    return F.conv2d(x, w, stride=a["strides"], dilation=a["dilations"], groups=groups)
+
+
+def frame(signal, a):
+    axis = a["axis"] % signal.ndim
+    length, step = a["frame_length"], a["frame_step"]
+    x = torch.from_numpy(signal)
+    if a["pad_end"]:
+        n = x.shape[axis]
+        frames = -(-n // step)
+        extra = max(0, (frames - 1) * step + length - n)
+        widths = [0, 0] * (x.ndim - 1 - axis) + [0, extra]
+        x = F.pad(x, widths, value=a["pad_value"]) if extra else x
+    if x.shape[axis] < length:
+        # No whole frame: unfold refuses a size past the axis, the definition gives zero frames.
+        return x.narrow(axis, 0, 0).unsqueeze(axis + 1).expand(*x.shape[:axis], 0, length, *x.shape[axis + 1:]).numpy()
+    # unfold puts the frame's samples last; the definition puts them right after the frame index.
+    return x.unfold(axis, length, step).movedim(-1, axis + 1).numpy()
+
+
+def run(op, a, inputs):
+    if op == "frame":
+        return {"output": frame(inputs["signal"], a)}
+    x = torch.from_numpy(inputs["input"])
+    if op == "conv1d":
+        w = torch.from_numpy(inputs["filters"]).permute(2, 1, 0)
+        x = x.permute(0, 2, 1)
+        x = padded(x, pads(a["padding"], x.shape[2:], w.shape[2:], a["strides"], a["dilations"]))
+        y = F.conv1d(x, w, stride=a["strides"], dilation=a["dilations"], groups=x.shape[1] // w.shape[1])
+        return {"output": y.permute(0, 2, 1).contiguous().numpy()}
+    x = x.permute(0, 3, 1, 2)
+    if op == "conv2d":
+        w = torch.from_numpy(inputs["filters"]).permute(3, 2, 0, 1)
+        return {"output": conv2d(x, w, a, x.shape[1] // w.shape[1]).permute(0, 2, 3, 1).contiguous().numpy()}
+    f = torch.from_numpy(inputs["filter" if op == "depthwise_conv2d" else "depthwise_filter"])
+    kh, kw, c, m = f.shape
+    if x.shape[1] != c:
+        raise ValueError(f"input has {x.shape[1]} channels, the filter {c}")
+    # Output channel c·M + m of the depthwise step is filter[:, :, c, m]: group c's m-th output.
+    y = conv2d(x, f.reshape(kh, kw, c * m, 1).permute(2, 3, 0, 1), a, c)
+    if op == "separable_conv2d":
+        y = F.conv2d(y, torch.from_numpy(inputs["pointwise_filter"]).permute(3, 2, 0, 1))
+    return {"output": y.permute(0, 2, 3, 1).contiguous().numpy()}
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    serve("torch", torch.__version__, OPS, run)
