@@ -4,8 +4,8 @@ ops (Keras for the causal Conv1D, the windows and the parameter counts; raw ops 
 wrapper hides an attribute). Conform judges it against the definition, so it finds where TensorFlow
 departs (the known quirks are counted, not failed):
 
-    conform fixtures --candidate "/tmp/tf/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
-    conform check --candidate "/tmp/tf/bin/python candidates/tensorflow_candidate.py" --ops conv2d
+    conform fixtures --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
+    conform check --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" --ops conv2d
 
 `TF_ENABLE_ONEDNN_OPTS` is left as the environment has it (TensorFlow's default: on)."""
 import os

@@ -17,7 +17,8 @@ import Report
 //   tf-depthwise   depthwise with stride and dilation computed the way tf.nn.depthwise_conv2d does:
 //                  the strided convolution on each space-to-batch phase (a quirk, not a failure),
 //                  and refusing unequal row and column strides (a known refusal, not a failure)
-// --ops a,b limits the ops it offers (default: conv1d, conv2d, frame).
+// --ops a,b limits the ops it offers (default: conv1d, conv2d, frame); --name NAME names it in
+// its hello (default test-candidate-FAULT; "tensorflow" makes it the report's live TensorFlow).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
 let fault = option("--fault") ?? "none"
@@ -38,7 +39,7 @@ func hasExtent7(_ inputs: [(String, AnyTensor)]) -> Bool { inputs.contains { $0.
 
 Threading.count = 1
 Mutants.with(mutant) {
-    CandidateServer.serve(name: "test-candidate-\(fault)", version: "1", ops: ops) { op, attrs, inputs in
+    CandidateServer.serve(name: option("--name") ?? "test-candidate-\(fault)", version: "1", ops: ops) { op, attrs, inputs in
         if fault == "crash-on-7" && hasExtent7(inputs) { fatalError("planted crash on an extent of 7") }
         if fault == "hang-on-7" && hasExtent7(inputs) { while true { sleep(1) } }
         if fault == "refuse-all" { throw OpError(op: op, field: "(all)", expected: "nothing", actual: "refused by the planted fault") }

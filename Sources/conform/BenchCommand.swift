@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time both implementations: medians, p10/p90, GFLOP/s, % of the measured FMA peak, speedups.",
-        discussion: "Without DIR, the built-in suite (every op at realistic sizes). Build with -c release for real figures.")
+        discussion: "Without DIR, the built-in suite (every op at realistic sizes). Build with -c release for real figures. A candidate named tensorflow (candidates/tensorflow_candidate.py) gives the 'vs TF' column, timed live on this machine.")
 
     @OptionGroup var memory: MemoryOptions
     @OptionGroup var candidates: CandidateOptions
@@ -23,9 +23,6 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
-
-    @Option(help: "TensorFlow timings (JSON from fixtures/bench_tensorflow.py) for a 'vs TF' column.")
-    var peer: String?
 
     @Option(help: "Only cases whose id contains this text.")
     var filter: String?
@@ -54,7 +51,6 @@ struct BenchCommand: ParsableCommand {
         var cases = directories.isEmpty ? BuiltinSuite.cases
             : try FixtureRunner.expand(directories.map { URL(fileURLWithPath: $0) }).flatMap { BenchCase.fromFixtures(try FixtureSet(directory: $0)) }
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
-        let peerTimes = try peer.map { path in try PeerTimings.read(try InputFile.read(path), file: path) }
         let terminal = isatty(STDERR_FILENO) != 0
         let peak = Peak.measureFMA() * Double(threads)
         var runner = BenchRunner()
@@ -66,8 +62,7 @@ struct BenchCommand: ParsableCommand {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads, peer: peerTimes,
-                                 host: MachineInfo.current(tensorflow: "", measure: false))
+        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads)
         for line in report.text().split(separator: "\n", omittingEmptySubsequences: false) { say(String(line)) }
         if let json {
             try OutputFile.write(Data((report.json().serialized(indent: 1) + "\n").utf8), to: URL(fileURLWithPath: json))

@@ -10,16 +10,13 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Run the fixture checks, a property campaign and the benchmarks; write REPORT.md, report.json, report.html and CSVs.",
-        discussion: "Benchmarks run on one thread unless --threads says otherwise, for comparison with TensorFlow's one-thread timings (--peer).")
+        discussion: "Benchmarks run on one thread unless --threads says otherwise. Each --candidate (scripts/peers.sh passes TensorFlow, JAX, PyTorch and ONNX Runtime) is judged on the fixtures, run through its own campaign on the ops it offers, timed on the built-in cases, and gets a column of the conformance matrix; a candidate named tensorflow gives the 'vs TensorFlow' ratios.")
 
     @OptionGroup var memory: MemoryOptions
     @OptionGroup var candidates: CandidateOptions
 
     @Option(help: "Where the report goes.")
     var out: String = "report"
-
-    @Option(help: "TensorFlow timings from fixtures/bench_tensorflow.py, for the 'vs TensorFlow' column.")
-    var peer: String?
 
     @Option(help: "The campaign's seed.")
     var seed: UInt64 = 2026
@@ -92,6 +89,22 @@ struct ReportCommand: ParsableCommand {
             source = "merged from \(merge.count) file\(merge.count == 1 ? "" : "s"): " + merged.seeds.joined(separator: "; ")
         }
 
+        // Each candidate's own campaign, on the ops it offers (the same seed and cases per op): the
+        // differential properties against the reference, the laws, the error properties.
+        var campaigns: [Implementation: [ReportData.CampaignLine]] = [.optimized: campaignLines]
+        if merge.isEmpty {
+            for implementation in candidateList {
+                guard let candidate = implementation.candidate else { continue }
+                var campaign = Campaign(seed: seed, casesPerOp: cases, ops: OpTable.names.filter(candidate.ops.contains))
+                campaign.underTest = implementation
+                let result = campaign.run(progress: { done, total in status("campaign of \(implementation.name) \(done)/\(total)") })
+                campaigns[implementation] = ReportData.campaign(result)
+                for (findings, verdict) in [(result.failures, "fail"), (result.mistrusts, "mistrusted")] {
+                    discrepancies += ReportData.discrepancies(findings, verdict: verdict, implementation: implementation.name)
+                }
+            }
+        }
+
         status("measuring the machine…")
         let tensorflow = sets.compactMap { $0.manifest.producer?["version"]?.string }.first ?? "unknown"
         let machine = MachineInfo.current(tensorflow: tensorflow)
@@ -101,14 +114,17 @@ struct ReportCommand: ParsableCommand {
         runner.minimumSeconds = minTime
         runner.candidates = candidateList
         let results = runner.run(benchCases) { index, total, id in status("bench [\(index + 1)/\(total)] \(id)") }
-        let peerTimes = try peer.map { path in try PeerTimings.read(try InputFile.read(path), file: path) }
-        let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads, peer: peerTimes,
-                                host: machine)
+        let bench = BenchReport(results: results, peakGFLOPS: machine.fmaPeakGFLOPS * Double(threads), threads: threads)
         status("")
 
-        let report = ReportData(machine: machine, seed: seed, casesPerOp: merge.isEmpty ? cases : 0, campaignSource: source,
+        var report = ReportData(machine: machine, seed: seed, casesPerOp: merge.isEmpty ? cases : 0, campaignSource: source,
                                 discrepancies: discrepancies, campaign: campaignLines, bench: bench,
                                 quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)), paths: paths)
+        report.conformance = ConformanceCell.matrix(implementations: Implementation.allCases + candidateList, fixtures: fixtureRun,
+                                                    campaigns: campaigns, bench: bench)
+        report.peers = candidateList.compactMap { i in
+            i.candidate.map { (i.name, ($0 as? ProgramCandidate)?.version ?? "", $0.command ?? "") }
+        }
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         say("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")

@@ -141,24 +141,21 @@ struct BenchCLITests {
         }
     }
 
-    @Test("a peer file adds TensorFlow's medians; a malformed one is an error naming the file")
-    func peer() throws {
-        let dir = Paths.temporary("peer")
-        let peer = dir.appendingPathComponent("tf.json")
-        try Data(#"[{"id": "conv2d/worked-explicit", "op": "conv2d", "median_seconds": 1.0}]"#.utf8).write(to: peer)
-        let json = dir.appendingPathComponent("bench.json")
+    @Test("a candidate named tensorflow, timed live beside the optimized ops, gives the 'vs TF' ratio")
+    func liveTensorFlow() throws {
+        let json = Paths.temporary("peer").appendingPathComponent("bench.json")
         let out = try CLITests.conform(["bench", Paths.fixtures.appendingPathComponent("conv2d").path, "--filter", "worked-explicit",
-                                        "--min-time", "0", "--min-runs", "1", "--skip-reference", "--peer", peer.path, "--json", json.path])
-        #expect(out.status == 0)
+                                        "--min-time", "0", "--min-runs", "1", "--skip-reference", "--json", json.path,
+                                        "--candidate", CandidateTests.command("none") + " --name tensorflow"])
+        #expect(out.status == 0, "\(out.lines.suffix(3))")
         let rows = try #require(JSONParser.parse(Array(try Data(contentsOf: json))).array)
-        #expect(rows.first { $0["impl"]?.string == "optimized" }?["tensorflow_median_seconds"]?.double == 1.0)
-        // A bare array records no machine: TensorFlow's median is shown, no ratio against this machine's.
-        #expect(out.lines.last?.hasSuffix("1.00 s") == true, "\(out.lines.last ?? "")")
-        #expect(out.lines.contains { $0.contains("an unrecorded machine: not this machine, so no ratio") })
-        try Data("[{".utf8).write(to: peer)
-        let bad = try CLITests.conform(["bench", Paths.fixtures.appendingPathComponent("conv2d").path, "--filter", "worked-explicit",
-                                        "--min-time", "0", "--min-runs", "1", "--peer", peer.path])
-        #expect(bad.status != 0)
+        let tf = try #require(rows.first { $0["impl"]?.string == "tensorflow" }?["median_seconds"]?.double)
+        let optimized = try #require(rows.first { $0["impl"]?.string == "optimized" })
+        #expect(optimized["tensorflow_median_seconds"]?.double == tf)
+        let ratio = try #require(optimized["vs_tensorflow"]?.double)
+        #expect(abs(ratio - tf / (optimized["median_seconds"]?.double ?? 1)) < 1e-9 * ratio)
+        // TensorFlow's own row has no ratio against itself.
+        #expect(rows.first { $0["impl"]?.string == "tensorflow" }?["vs_tensorflow"]?.isNull == true)
     }
 }
 

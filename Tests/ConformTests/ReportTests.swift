@@ -10,17 +10,10 @@ struct ReportTests {
     /// One small report, shared by the tests below (a short campaign and two benchmark cases).
     static let output: (dir: URL, run: CLITests.Output) = {
         let dir = Paths.temporary("report")
-        // TensorFlow timings from another machine: shown, but never divided into this machine's.
-        let peer = dir.appendingPathComponent("peer-elsewhere.json")
-        let timings = JSONValue.array(BuiltinSuite.cases.filter { $0.id.contains("conv1d") }.map { c in
-            .object([("id", .string(c.id)), ("op", .string(c.op)), ("median_seconds", JSONValue(0.002))])
-        })
-        let machine = JSONValue.object([("cpu", .string("Another CPU")), ("cpu_family", .string("26")), ("model", .string("2")),
-                                         ("cores", JSONValue(8)), ("features", .array([.string("avx2")])), ("tensorflow", .string("2.21.0"))])
-        try! Data(JSONValue.object([("format", .string("conform-peer-timings/1")), ("machine", machine), ("timings", timings)]).description.utf8)
-            .write(to: peer)
+        // A candidate named tensorflow: judged, run through its campaign, timed live, and the
+        // "vs TensorFlow" column divides by its medians.
         let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d", "--min-time", "0",
-                                         "--peer", peer.path,
+                                         "--candidate", CandidateTests.command("none") + " --name tensorflow",
                                          "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
                                          "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
         return (dir, run)
@@ -51,12 +44,15 @@ struct ReportTests {
             #expect(lines.first.map(String.init) == header, "\(file)")
             #expect(lines.count > 1, "\(file) has no rows")
         }
-        // The peer timings came from another machine: TensorFlow's median is shown, no ratio is.
+        // TensorFlow timed live in the same run: its median and the ratio on every optimized row it timed.
         let report = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
-        let optimized = (report["performance"]?.array ?? []).filter { $0["impl"]?.string == "optimized" }
-        #expect(!optimized.isEmpty && optimized.allSatisfy { $0["tensorflow_median_seconds"]?.double == 0.002 && $0["vs_tensorflow"]?.isNull == true },
-                "\(optimized)")
-        #expect(try Self.text("REPORT.md").contains("not this machine, so its times are shown without a ratio"))
+        let performance = report["performance"]?.array ?? []
+        let optimized = performance.filter { $0["impl"]?.string == "optimized" }
+        #expect(!optimized.isEmpty && optimized.allSatisfy { row in
+            let tf = performance.first { $0["id"]?.string == row["id"]?.string && $0["impl"]?.string == "tensorflow" }?["median_seconds"]?.double
+            return tf != nil && row["tensorflow_median_seconds"]?.double == tf && row["vs_tensorflow"]?.double != nil
+        }, "\(optimized)")
+        #expect(try Self.text("REPORT.md").contains("timed live in this run, on this machine"))
         // Both implementations, on every committed TensorFlow case.
         let discrepancies = try Self.text("discrepancies.csv")
         #expect(discrepancies.components(separatedBy: ",optimized,").count > 380 && discrepancies.components(separatedBy: ",reference,").count > 380)
@@ -146,36 +142,40 @@ struct ReportTests {
         #expect(speedup.contains("speedup (×, log scale"), "no axis label")
         #expect(dom.contains("arithmetic intensity (FLOP per byte moved") && dom.contains("GFLOP/s (log scale)"))
         #expect(dom.contains("error / bound (log scale)"))
+        // The conformance heat map: a column per implementation, green where nothing failed, grey where not offered.
+        let heat = try #require(dom.components(separatedBy: "id=\"conformance-heat\"").dropFirst().first?.components(separatedBy: "</table>").first)
+        #expect(heat.contains(">tensorflow<") && heat.contains(">optimized<") && heat.contains(">reference<"), "\(heat.prefix(400))")
+        #expect(heat.contains("hsl(120") && heat.contains("not offered") && !heat.contains("data-failed=\"1"))
     }
 
-    @Test("peer timings from another machine are shown without a ratio; from this machine, with one")
-    func peerMachine() throws {
-        let folder = Paths.temporary("peer")
-        let host = MachineInfo.current(tensorflow: "", measure: false)
-        func peer(cpu: String) throws -> URL {
-            let url = folder.appendingPathComponent("\(cpu.hashValue).json")
-            let machine = JSONValue.object([("cpu", .string(cpu)), ("cpu_family", .string(host.cpuFamily)), ("model", .string(host.cpuModelNumber)),
-                                            ("cores", JSONValue(host.cores)), ("features", .array(host.features.map { .string($0) })),
-                                            ("tensorflow", .string("2.21.0"))])
-            let timings = JSONValue.array(BuiltinSuite.cases.filter { $0.id.contains("conv1d") }.map { c in
-                .object([("id", .string(c.id)), ("op", .string(c.op)), ("median_seconds", JSONValue(0.001))])
-            })
-            try Data(JSONValue.object([("format", .string("conform-peer-timings/1")), ("machine", machine), ("timings", timings)]).description.utf8).write(to: url)
-            return url
+    @Test("the conformance matrix: a cell per op each implementation offers, its counts adding up, in report.json, REPORT.md and the page")
+    func conformance() throws {
+        let json = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        let all = try #require(json["conformance"]?.array)
+        let keys = ["implementation", "version", "op", "fixture_checks", "campaign_cases", "passed", "failed", "quirks", "max_error_over_bound",
+                    "median_seconds"]
+        for cell in all { for key in keys { #expect(cell[key] != nil, "\(key) in \(cell)") } }
+        func cells(of name: String) -> [JSONValue] { all.filter { $0["implementation"]?.string == name } }
+        #expect(cells(of: "reference").count == OpTable.names.count && cells(of: "optimized").count == OpTable.names.count)
+        // The candidate offers three ops: a cell each, judged on the fixtures and through its own campaign.
+        let tensorflow = cells(of: "tensorflow")
+        #expect(Set(tensorflow.compactMap { $0["op"]?.string }) == ["conv1d", "conv2d", "frame"], "\(tensorflow)")
+        for cell in cells(of: "tensorflow") + cells(of: "optimized") {
+            let n = { (key: String) in cell[key]?.int ?? -1 }
+            #expect(n("fixture_checks") > 0 && n("campaign_cases") == 10, "\(cell)")
+            #expect(n("passed") + n("failed") + n("quirks") == n("fixture_checks") + n("campaign_cases"), "\(cell)")
+            #expect(n("failed") == 0, "\(cell)")
         }
-        for (cpu, same) in [("Some Other CPU", false), (host.cpuModel, true)] {
-            let json = folder.appendingPathComponent("bench-\(same).json")
-            let out = try CLITests.conform(["bench", "--filter", "conv1d", "--skip-reference", "--min-time", "0", "--min-runs", "1",
-                                            "--peer", try peer(cpu: cpu).path, "--json", json.path])
-            #expect(out.status == 0, "\(out.lines.prefix(3))")
-            #expect(out.lines.contains { $0.contains("TensorFlow timings measured on \(cpu)") && $0.contains(same ? "this machine" : "not this machine") })
-            let rows = try #require(try JSONParser.parse([UInt8](Data(contentsOf: json))).array).filter { $0["impl"]?.string == "optimized" }
-            #expect(!rows.isEmpty)
-            for row in rows {
-                #expect(row["tensorflow_median_seconds"]?.double == 0.001)
-                #expect((row["vs_tensorflow"]?.double != nil) == same, "\(row)")
-            }
-        }
+        // The reference is the oracle: fixture checks, no campaign of its own.
+        #expect(cells(of: "reference").allSatisfy { $0["campaign_cases"]?.int == 0 && ($0["fixture_checks"]?.int ?? 0) > 0 })
+        // Timed on the op's first built-in case, with the speedup over the reference.
+        let conv1d = try #require(tensorflow.first { $0["op"]?.string == "conv1d" })
+        #expect((conv1d["median_seconds"]?.double ?? 0) > 0 && (conv1d["speedup_vs_reference"]?.double ?? 0) > 0, "\(conv1d)")
+        let md = try Self.text("REPORT.md")
+        #expect(md.contains("## Conformance matrix") && md.contains("| op | reference | optimized | tensorflow 1 |"), "\(md.prefix(3000))")
+        #expect(md.contains("not offered"))
+        let html = try Self.text("report.html")
+        #expect(html.contains("id=\"conformance-heat\"") && html.contains("id=\"conformance\""))
     }
 
     @Test("shards of a campaign merge into one report whose counts add up")

@@ -8,21 +8,18 @@ public struct BenchReport: Sendable {
     /// Measured FMA peak of the cores used, GFLOP/s.
     public var peakGFLOPS: Double
     public var threads: Int
-    /// TensorFlow's median seconds per case id, when peer timings were given.
-    public var peer: [String: Double]
-    /// Whether the peer timings were measured on this machine: only then is there a ratio.
-    public var peerComparable: Bool
-    /// Where the peer timings were measured, in words (nil without peer timings).
-    public var peerMachine: String?
 
-    public init(results: [BenchRunner.Result], peakGFLOPS: Double, threads: Int, peer: PeerTimings? = nil, host: MachineInfo? = nil) {
+    /// The name of the live peer the "vs TensorFlow" column divides by.
+    public static let tensorflow = "tensorflow"
+
+    public init(results: [BenchRunner.Result], peakGFLOPS: Double, threads: Int) {
         self.results = results
         self.peakGFLOPS = peakGFLOPS
         self.threads = threads
-        self.peer = peer?.medians ?? [:]
-        self.peerComparable = peer.map { p in host.map { p.measured(on: $0) } ?? false } ?? false
-        self.peerMachine = peer.map { $0.machine?.description ?? "an unrecorded machine" }
     }
+
+    /// Whether TensorFlow was timed live in this run (the `tensorflow` candidate).
+    public var tensorflowTimed: Bool { results.contains { $0.implementation.name == Self.tensorflow && $0.timing != nil } }
 
     /// The reference's median for a case, for speedups.
     func referenceMedian(_ id: String) -> Double? {
@@ -35,15 +32,18 @@ public struct BenchReport: Sendable {
         return ref / t
     }
 
-    /// TensorFlow's median divided by this row's: above 1 means faster than TensorFlow; nil
-    /// unless the peer timings were measured on this machine.
-    public func versusPeer(_ r: BenchRunner.Result) -> Double? {
-        guard peerComparable, r.implementation == .optimized, let tf = peer[r.id], let t = r.timing?.median, t > 0 else { return nil }
-        return tf / t
+    /// TensorFlow's median on this row's case, timed live in the same run on the same machine
+    /// (nil for TensorFlow's own rows, the reference's, and without a `tensorflow` candidate).
+    public func peerMedian(_ r: BenchRunner.Result) -> Double? {
+        guard r.implementation != .reference, r.implementation.name != Self.tensorflow else { return nil }
+        return results.first { $0.id == r.id && $0.implementation.name == Self.tensorflow }?.timing?.median
     }
 
-    /// TensorFlow's median for an optimized row, whatever machine it came from.
-    public func peerMedian(_ r: BenchRunner.Result) -> Double? { r.implementation == .optimized ? peer[r.id] : nil }
+    /// TensorFlow's median divided by this row's: above 1 means faster than TensorFlow.
+    public func versusPeer(_ r: BenchRunner.Result) -> Double? {
+        guard let tf = peerMedian(r), let t = r.timing?.median, t > 0 else { return nil }
+        return tf / t
+    }
 
     public func percentOfPeak(_ r: BenchRunner.Result) -> Double? {
         r.gflops.map { 100 * $0 / peakGFLOPS }
@@ -77,9 +77,8 @@ public struct BenchReport: Sendable {
             row.enumerated().map { c, cell in cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        let peerLine = peerMachine.map { "TensorFlow timings measured on \($0)" + (peerComparable ? ": this machine\n" : ": not this machine, so no ratio\n") } ?? ""
         return "FMA peak (measured, \(threads) thread\(threads == 1 ? "" : "s")): \(FixtureReport.format(peakGFLOPS)) GFLOP/s\n"
-            + peerLine + lines.joined(separator: "\n")
+            + lines.joined(separator: "\n")
     }
 
     /// One JSON object per case and implementation: `id`, `op`, `impl`, `median_seconds`, `gflops`, and more.

@@ -19,6 +19,8 @@ public struct ReportData: Sendable {
     public struct CampaignLine: Sendable {
         public var op: String
         public var cases = 0, passed = 0, failed = 0, mistrusted = 0, discarded = 0
+        /// Cases (among the passed) a known quirk or refusal explains: a candidate's, never Conform's.
+        public var quirks = 0
         public var seconds = 0.0
         public var casesPerSecond: Double { seconds > 0 ? Double(cases) / seconds : 0 }
     }
@@ -43,6 +45,10 @@ public struct ReportData: Sendable {
     public var quirks: [Quirk]
     /// The campaign's path table (every path of the optimized code).
     public var paths: [PathLine]
+    /// The conformance matrix: every implementation (peers included) on every op it offers.
+    public var conformance: [ConformanceCell] = []
+    /// The candidates judged and timed beside Conform's own ops: name, version, command.
+    public var peers: [(name: String, version: String, command: String)] = []
 
     public init(machine: MachineInfo, seed: UInt64, casesPerOp: Int, campaignSource: String, discrepancies: [Discrepancy],
                 campaign: [CampaignLine], bench: BenchReport, quirks: [Quirk], paths: [PathLine] = []) {
@@ -81,11 +87,11 @@ public struct ReportData: Sendable {
     }
 
     /// Rows for the campaign's failures and mistrusted cases (each with its replay line).
-    public static func discrepancies(_ failures: [Campaign.Failure], verdict: String) -> [Discrepancy] {
+    public static func discrepancies(_ failures: [Campaign.Failure], verdict: String, implementation: String = "optimized") -> [Discrepancy] {
         failures.map { f in
-            Discrepancy(op: f.op, caseID: "\(f.property) #\(f.caseIndex)", implementation: "optimized", elements: f.shrunk.elementCount,
+            Discrepancy(op: f.op, caseID: "\(f.property) #\(f.caseIndex)", implementation: implementation, elements: f.shrunk.elementCount,
                         maxAbsError: nil, maxRelError: nil, maxULP: nil, maxRatio: nil, verdict: verdict,
-                        repro: "conform replay '\(f.repro)'")
+                        repro: f.replayCommand)
         }
     }
 
@@ -93,7 +99,7 @@ public struct ReportData: Sendable {
     public static func campaign(_ result: Campaign.Result) -> [CampaignLine] {
         result.summaries.map {
             CampaignLine(op: $0.op, cases: $0.cases, passed: $0.passed, failed: $0.failed, mistrusted: $0.mistrusted,
-                         discarded: $0.discarded, seconds: $0.seconds)
+                         discarded: $0.discarded, quirks: $0.quirks, seconds: $0.seconds)
         }
     }
 

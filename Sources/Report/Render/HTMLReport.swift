@@ -140,6 +140,43 @@ enum HTMLReport {
         return s + "</svg>"
     }
 
+    /// The conformance matrix as a heat map: a row per op, a column per implementation, each
+    /// cell coloured by its share of failures (green: none, red: all; grey: not offered), with
+    /// passed/judged, quirks and the median in the cell and every number in its tooltip.
+    static func heatMap(_ r: ReportData) -> String {
+        let columns = r.conformance.map(\.implementation).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !columns.isEmpty else { return "" }
+        var h = "<table class=\"heat\" id=\"conformance-heat\" aria-label=\"conformance matrix\"><thead><tr><th>op</th>"
+        for name in columns {
+            let version = r.conformance.first { $0.implementation == name }?.version ?? ""
+            h += "<th>\(escape(name))<br><small>\(escape(version))</small></th>"
+        }
+        h += "</tr></thead><tbody>"
+        for op in OpTable.names {
+            h += "<tr><th>\(escape(op))</th>"
+            for name in columns {
+                guard let c = r.conformance.first(where: { $0.op == op && $0.implementation == name }) else {
+                    h += "<td class=\"cell absent\">not offered</td>"
+                    continue
+                }
+                let judged = c.passed + c.failed + c.quirks
+                let share = judged > 0 ? Double(c.failed) / Double(judged) : 0
+                // Hue 120 (green) for no failure down to 0 (red); any failure is at most orange.
+                let hue = c.failed == 0 ? 120.0 : 35 * (1 - share)
+                let tip = "\(name) on \(op): \(c.fixtureChecks) fixture checks, \(c.campaignCases) campaign cases; \(c.passed) passed, \(c.failed) failed, \(c.quirks) quirks"
+                    + (c.maxErrorOverBound.map { "; largest error/bound \(FixtureReport.format($0))" } ?? "")
+                    + (c.medianSeconds.map { "; median \(BenchReport.duration($0)) on \(c.benchCase ?? "")" } ?? "")
+                    + (c.speedupVsReference.map { ", \(FixtureReport.format($0))× the reference" } ?? "")
+                h += "<td class=\"cell\" data-failed=\"\(c.failed)\" style=\"background:hsl(\(Int(hue)),70%,85%)\" title=\"\(escape(tip))\">"
+                h += "<b>\(c.passed)/\(judged)</b>" + (c.failed > 0 ? " <span class=\"no\">\(c.failed) fail</span>" : "")
+                h += (c.quirks > 0 ? "<br>\(c.quirks) quirk" : "") + (c.medianSeconds.map { "<br>\(BenchReport.duration($0))" } ?? "")
+                h += (c.speedupVsReference.map { " (\(FixtureReport.format($0))×)" } ?? "") + "</td>"
+            }
+            h += "</tr>"
+        }
+        return h + "</tbody></table><p class=\"legend\">Cells: passed/judged (fixture checks and campaign cases), failures, known quirks, median on the op's first benchmark case (speedup over the reference). Green: no failure; orange to red: the share that failed; grey: not offered.</p>"
+    }
+
     static let style = """
     body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#1d2330}
     h1{font-size:24px}h2{margin-top:36px;border-bottom:1px solid #dde;padding-bottom:4px}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}
@@ -150,6 +187,7 @@ enum HTMLReport {
     .tick{font-size:10px;fill:#556;text-anchor:middle}.label{font-size:11px;fill:#334;text-anchor:end}.grid{stroke:#e4e7ef}.unit{stroke:#c33;stroke-dasharray:4 3}
     .ref{fill:#8aa4d6}.tf{fill:#e08a2c}.roof{fill:none;stroke:#1d2330;stroke-width:2}.quirk{border-left:4px solid #e08a2c;padding:4px 12px;margin:12px 0;background:#fffaf3}
     code{font-size:12px}.ok{color:#1a7f37;font-weight:600}.no{color:#c33;font-weight:600}
+    table.heat td.cell{min-width:96px;font-size:12px;text-align:center}table.heat td.absent{background:#eceef2;color:#889}.legend{font-size:12px;color:#556}
     """
 
     static let script = """
@@ -163,6 +201,8 @@ enum HTMLReport {
         var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Conform report</title><style>\(style)</style></head><body>"
         h += "<h1>Conform report</h1><dl>" + r.headerLines.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
         h += "<p><b>\(r.passed) passed, \(r.failed) failed</b> (fixture checks and campaign findings).</p>"
+        h += "<h2>Conformance matrix</h2>" + heatMap(r)
+        h += "<details><summary>Every cell in numbers</summary>" + table(r.conformanceTable, id: "conformance") + "</details>"
         h += "<h2>Performance</h2>" + speedupChart(r) + roofline(r) + table(r.performanceTable, id: "performance")
         h += "<h2>Discrepancies</h2>" + errorDistribution(r) + table(r.discrepancySummary, id: "discrepancy-summary")
         h += "<div class=\"scroll\">" + table(r.discrepancyTable, id: "discrepancies") + "</div>"

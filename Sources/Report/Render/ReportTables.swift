@@ -64,7 +64,44 @@ extension ReportData {
                      })
     }
 
-    public var tables: [Table] { [discrepancyTable, performanceTable, campaignTable, pathTable, quirkTable] }
+    /// op, implementation, version, fixture checks, campaign cases, passed, failed, quirks, largest
+    /// error/bound, benchmark case, median, speedup vs reference: the conformance matrix, one row per cell.
+    public var conformanceTable: Table {
+        Table(name: "conformance",
+              columns: ["op", "implementation", "version", "fixture checks", "campaign cases", "passed", "failed", "quirks",
+                        "largest error/bound", "benchmark case", "median", "speedup vs reference"],
+              rows: OpTable.names.flatMap { op in
+                  conformance.filter { $0.op == op }.map { c in
+                      [c.op, c.implementation, c.version, "\(c.fixtureChecks)", "\(c.campaignCases)", "\(c.passed)", "\(c.failed)", "\(c.quirks)",
+                       Self.f(c.maxErrorOverBound), c.benchCase ?? "", c.medianSeconds.map(BenchReport.duration) ?? "",
+                       c.speedupVsReference.map { Self.f($0) + "×" } ?? ""]
+                  }
+              })
+    }
+
+    /// The matrix at a glance: a row per op, a column per implementation, each cell
+    /// "passed/judged" with failures and quirks, its median and speedup over the reference.
+    public var conformanceGrid: Table {
+        let columns = conformance.map(\.implementation).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return Table(name: "conformance-grid",
+                     columns: ["op"] + columns.map { name in
+                         let version = conformance.first { $0.implementation == name }?.version ?? ""
+                         return version.isEmpty || version == "Conform" ? name : "\(name) \(version)"
+                     },
+                     rows: OpTable.names.map { op in
+                         [op] + columns.map { name in
+                             guard let c = conformance.first(where: { $0.op == op && $0.implementation == name }) else { return "not offered" }
+                             var text = "\(c.passed)/\(c.passed + c.failed + c.quirks) pass"
+                             if c.failed > 0 { text += ", \(c.failed) FAIL" }
+                             if c.quirks > 0 { text += ", \(c.quirks) quirk" }
+                             if let t = c.medianSeconds { text += "; " + BenchReport.duration(t) }
+                             if let x = c.speedupVsReference { text += " (" + Self.f(x) + "×)" }
+                             return text
+                         }
+                     })
+    }
+
+    public var tables: [Table] { [discrepancyTable, performanceTable, campaignTable, pathTable, quirkTable, conformanceTable] }
 
     /// The header lines: machine, versions, seed, date.
     public var headerLines: [(String, String)] {
@@ -74,9 +111,10 @@ extension ReportData {
          ("Software", "Swift \(machine.swift), GSL \(machine.gsl), \(machine.openBLAS.hasPrefix("OpenBLAS") ? machine.openBLAS : "OpenBLAS " + machine.openBLAS)"),
          ("Fixtures", "exported from TensorFlow \(machine.tensorflow)"),
          ("Campaign", "seed \(seed), \(casesPerOp) cases per op (\(campaignSource))"),
-         ("TensorFlow timings", bench.peerMachine.map { "measured on \($0)" + (bench.peerComparable ? ": this machine, so the ratios compare like with like"
-                                                                                                    : ": not this machine, so its times are shown without a ratio") }
-                                ?? "none given (fixtures/bench_tensorflow.py measures them on this machine)"),
+         ("Peers", peers.isEmpty ? "none in this run: `bash scripts/peers.sh` adds TensorFlow, JAX, PyTorch and ONNX Runtime as live candidates"
+                                 : peers.map { "\($0.name) \($0.version) (`\($0.command)`)" }.joined(separator: "; ")),
+         ("TensorFlow timings", bench.tensorflowTimed ? "timed live in this run, on this machine (the tensorflow candidate, one thread)"
+                                                     : "none: no tensorflow candidate in this run, so no \"vs TensorFlow\" ratios"),
          ("Date", machine.date)]
     }
 }
@@ -103,7 +141,10 @@ enum Markdown {
         for (k, v) in r.headerLines { md += "- **\(k)**: \(Inert.markdown(v))\n" }
         md += "\n**\(r.passed) passed, \(r.failed) failed** (fixture checks and campaign findings); campaign: "
         md += "\(r.campaign.reduce(0) { $0 + $1.passed }) of \(r.campaign.reduce(0) { $0 + $1.cases }) cases passed.\n\n"
-        md += "## Discrepancies\n\nEvery TensorFlow fixture case under both implementations. `error/bound` is the largest ratio of an element's error to its rigorous floating-point bound γ(n)·Σ|tᵢ|: a correct implementation stays below 1.\n\n"
+        md += "## Conformance matrix\n\nEach implementation on each op it offers: passed of judged (fixture checks and campaign cases together), failures, known quirks counted apart, the median on the op's first built-in benchmark case and the speedup over the reference there. The reference is the oracle: it has fixture checks only.\n\n"
+        md += table(r.conformanceGrid) + "\n"
+        md += "<details><summary>Every cell in numbers</summary>\n\n" + table(r.conformanceTable) + "\n</details>\n\n"
+        md += "## Discrepancies\n\nEvery TensorFlow fixture case under every implementation of this run. `error/bound` is the largest ratio of an element's error to its rigorous floating-point bound γ(n)·Σ|tᵢ|: a correct implementation stays below 1.\n\n"
         md += table(r.discrepancySummary) + "\n"
         let notPassing = r.discrepancyTable.rows.filter { $0[8] != "pass" }
         if !notPassing.isEmpty {
@@ -144,6 +185,14 @@ enum ReportJSON {
                          ("verdict", .string(d.verdict)), ("repro", .string(d.repro))])
             })),
             ("performance", r.bench.json()),
+            ("peers", .array(r.peers.map { .object([("name", .string($0.name)), ("version", .string($0.version)), ("command", .string($0.command))]) })),
+            ("conformance", .array(r.conformance.map { c in
+                .object([("implementation", .string(c.implementation)), ("version", .string(c.version)), ("op", .string(c.op)),
+                         ("fixture_checks", JSONValue(c.fixtureChecks)), ("campaign_cases", JSONValue(c.campaignCases)),
+                         ("passed", JSONValue(c.passed)), ("failed", JSONValue(c.failed)), ("quirks", JSONValue(c.quirks)),
+                         ("max_error_over_bound", number(c.maxErrorOverBound)), ("benchmark_case", c.benchCase.map { .string($0) } ?? .null),
+                         ("median_seconds", number(c.medianSeconds)), ("speedup_vs_reference", number(c.speedupVsReference))])
+            })),
             ("campaign", .array(r.campaign.map { c in
                 .object([("op", .string(c.op)), ("cases", JSONValue(c.cases)), ("passed", JSONValue(c.passed)), ("failed", JSONValue(c.failed)),
                          ("mistrusted", JSONValue(c.mistrusted)), ("discarded", JSONValue(c.discarded)), ("cases_per_second", JSONValue(c.casesPerSecond))])
