@@ -128,7 +128,7 @@ struct ReportCommand: ParsableCommand {
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         say("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
-        print("\(report.passed) passed, \(report.failed) failed")
+        print(report.totals)
         throw ExitCode(report.failed == 0 ? 0 : 1)
     }
 }

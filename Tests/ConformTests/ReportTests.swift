@@ -178,6 +178,21 @@ struct ReportTests {
         #expect(html.contains("id=\"conformance-heat\"") && html.contains("id=\"conformance\""))
     }
 
+    @Test("a candidate's known quirks are counted in the matrix and the totals, and do not fail the report")
+    func quirksDoNotFail() throws {
+        let dir = Paths.temporary("report-quirk")
+        let run = try CLITests.conform(["report", "--out", dir.path, "--cases", "40", "--bench-filter", "count_params", "--min-time", "0",
+                                        "--candidate", CandidateTests.command("tf-depthwise", ops: "depthwise_conv2d"),
+                                        "--fixtures", Paths.fixtures.appendingPathComponent("depthwise_conv2d").path,
+                                        "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
+        #expect(run.status == 0, "\(run.lines.suffix(3))")
+        #expect(run.lines.last?.contains("0 failed, ") == true && run.lines.last?.hasSuffix("explained by known quirks") == true, "\(run.lines.suffix(2))")
+        let json = try JSONParser.parse(Array(try Data(contentsOf: dir.appendingPathComponent("report.json"))))
+        let cell = try #require(json["conformance"]?.array?.first { $0["implementation"]?.string == "test-candidate-tf-depthwise" })
+        #expect((cell["quirks"]?.int ?? 0) > 0 && cell["failed"]?.int == 0 && cell["campaign_cases"]?.int == 40, "\(cell)")
+        #expect((json["totals"]?["quirks"]?.int ?? 0) > 0)
+    }
+
     @Test("shards of a campaign merge into one report whose counts add up")
     func merge() throws {
         let dir = Paths.temporary("merge")

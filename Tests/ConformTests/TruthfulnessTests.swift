@@ -95,4 +95,23 @@ struct TruthfulnessTests {
         let unknown = try CLITests.conform(["fixtures", dir.path])
         #expect(unknown.status == 2 && unknown.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("departs") })
     }
+
+    @Test("a known refusal explains a refusal only with the framework's own message, on the cases its predicate names")
+    func knownRefusalNeedsItsMessage() {
+        let unequal: [(String, JSONValue)] = [("strides", .array([JSONValue(1), JSONValue(2)])), ("padding", .string("SAME"))]
+        let equal: [(String, JSONValue)] = [("strides", .array([JSONValue(2), JSONValue(2)])), ("padding", .string("SAME"))]
+        let tensorflow = "InvalidArgumentError: Current implementation only supports equal length strides in the row and column dimensions."
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, message: tensorflow)?.id == "depthwise-unequal-strides")
+        #expect(KnownRefusal.explaining(op: "separable_conv2d", attrs: unequal, message: tensorflow)?.id == "depthwise-unequal-strides")
+        // Another framework refusing the same case for its own reason; TensorFlow's message on a case it does not name.
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, message: "ValidationError: shape missing") == nil)
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: equal, message: tensorflow) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: unequal, message: tensorflow) == nil)
+        let dilated: [(String, JSONValue)] = [("padding", .string("SAME")), ("dilations", .array([JSONValue(1), JSONValue(2)]))]
+        let onnx = "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Dilation not supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER."
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: dilated, message: onnx)?.id == "onnxruntime-same-dilation")
+        #expect(KnownRefusal.phrase(for: "onnxruntime-same-dilation").contains("as ONNX Runtime is known to"))
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: [("padding", .string("VALID")), ("dilations", .array([JSONValue(1), JSONValue(2)]))],
+                                        message: onnx) == nil)
+    }
 }

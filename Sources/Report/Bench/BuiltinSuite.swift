@@ -11,6 +11,8 @@ public enum BuiltinSuite {
         return try! Tensor(shape: shape, scalars: (0..<n).map { _ in Float(Int64(rng.next() >> 40) - (1 << 23)) / Float(1 << 23) })
     }
 
+    static func ints(_ values: [Int]) -> JSONValue { .array(values.map { JSONValue($0) }) }
+
     /// A conv2d case, `input ⊛ filters`.
     static func conv2d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes) -> BenchCase {
         let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
@@ -40,10 +42,15 @@ public enum BuiltinSuite {
         let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
         let bytes = 2 * Double(elements)
-        return BenchCase(id: "conv2d/resnet-56x56x64-k3-float16", op: "conv2d", shape: "\(x) ⊛ \(f) SAME float16", flops: g.flops, bytes: bytes) {
-            let xh: [Float16] = floats(x, seed: 1).scalars.map { Float16($0) }
-            let fh: [Float16] = floats(f, seed: 2).scalars.map { Float16($0) }
-            let xs = try! Tensor<Float16>(shape: x, scalars: xh), fs = try! Tensor<Float16>(shape: f, scalars: fh)
+        @Sendable func halves(_ shape: [Int], seed: UInt64) -> Tensor<Float16> {
+            try! Tensor<Float16>(shape: shape, scalars: floats(shape, seed: seed).scalars.map { Float16($0) })
+        }
+        return BenchCase(id: "conv2d/resnet-56x56x64-k3-float16", op: "conv2d", shape: "\(x) ⊛ \(f) SAME float16", flops: g.flops, bytes: bytes,
+                         fixtureForm: {
+            GeneratedCase(op: "conv2d", attrs: [("padding", .string("SAME"))],
+                          inputs: [("input", .float16(halves(x, seed: 1))), ("filters", .float16(halves(f, seed: 2)))])
+        }) {
+            let xs = halves(x, seed: 1), fs = halves(f, seed: 2)
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
         }
     }
@@ -70,7 +77,10 @@ public enum BuiltinSuite {
             let attrs = Conv2DAttributes(padding: .same)
             let g = try! DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs)
             return BenchCase(id: "depthwise_conv2d/56x56x128-k3", op: "depthwise_conv2d", shape: "[1, 56, 56, 128] ⊛ [3, 3, 128, 1] SAME",
-                             flops: g.flops, bytes: 4 * Double(2 * 56 * 56 * 128 + 9 * 128)) {
+                             flops: g.flops, bytes: 4 * Double(2 * 56 * 56 * 128 + 9 * 128), fixtureForm: {
+                GeneratedCase(op: "depthwise_conv2d", attrs: [("padding", .string("SAME"))],
+                              inputs: [("input", .float32(floats([1, 56, 56, 128], seed: 5))), ("filter", .float32(floats([3, 3, 128, 1], seed: 6)))])
+            }) {
                 let (x, f) = (floats([1, 56, 56, 128], seed: 5), floats([3, 3, 128, 1], seed: 6))
                 return .init(reference: { _ = try Reference.depthwiseConv2d(x, f, attrs) },
                              optimized: { _ = try Optimized.depthwiseConv2d(x, f, attrs) })
@@ -81,7 +91,12 @@ public enum BuiltinSuite {
             let g = try! DepthwiseGeometry(input: [1, 28, 28, 256], filter: [5, 5, 256, 1], attrs: attrs)
             return BenchCase(id: "separable_conv2d/28x28x256-k5-256", op: "separable_conv2d",
                              shape: "[1, 28, 28, 256] k5 → 256 SAME", flops: g.flops + 2 * 28 * 28 * 256 * 256,
-                             bytes: 4 * Double(2 * 28 * 28 * 256 + 25 * 256 + 256 * 256)) {
+                             bytes: 4 * Double(2 * 28 * 28 * 256 + 25 * 256 + 256 * 256), fixtureForm: {
+                GeneratedCase(op: "separable_conv2d", attrs: [("padding", .string("SAME"))],
+                              inputs: [("input", .float32(floats([1, 28, 28, 256], seed: 7))),
+                                       ("depthwise_filter", .float32(floats([5, 5, 256, 1], seed: 8))),
+                                       ("pointwise_filter", .float32(floats([1, 1, 256, 256], seed: 9)))])
+            }) {
                 let (x, d, p) = (floats([1, 28, 28, 256], seed: 7), floats([5, 5, 256, 1], seed: 8), floats([1, 1, 256, 256], seed: 9))
                 return .init(reference: { _ = try Reference.separableConv2d(x, d, p, attrs) },
                              optimized: { _ = try Optimized.separableConv2d(x, d, p, attrs) })
@@ -97,21 +112,30 @@ public enum BuiltinSuite {
                 return .init(reference: { _ = try Reference.conv2dAt(x, k, attrs) }, optimized: { _ = try Optimized.conv2dAt(x, k, attrs) })
             }
         }(),
-        BenchCase(id: "extract_glimpse/32x224x224x3-64x64", op: "extract_glimpse", shape: "[32, 224, 224, 3] → 64×64", flops: nil) {
+        BenchCase(id: "extract_glimpse/32x224x224x3-64x64", op: "extract_glimpse", shape: "[32, 224, 224, 3] → 64×64", flops: nil, fixtureForm: {
+            GeneratedCase(op: "extract_glimpse", attrs: [("size", ints([64, 64])), ("noise", .string("zero")), ("version", JSONValue(2))],
+                          inputs: [("input", .float32(floats([32, 224, 224, 3], seed: 12))),
+                                   ("offsets", .float32(try Tensor<Float>(shape: [32, 2], scalars: floats([32, 2], seed: 13).scalars.map { $0 * 1.2 })))])
+        }) {
             let x = floats([32, 224, 224, 3], seed: 12)
             let offsets = try Tensor<Float>(shape: [32, 2], scalars: floats([32, 2], seed: 13).scalars.map { $0 * 1.2 })
             let attrs = GlimpseAttributes(size: [64, 64])
             return .init(reference: { _ = try Reference.extractGlimpse(x, offsets, attrs) },
                          optimized: { _ = try Optimized.extractGlimpse(x, offsets, attrs) })
         },
-        BenchCase(id: "frame/4x16000-len400-step160-pad", op: "frame", shape: "[4, 16000] length 400 step 160 pad_end", flops: nil) {
+        BenchCase(id: "frame/4x16000-len400-step160-pad", op: "frame", shape: "[4, 16000] length 400 step 160 pad_end", flops: nil, fixtureForm: {
+            GeneratedCase(op: "frame", attrs: [("frame_length", JSONValue(400)), ("frame_step", JSONValue(160)), ("pad_end", .bool(true))],
+                          inputs: [("signal", .float32(floats([4, 16000], seed: 14)))])
+        }) {
             let x = floats([4, 16000], seed: 14)
             let attrs = FrameAttributes(frameLength: 400, frameStep: 160, padEnd: true)
             return .init(reference: { _ = try Reference.frame(x, attrs, padValue: 0) },
                          optimized: { _ = try Optimized.frame(x, attrs, padValue: 0) })
         },
         BenchCase(id: "timeseries_windows/20000x28-L50-batches256", op: "timeseries_windows",
-                  shape: "[20000, 28], sequence_length 50, batches of 256", flops: nil) {
+                  shape: "[20000, 28], sequence_length 50, batches of 256", flops: nil, fixtureForm: {
+            GeneratedCase(op: "timeseries_windows", attrs: [("sequence_length", JSONValue(50))], inputs: [("data", .float32(floats([20_000, 28], seed: 15)))])
+        }) {
             let x = floats([20_000, 28], seed: 15)
             let attrs = WindowAttributes(sequenceLength: 50)
             return .init(reference: { _ = try Reference.timeseriesWindows(x, targets: Tensor<Float>?.none, attrs) },
@@ -125,7 +149,9 @@ public enum BuiltinSuite {
                              }
                          })
         },
-        BenchCase(id: "stateless_uniform/1M-float32", op: "stateless_uniform", shape: "[1048576] float32", flops: nil) {
+        BenchCase(id: "stateless_uniform/1M-float32", op: "stateless_uniform", shape: "[1048576] float32", flops: nil, fixtureForm: {
+            GeneratedCase(op: "stateless_uniform", attrs: [("shape", ints([1 << 20])), ("seed", ints([7, 11])), ("dtype", .string("float32"))], inputs: [])
+        }) {
             let attrs = StatelessUniformAttributes(shape: [1 << 20], seed: [7, 11])
             return .init(reference: { _ = try Reference.statelessUniform(attrs) }, optimized: { _ = try Optimized.statelessUniform(attrs) })
         },
@@ -138,7 +164,14 @@ public enum BuiltinSuite {
             let attrs = EpochPairingAttributes(seed: 42, epochs: 2)
             return .init(reference: { _ = try Reference.epochPairing(s, c, attrs) }, optimized: { _ = try Optimized.epochPairing(s, c, attrs) })
         },
-        BenchCase(id: "count_params/nasnet-separable-768-128", op: "count_params", shape: "SeparableConv2D(128, 5) on [8, 8, 768]", flops: nil) {
+        BenchCase(id: "count_params/nasnet-separable-768-128", op: "count_params", shape: "SeparableConv2D(128, 5) on [8, 8, 768]", flops: nil,
+                  fixtureForm: {
+            GeneratedCase(op: "count_params", attrs: [
+                ("layer", .string("SeparableConv2D")),
+                ("config", .object([("filters", JSONValue(128)), ("kernel_size", ints([5, 5])), ("padding", .string("same")), ("use_bias", .bool(false))])),
+                ("input_shape", ints([8, 8, 768])),
+            ], inputs: [])
+        }) {
             let layer = KerasLayer.separableConv(rank: 2, filters: 128, kernel: [5, 5], strides: [1, 1], padding: "same",
                                                  dilation: [1, 1], depthMultiplier: 1, useBias: false)
             return .init(reference: { _ = try Reference.countParams(layer, inputShape: [8, 8, 768]) },

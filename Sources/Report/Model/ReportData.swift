@@ -64,7 +64,11 @@ public struct ReportData: Sendable {
     }
 
     public var passed: Int { discrepancies.filter { $0.verdict == "pass" }.count }
-    public var failed: Int { discrepancies.count - passed }
+    /// Checks a known quirk or refusal explains: counted, neither passed nor failed.
+    public var quirked: Int { discrepancies.filter { $0.verdict.hasPrefix("quirk") }.count }
+    public var failed: Int { discrepancies.count - passed - quirked }
+    /// The closing line: passed and failed, and the quirks when there are any.
+    public var totals: String { "\(passed) passed, \(failed) failed" + (quirked > 0 ? ", \(quirked) explained by known quirks" : "") }
 
     /// Rows for every fixture verdict.
     public static func discrepancies(_ run: FixtureRun, fixtureDirectory: (String) -> String) -> [Discrepancy] {

@@ -200,7 +200,7 @@ enum HTMLReport {
     static func render(_ r: ReportData) -> String {
         var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Conform report</title><style>\(style)</style></head><body>"
         h += "<h1>Conform report</h1><dl>" + r.headerLines.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
-        h += "<p><b>\(r.passed) passed, \(r.failed) failed</b> (fixture checks and campaign findings).</p>"
+        h += "<p><b>\(r.totals)</b> (fixture checks and campaign findings).</p>"
         h += "<h2>Conformance matrix</h2>" + heatMap(r)
         h += "<details><summary>Every cell in numbers</summary>" + table(r.conformanceTable, id: "conformance") + "</details>"
         h += "<h2>Performance</h2>" + speedupChart(r) + roofline(r) + table(r.performanceTable, id: "performance")

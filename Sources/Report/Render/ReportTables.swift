@@ -139,7 +139,7 @@ enum Markdown {
     static func render(_ r: ReportData) -> String {
         var md = "# Conform report\n\n"
         for (k, v) in r.headerLines { md += "- **\(k)**: \(Inert.markdown(v))\n" }
-        md += "\n**\(r.passed) passed, \(r.failed) failed** (fixture checks and campaign findings); campaign: "
+        md += "\n**\(r.totals)** (fixture checks and campaign findings); campaign: "
         md += "\(r.campaign.reduce(0) { $0 + $1.passed }) of \(r.campaign.reduce(0) { $0 + $1.cases }) cases passed.\n\n"
         md += "## Conformance matrix\n\nEach implementation on each op it offers: passed of judged (fixture checks and campaign cases together), failures, known quirks counted apart, the median on the op's first built-in benchmark case and the speedup over the reference there. The reference is the oracle: it has fixture checks only.\n\n"
         md += table(r.conformanceGrid) + "\n"
@@ -148,7 +148,7 @@ enum Markdown {
         md += table(r.discrepancySummary) + "\n"
         let notPassing = r.discrepancyTable.rows.filter { $0[8] != "pass" }
         if !notPassing.isEmpty {
-            md += "Not passing:\n\n" + table(Table(name: "", columns: r.discrepancyTable.columns, rows: notPassing)) + "\n"
+            md += "Not passing (failures, and departures a known quirk or refusal explains, counted apart):\n\n" + table(Table(name: "", columns: r.discrepancyTable.columns, rows: notPassing)) + "\n"
         }
         md += "<details><summary>All \(r.discrepancies.count) checks</summary>\n\n" + table(r.discrepancyTable) + "\n</details>\n\n"
         md += "## Performance\n\nSingle figures are medians; GFLOP/s exclude taps in the padding; % of peak is of the measured FMA peak × threads (\(r.bench.threads)).\n\n"
@@ -177,7 +177,7 @@ enum ReportJSON {
                                  ("swift", .string(r.machine.swift)), ("gsl", .string(r.machine.gsl)), ("openblas", .string(r.machine.openBLAS)),
                                  ("tensorflow", .string(r.machine.tensorflow)), ("date", .string(r.machine.date))])),
             ("seed", .number(String(r.seed))), ("cases_per_op", JSONValue(r.casesPerOp)), ("campaign_source", .string(r.campaignSource)),
-            ("totals", .object([("passed", JSONValue(r.passed)), ("failed", JSONValue(r.failed))])),
+            ("totals", .object([("passed", JSONValue(r.passed)), ("failed", JSONValue(r.failed)), ("quirks", JSONValue(r.quirked))])),
             ("discrepancies", .array(r.discrepancies.map { d in
                 .object([("op", .string(d.op)), ("case", .string(d.caseID)), ("implementation", .string(d.implementation)),
                          ("elements", JSONValue(d.elements)), ("max_abs_error", number(d.maxAbsError)), ("max_rel_error", number(d.maxRelError)),
