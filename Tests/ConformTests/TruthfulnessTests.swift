@@ -114,4 +114,27 @@ struct TruthfulnessTests {
         #expect(KnownRefusal.explaining(op: "conv2d", attrs: [("padding", .string("VALID")), ("dilations", .array([JSONValue(1), JSONValue(2)]))],
                                         message: onnx) == nil)
     }
+
+    @Test("ONNX Runtime's SAME past the kernel is its registered departure: the pixel after, and nothing else")
+    func onnxSameStridePastKernel() throws {
+        // 12 samples, a 1-tap kernel, stride 4: SAME wants (3-1)·4 + 1 - 12 = -3 of padding; ONNX Runtime
+        // starts at -(-3/2) = 1, so its outputs are x[1], x[5], x[9] where the definition's are x[0], x[4], x[8].
+        let x = try Tensor<Float>(shape: [1, 12, 1], scalars: (0..<12).map { Float($0 * $0 % 7) })
+        let f = try Tensor<Float>(shape: [1, 1, 1], scalars: [1])
+        let attrs: [(String, JSONValue)] = [("strides", .array([JSONValue(4)])), ("padding", .string("SAME")), ("dilations", .array([JSONValue(1)]))]
+        let definition = AnyTensor.float32(try Reference.conv1d(x, f, Conv1DAttributes(strides: [4], padding: .same)))
+        func picks(_ offset: Int) throws -> AnyTensor { .float32(try Tensor(shape: [1, 3, 1], scalars: [0, 4, 8].map { x.scalars[$0 + offset] })) }
+        #expect(definition == (try picks(0)))
+        let inputs: [String: AnyTensor] = ["input": .float32(x), "filters": .float32(f)]
+        func explained(_ got: AnyTensor, _ attrs: [(String, JSONValue)] = attrs) -> String? {
+            Departure.explaining(op: "conv1d", inputs: inputs, attrs: attrs, got: got, definition: definition)?.id
+        }
+        #expect(explained(try picks(1)) == "onnxruntime-same-stride-past-kernel")
+        #expect(explained(try picks(2)) == nil)
+        #expect(explained(definition) == nil, "the definition itself is no departure")
+        // Stride 2 leaves a total of -1: ONNX Runtime pads nothing before, as the definition does.
+        let stride2: [(String, JSONValue)] = [("strides", .array([JSONValue(2)])), ("padding", .string("SAME"))]
+        #expect(explained(try picks(1), stride2) == nil)
+        #expect(KnownRefusal.phrase(for: "onnxruntime-same-stride-past-kernel").contains("ONNX Runtime's known quirk"))
+    }
 }

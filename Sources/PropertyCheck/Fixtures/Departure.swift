@@ -7,15 +7,18 @@ import Reference
 public struct Departure: Sendable {
     public let id: String
     public let op: String
+    /// Whose departure it is, for the report.
+    public var framework = "TensorFlow"
     /// nil when `recorded` departs from `definition` as the quirk says; else why not.
     let check: @Sendable (_ inputs: [String: AnyTensor], _ attrs: [(String, JSONValue)], _ recorded: AnyTensor, _ definition: AnyTensor) -> String?
 
-    public static let all: [Departure] = [depthwiseStrideDilation, separableStrideDilation, glimpseUniformNoise]
+    public static let all: [Departure] = [depthwiseStrideDilation, separableStrideDilation, glimpseUniformNoise,
+                                          onnxSameCropConv1d, onnxSameCropConv2d, onnxSameCropDepthwise, onnxSameCropSeparable]
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
 
     /// The quirk of `op` that explains `got` departing from `definition`, if any.
-    static func explaining(op: String, inputs: [String: AnyTensor], attrs: [(String, JSONValue)], got: AnyTensor, definition: AnyTensor) -> Departure? {
+    public static func explaining(op: String, inputs: [String: AnyTensor], attrs: [(String, JSONValue)], got: AnyTensor, definition: AnyTensor) -> Departure? {
         all.first { $0.op == op && $0.check(inputs, attrs, got, definition) == nil }
     }
 

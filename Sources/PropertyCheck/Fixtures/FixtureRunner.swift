@@ -92,7 +92,7 @@ public struct FixtureRunner: Sendable {
         // output must still depart from it the way the quirk says.
         var departureFailure: OutputCheck?
         if let quirk = fixtureCase.departs {
-            guard let departure = Departure.named(quirk), departure.op == fixtureCase.op else {
+            guard let departure = Departure.all.first(where: { $0.id == quirk && $0.op == fixtureCase.op }) else {
                 return unusable(FixtureError(.invalidInput, file: file, caseID: fixtureCase.id, field: "departs",
                                              expected: "a quirk of \(fixtureCase.op): " + Departure.all.filter { $0.op == fixtureCase.op }.map(\.id).joined(separator: ", "),
                                              actual: "\"\(quirk)\""))

@@ -30,7 +30,7 @@ public struct KnownRefusal: Sendable {
         if let refusal = all.first(where: { $0.id == id }) {
             return "refuses a valid input as \(refusal.framework) is known to (\(id): \(refusal.note))"
         }
-        return "departs as TensorFlow's known quirk \(id)"
+        return "departs as \(Departure.named(id)?.framework ?? "TensorFlow")'s known quirk \(id)"
     }
 
     static func ints(_ attrs: [(String, JSONValue)], _ key: String) -> [Int] {
