@@ -17,8 +17,11 @@ import Report
 //   tf-depthwise   depthwise with stride and dilation computed the way tf.nn.depthwise_conv2d does:
 //                  the strided convolution on each space-to-batch phase (a quirk, not a failure),
 //                  and refusing unequal row and column strides (a known refusal, not a failure)
+//   bad-dtypes     greets with a dtypes field that is not an object of dtype lists
 // --ops a,b limits the ops it offers (default: conv1d, conv2d, frame); --name NAME names it in
-// its hello (default test-candidate-FAULT; "tensorflow" makes it the report's live TensorFlow).
+// its hello (default test-candidate-FAULT; "tensorflow" makes it the report's live TensorFlow);
+// --dtypes op:f8,op:f4 declares the input dtypes it computes (NumPy kinds, "<" implied) and makes
+// it refuse any other, so a case Conform sends it anyway fails.
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
 let fault = option("--fault") ?? "none"
@@ -37,9 +40,20 @@ default: nil
 
 func hasExtent7(_ inputs: [(String, AnyTensor)]) -> Bool { inputs.contains { $0.1.shape.contains(7) } }
 
+// op → NumPy descrs, from --dtypes.
+let declared: [String: [String]] = (option("--dtypes") ?? "").split(separator: ",").reduce(into: [:]) { table, item in
+    let parts = item.split(separator: ":").map(String.init)
+    if parts.count == 2 { table[parts[0], default: []].append("<" + parts[1]) }
+}
+let dtypes: JSONValue? = fault == "bad-dtypes" ? .string("all")
+    : declared.isEmpty ? nil : .object(declared.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map { .string($0) })) })
+
 Threading.count = 1
 Mutants.with(mutant) {
-    CandidateServer.serve(name: option("--name") ?? "test-candidate-\(fault)", version: "1", ops: ops) { op, attrs, inputs in
+    CandidateServer.serve(name: option("--name") ?? "test-candidate-\(fault)", version: "1", ops: ops, dtypes: dtypes) { op, attrs, inputs in
+        if let allowed = declared[op], let other = inputs.first(where: { !allowed.contains($0.1.dtype.npyDescr) }) {
+            throw OpError(op: op, field: other.0, expected: allowed.joined(separator: " or "), actual: other.1.dtype.npyDescr)
+        }
         if fault == "crash-on-7" && hasExtent7(inputs) { fatalError("planted crash on an extent of 7") }
         if fault == "hang-on-7" && hasExtent7(inputs) { while true { sleep(1) } }
         if fault == "refuse-all" { throw OpError(op: op, field: "(all)", expected: "nothing", actual: "refused by the planted fault") }

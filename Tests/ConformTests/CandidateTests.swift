@@ -85,6 +85,25 @@ struct CandidateTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
+    @Test("a hello's dtypes narrow an op: other cases are not sent, neither in the fixtures nor in the campaign; a malformed one is an ERROR")
+    func dtypes() throws {
+        let conv2d = Paths.fixtures.appendingPathComponent("conv2d")
+        let float64 = try FixtureSet(directory: conv2d).manifest.cases.filter { c in
+            c.inputs.allSatisfy { (try? FixtureSet(directory: conv2d).tensor($0.1, caseID: c.id, field: $0.0).dtype) == .float64 }
+        }.count
+        #expect(float64 > 0)
+        // The candidate refuses every other dtype: had Conform sent one, that case would fail.
+        let narrowed = Self.command("none", ops: "conv2d") + " --dtypes conv2d:f8"
+        let out = try CLITests.conform(["fixtures", "--candidate", narrowed, conv2d.path])
+        let numbers = out.lines.last?.split(separator: " ").compactMap { Int($0) } ?? []
+        let all = try FixtureSet(directory: conv2d).manifest.cases.count
+        #expect(out.status == 0 && numbers == [2 * all + float64, 0], "\(out.lines.suffix(2))")
+        let campaign = try CLITests.conform(["check", "--candidate", narrowed, "--ops", "conv2d", "--cases", "30"])
+        #expect(campaign.status == 0, "\(campaign.lines.suffix(3))")
+        let bad = try CLITests.conform(["fixtures", "--candidate", Self.command("bad-dtypes"), conv2d.path])
+        #expect(bad.status == 2 && bad.lines.first?.hasPrefix("ERROR ") == true && bad.lines.first?.contains("hello.dtypes") == true, "\(bad.lines)")
+    }
+
     @Test("a garbage hello is unusable input: an ERROR naming the command, exit 2")
     func garbageHello() throws {
         let out = try CLITests.conform(["fixtures", "--candidate", Self.command("garbage-hello")] + Self.sets)

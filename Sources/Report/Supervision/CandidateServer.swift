@@ -11,10 +11,13 @@ public enum CandidateServer {
     /// Computes one case's outputs by name; throws to refuse the input (`ok: false`).
     public typealias Compute = (_ op: String, _ attrs: [(String, JSONValue)], _ inputs: [(String, AnyTensor)]) throws -> [String: AnyTensor]
 
-    /// Writes the hello, then answers requests until stdin closes.
-    public static func serve(name: String, version: String, ops: [String], compute: Compute) {
-        emit(.object([("protocol", .string("conform-candidate/1")), ("name", .string(name)), ("version", .string(version)),
-                      ("ops", .array(ops.map { .string($0) }))]))
+    /// Writes the hello (with `dtypes`, the input dtypes per op when not all), then answers
+    /// requests until stdin closes.
+    public static func serve(name: String, version: String, ops: [String], dtypes: JSONValue? = nil, compute: Compute) {
+        var hello: [(String, JSONValue)] = [("protocol", .string("conform-candidate/1")), ("name", .string(name)), ("version", .string(version)),
+                                            ("ops", .array(ops.map { .string($0) }))]
+        if let dtypes { hello.append(("dtypes", dtypes)) }
+        emit(.object(hello))
         while let line = readLine(strippingNewline: true) {
             guard let request = try? JSONParser.parse(line), let id = request["id"]?.int else {
                 emit(.object([("id", .null), ("ok", .bool(false)), ("error", .string("not a request"))]))
