@@ -175,7 +175,7 @@ struct CandidateTests {
     @Test("bench times a candidate through kind: time, beside Conform's own ops")
     func bench() throws {
         let json = Paths.temporary("bench").appendingPathComponent("bench.json")
-        let out = try CLITests.conform(["bench", "--candidate", Self.command("none"), "--filter", "conv1d", "--skip-reference",
+        let out = try CLITests.conform(["bench", "--candidate", Self.command("none"), "--filter", "conv1d/seed-800", "--skip-reference",
                                         "--min-time", "0", "--min-runs", "3", "--json", json.path])
         #expect(out.status == 0, "\(out.lines.prefix(3))")
         let rows = try #require(try JSONParser.parse([UInt8](Data(contentsOf: json))).array)

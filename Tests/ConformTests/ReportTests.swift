@@ -12,7 +12,7 @@ struct ReportTests {
         let dir = Paths.temporary("report")
         // A candidate named tensorflow: judged, run through its campaign, timed live, and the
         // "vs TensorFlow" column divides by its medians.
-        let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d", "--min-time", "0",
+        let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d/seed-800", "--min-time", "0",
                                          "--candidate", CandidateTests.command("none") + " --name tensorflow",
                                          "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
                                          "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])

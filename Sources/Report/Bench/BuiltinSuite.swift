@@ -13,45 +13,53 @@ public enum BuiltinSuite {
 
     static func ints(_ values: [Int]) -> JSONValue { .array(values.map { JSONValue($0) }) }
 
-    /// A conv2d case, `input ⊛ filters`.
-    static func conv2d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes) -> BenchCase {
-        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
-        let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        let bytes = 4 * Double(elements)
-        let padding: JSONValue = switch attrs.padding {
+    /// `floats` in the element type `T` (rounded once from the float32 values).
+    static func values<T: ConformFloat>(_ shape: [Int], seed: UInt64, as _: T.Type) -> Tensor<T> {
+        try! Tensor(shape: shape, scalars: floats(shape, seed: seed).scalars.map { T($0) })
+    }
+
+    static func padding(_ p: Padding) -> JSONValue {
+        switch p {
         case .same: .string("SAME")
         case .valid: .string("VALID")
         case .causal: .string("CAUSAL")
         case let .explicit(pairs): .array(pairs.map { .array([JSONValue($0.before), JSONValue($0.after)]) })
         }
-        let fixtureForm: @Sendable () throws -> GeneratedCase = {
-            GeneratedCase(op: "conv2d", attrs: [("strides", .array(attrs.strides.map { JSONValue($0) })), ("padding", padding),
-                                                ("dilations", .array(attrs.dilations.map { JSONValue($0) }))],
-                          inputs: [("input", .float32(floats(x, seed: 1))), ("filters", .float32(floats(f, seed: 2)))])
-        }
-        return BenchCase(id: id, op: "conv2d", shape: "\(x) ⊛ \(f) \(attrs.padding) s\(attrs.strides)", flops: g.flops, bytes: bytes,
-                         fixtureForm: fixtureForm) {
-            let (xs, fs) = (floats(x, seed: 1), floats(f, seed: 2))
+    }
+
+    /// The shape column: operands, padding, strides and dilations when not 1, the dtype when not float32.
+    static func describe(_ x: [Int], _ f: [Int], _ p: Padding, strides: [Int], dilations: [Int], _ dtype: DType) -> String {
+        "\(x) ⊛ \(f) \(p)" + (strides.allSatisfy { $0 == 1 } ? "" : " s\(strides)") + (dilations.allSatisfy { $0 == 1 } ? "" : " d\(dilations)")
+            + (dtype == .float32 ? "" : " \(dtype.rawValue)")
+    }
+
+    /// A conv2d case, `input ⊛ filters`, in `T` (inputs rounded once from the float32 values; the
+    /// float16 path's conversions are timed).
+    static func conv2d<T: ConformFloat>(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _: T.Type = Float.self) -> BenchCase {
+        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
+        let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
+        return BenchCase(id: id, op: "conv2d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, T.dtype),
+                         flops: g.flops, bytes: Double(T.dtype.byteWidth * elements), fixtureForm: {
+            GeneratedCase(op: "conv2d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
+                          inputs: [("input", T.erase(values(x, seed: 1, as: T.self))), ("filters", T.erase(values(f, seed: 2, as: T.self)))])
+        }) {
+            let (xs, fs) = (values(x, seed: 1, as: T.self), values(f, seed: 2, as: T.self))
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
         }
     }
 
-    /// conv2d in float16: widened to float32 for the kernels, rounded once at the end (the conversions are timed).
-    static func conv2dFloat16() -> BenchCase {
-        let x: [Int] = [1, 56, 56, 64], f: [Int] = [3, 3, 64, 64], attrs = Conv2DAttributes(padding: .same)
-        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
+    /// A conv1d case, `input ⊛ filters`.
+    static func conv1d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv1DAttributes) -> BenchCase {
+        let (x2, f2, attrs2) = try! Reference.conv1dAsConv2d(floats(x, seed: 0), floats(f, seed: 0), attrs)
+        let g = try! Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: attrs2)
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        let bytes = 2 * Double(elements)
-        @Sendable func halves(_ shape: [Int], seed: UInt64) -> Tensor<Float16> {
-            try! Tensor<Float16>(shape: shape, scalars: floats(shape, seed: seed).scalars.map { Float16($0) })
-        }
-        return BenchCase(id: "conv2d/resnet-56x56x64-k3-float16", op: "conv2d", shape: "\(x) ⊛ \(f) SAME float16", flops: g.flops, bytes: bytes,
-                         fixtureForm: {
-            GeneratedCase(op: "conv2d", attrs: [("padding", .string("SAME"))],
-                          inputs: [("input", .float16(halves(x, seed: 1))), ("filters", .float16(halves(f, seed: 2)))])
+        return BenchCase(id: id, op: "conv1d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32),
+                         flops: g.flops, bytes: 4 * Double(elements), fixtureForm: {
+            GeneratedCase(op: "conv1d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
+                          inputs: [("input", .float32(floats(x, seed: 3))), ("filters", .float32(floats(f, seed: 4)))])
         }) {
-            let xs = halves(x, seed: 1), fs = halves(f, seed: 2)
-            return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
+            let (xs, fs) = (floats(x, seed: 3), floats(f, seed: 4))
+            return .init(reference: { _ = try Reference.conv1d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv1d(xs, fs, attrs) })
         }
     }
 
@@ -60,19 +68,19 @@ public enum BuiltinSuite {
         conv2d("conv2d/batch8-28x28x128-k3", [8, 28, 28, 128], [3, 3, 128, 128], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/large-kernel-256x256-k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/stem-224x224x3-k7-s2", [1, 224, 224, 3], [7, 7, 3, 64], Conv2DAttributes(strides: [2, 2], padding: .same)),
-        conv2dFloat16(),
-        {
-            let attrs = Conv1DAttributes()
-            let g = try! Conv2DGeometry(input: [1, 1, 800, 10], filters: [1, 6, 10, 16], attrs: Conv2DAttributes())
-            return BenchCase(id: "conv1d/seed-800x10-f16-k6", op: "conv1d", shape: "[1, 800, 10] ⊛ [6, 10, 16] VALID", flops: g.flops,
-                             bytes: 4 * Double(8000 + 960 + 795 * 16), fixtureForm: {
-                GeneratedCase(op: "conv1d", attrs: [("padding", .string("VALID"))],
-                              inputs: [("input", .float32(floats([1, 800, 10], seed: 3))), ("filters", .float32(floats([6, 10, 16], seed: 4)))])
-            }) {
-                let (x, f) = (floats([1, 800, 10], seed: 3), floats([6, 10, 16], seed: 4))
-                return .init(reference: { _ = try Reference.conv1d(x, f, attrs) }, optimized: { _ = try Optimized.conv1d(x, f, attrs) })
-            }
-        }(),
+        conv2d("conv2d/resnext-32x8d-28x28x256-k3", [1, 28, 28, 256], [3, 3, 8, 256], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/resnext-32x4d-56x56x128-k3", [1, 56, 56, 128], [3, 3, 4, 128], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/grouped-16x16-28x28x256-k3", [1, 28, 28, 256], [3, 3, 16, 256], Conv2DAttributes(padding: .same)),
+        conv2d("conv2d/dilated2-64x64x64-k3", [1, 64, 64, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same, dilations: [2, 2])),
+        conv2d("conv2d/strided-valid-112x112x64-k3-s2", [1, 112, 112, 64], [3, 3, 64, 128], Conv2DAttributes(strides: [2, 2], padding: .valid)),
+        conv2d("conv2d/resnet-56x56x64-k3-float64", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same), Double.self),
+        conv2d("conv2d/resnet-56x56x64-k3-float16", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same), Float16.self),
+        conv1d("conv1d/seed-800x10-f16-k6", [1, 800, 10], [6, 10, 16], Conv1DAttributes()),
+        conv1d("conv1d/batch32-800x10-f16-k6-valid", [32, 800, 10], [6, 10, 16], Conv1DAttributes()),
+        conv1d("conv1d/batch32-800x10-f16-k6-same", [32, 800, 10], [6, 10, 16], Conv1DAttributes(padding: .same)),
+        conv1d("conv1d/batch32-800x10-f16-k6-causal", [32, 800, 10], [6, 10, 16], Conv1DAttributes(padding: .causal)),
+        conv1d("conv1d/batch32-800x10-f16-k6-groups2", [32, 800, 10], [6, 5, 16], Conv1DAttributes()),
+        conv1d("conv1d/causal-d8-16000x64-k2", [1, 16000, 64], [2, 64, 64], Conv1DAttributes(padding: .causal, dilations: [8])),
         {
             let attrs = Conv2DAttributes(padding: .same)
             let g = try! DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs)
