@@ -100,6 +100,104 @@ public func convBlock(
     #endif
 }
 
+#if WIDE
+/// Output pixels per block of `groupedBlock`: 6 × 4 ymm accumulators = 24 of the 32 registers AVX-512VL gives.
+public let groupedPixelBlock = 6
+#else
+/// Output pixels per block of `groupedBlock`: 2 × 4 ymm accumulators = 8 of the 16 ymm registers.
+public let groupedPixelBlock = 2
+#endif
+
+/// Direct convolution of up to `groupedPixelBlock` output pixels × 4 slots of 8 output channels,
+/// each slot reading input channels of its own: narrow groups (8 or 16 output channels) share a
+/// block instead of each filling a 32-lane block mostly with nothing.
+///
+/// `sources[p·tableStride + t]` points at the input channels pixel `p` reads at tap `t`, from the
+/// block's first group on (zeros in the padding); slot `j` reads channel `slotInputs[j] + c` of
+/// them. `panel[(t·cpg + c)·32 + 8j + lane]` is the weight of tap `t`, channel `c` for slot `j`'s
+/// lane (zero past a slot's `slotLanes[j]`). Each pixel, tap and channel costs one broadcast and one
+/// 8-lane FMA per slot. Writes slot `j`'s lanes of pixel `p` at `out + p·outStride + slotOutputs[j]`.
+@inline(never)
+public func groupedBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, slotInputs: (Int, Int, Int, Int),
+    panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, slotOutputs: (Int, Int, Int, Int),
+    slotLanes: (Int, Int, Int, Int), pixels: Int
+) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    let (i0, i1, i2, i3) = slotInputs
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V, _ lanes: Int) {
+        if lanes == 8 {
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
+        } else {
+            for lane in 0..<lanes { o[lane] = v[lane] }
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ v0: V, _ v1: V, _ v2: V, _ v3: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        put(o + slotOutputs.0, v0, slotLanes.0); put(o + slotOutputs.1, v1, slotLanes.1)
+        put(o + slotOutputs.2, v2, slotLanes.2); put(o + slotOutputs.3, v3, slotLanes.3)
+    }
+    #if WIDE
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    var a20 = V(), a21 = V(), a22 = V(), a23 = V()
+    var a30 = V(), a31 = V(), a32 = V(), a33 = V()
+    var a40 = V(), a41 = V(), a42 = V(), a43 = V()
+    var a50 = V(), a51 = V(), a52 = V(), a53 = V()
+    for t in 0..<taps {
+        let s0 = sources[t]
+        let s1 = sources[1 * tableStride + t]
+        let s2 = sources[2 * tableStride + t]
+        let s3 = sources[3 * tableStride + t]
+        let s4 = sources[4 * tableStride + t]
+        let s5 = sources[5 * tableStride + t]
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
+            a00.addProduct(V(repeating: s0[i0 + c]), w0); a01.addProduct(V(repeating: s0[i1 + c]), w1)
+            a02.addProduct(V(repeating: s0[i2 + c]), w2); a03.addProduct(V(repeating: s0[i3 + c]), w3)
+            a10.addProduct(V(repeating: s1[i0 + c]), w0); a11.addProduct(V(repeating: s1[i1 + c]), w1)
+            a12.addProduct(V(repeating: s1[i2 + c]), w2); a13.addProduct(V(repeating: s1[i3 + c]), w3)
+            a20.addProduct(V(repeating: s2[i0 + c]), w0); a21.addProduct(V(repeating: s2[i1 + c]), w1)
+            a22.addProduct(V(repeating: s2[i2 + c]), w2); a23.addProduct(V(repeating: s2[i3 + c]), w3)
+            a30.addProduct(V(repeating: s3[i0 + c]), w0); a31.addProduct(V(repeating: s3[i1 + c]), w1)
+            a32.addProduct(V(repeating: s3[i2 + c]), w2); a33.addProduct(V(repeating: s3[i3 + c]), w3)
+            a40.addProduct(V(repeating: s4[i0 + c]), w0); a41.addProduct(V(repeating: s4[i1 + c]), w1)
+            a42.addProduct(V(repeating: s4[i2 + c]), w2); a43.addProduct(V(repeating: s4[i3 + c]), w3)
+            a50.addProduct(V(repeating: s5[i0 + c]), w0); a51.addProduct(V(repeating: s5[i1 + c]), w1)
+            a52.addProduct(V(repeating: s5[i2 + c]), w2); a53.addProduct(V(repeating: s5[i3 + c]), w3)
+            w += 32
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    store(2, a20, a21, a22, a23)
+    store(3, a30, a31, a32, a33)
+    store(4, a40, a41, a42, a43)
+    store(5, a50, a51, a52, a53)
+    #else
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    for t in 0..<taps {
+        let s0 = sources[t]
+        let s1 = sources[1 * tableStride + t]
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
+            a00.addProduct(V(repeating: s0[i0 + c]), w0); a01.addProduct(V(repeating: s0[i1 + c]), w1)
+            a02.addProduct(V(repeating: s0[i2 + c]), w2); a03.addProduct(V(repeating: s0[i3 + c]), w3)
+            a10.addProduct(V(repeating: s1[i0 + c]), w0); a11.addProduct(V(repeating: s1[i1 + c]), w1)
+            a12.addProduct(V(repeating: s1[i2 + c]), w2); a13.addProduct(V(repeating: s1[i3 + c]), w3)
+            w += 32
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    #endif
+}
+
 /// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
 ///
 /// `sources[p·taps + t]` points at the channels pixel `p` reads at tap `t` (zeros in the padding);

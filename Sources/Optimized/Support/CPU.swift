@@ -39,6 +39,22 @@ public enum CPU {
         }
     }
 
+    static func groupedPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.groupedPixelBlock : KernelsAVX2.groupedPixelBlock }
+
+    static func groupedBlock(
+        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, slotInputs: (Int, Int, Int, Int),
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, slotOutputs: (Int, Int, Int, Int),
+        slotLanes: (Int, Int, Int, Int), pixels: Int
+    ) {
+        if wide {
+            KernelsAVX512.groupedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, slotInputs: slotInputs, panel: panel, out,
+                                       outStride: outStride, slotOutputs: slotOutputs, slotLanes: slotLanes, pixels: pixels)
+        } else {
+            KernelsAVX2.groupedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, slotInputs: slotInputs, panel: panel, out,
+                                     outStride: outStride, slotOutputs: slotOutputs, slotLanes: slotLanes, pixels: pixels)
+        }
+    }
+
     static func depthwiseBlock(
         wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int

@@ -12,7 +12,12 @@ enum DirectFloat {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let wide = CPU.wide
+        // A group of at most 16 output channels would fill half of the AVX-512 kernel's 32 lanes with
+        // nothing: the AVX2 kernel's 16 lanes do the same work in ymm FMAs, twice the throughput
+        // where AVX-512 runs on 256-bit units (Zen 4) and the same where it does not. A case that
+        // names its ISA (the campaign's) runs that one.
+        let narrow = g.groups == 1 && opg <= 16 && Execution.current.isa == nil
+        let wide = CPU.wide && !narrow
         PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
         let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
         let taps = kh * kw
@@ -22,6 +27,11 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
+        if g.groups > 1 && opg <= groupBlockedLimit {
+            PathCounter.hit(.directGroupBlocked)
+            groupBlocked(x, f, y, g, wide: CPU.wide)
+            return
+        }
         if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
             PathCounter.hit(.directRowMerged)
             rowMerged(x, y, g, panels: panels, wide: wide)
@@ -98,6 +108,85 @@ enum DirectFloat {
                             p += block
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Groups with at most this many output channels share register blocks (`groupBlocked`).
+    static let groupBlockedLimit = 16
+
+    /// Narrow groups (at most 16 output channels each): `groupedBlock` computes four 8-lane slots
+    /// per pixel, a group taking one slot (≤ 8 channels) or two, so two or four groups share a
+    /// block where the plain kernel would fill 32 lanes with one group's 4, 8 or 16 channels. Each
+    /// slot broadcasts its own group's input channel: one broadcast per 8-lane FMA.
+    /// Filters are repacked into `[block][tap][c][slot][8]` panels, zero past a group's channels.
+    static func groupBlocked(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
+                             wide: Bool) {
+        let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
+                                           g.outputChannelsPerGroup)
+        let (kh, kw, ho, wo, taps) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output, g.kernelHeight * g.kernelWidth)
+        let slotsPerGroup = (opg + 7) / 8, groupsPerBlock = 4 / slotsPerGroup
+        let blocks = (g.groups + groupsPerBlock - 1) / groupsPerBlock
+        let panelSize = taps * cpg * 32
+        let panels = UnsafeMutablePointer<Float>.allocate(capacity: blocks * panelSize)
+        panels.initialize(repeating: 0, count: blocks * panelSize)
+        defer { panels.deallocate() }
+        /// Slot `j` of a block: which of its groups, its input channel offset, its first output channel, its lanes.
+        func slot(_ block: Int, _ j: Int) -> (group: Int, input: Int, output: Int, lanes: Int) {
+            let group = block * groupsPerBlock + j / slotsPerGroup, sub = j % slotsPerGroup
+            guard group < g.groups else { return (group, 0, 0, 0) }
+            return (group, (j / slotsPerGroup) * cpg, group * opg + sub * 8, min(8, opg - sub * 8))
+        }
+        for block in 0..<blocks {
+            for j in 0..<4 {
+                let s = slot(block, j)
+                for t in 0..<taps {
+                    for c in 0..<cpg {
+                        let source = f + (t * cpg + c) * cout + s.output, target = panels + block * panelSize + (t * cpg + c) * 32 + j * 8
+                        for lane in 0..<s.lanes { target[lane] = source[lane] }
+                    }
+                }
+            }
+        }
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: groupsPerBlock * cpg)
+        zeros.initialize(repeating: 0, count: groupsPerBlock * cpg)
+        defer { zeros.deallocate() }
+        let pixelBlock = CPU.groupedPixelBlock(wide: wide)
+        // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
+        // first block's groups, a block's second slot reading its first group.
+        let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
+        let mixed = Mutants.on(.groupsMixChannels), firstGroup = Mutants.on(.groupBlockedSlotReadsFirstGroup)
+        forEachTile(g, wide: wide) { b, q0, count in
+            let image = x + b * h * w * cin
+            let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * taps)
+            defer { table.deallocate() }
+            for block in 0..<blocks {
+                let offset = mixed ? 0 : block * groupsPerBlock * cpg
+                for p in 0..<whole {
+                    let q = q0 + min(p, count - 1)
+                    let (i, j) = (q / wo, q % wo)
+                    let y0 = i &* g.rows.stride &* sr &- g.rows.padBefore, x0 = j &* g.cols.stride &* sc &- g.cols.padBefore
+                    for di in 0..<kh {
+                        let yy = y0 &+ di &* g.rows.dilation
+                        let row = image + (yy &* w &* cin &+ offset)
+                        for dj in 0..<kw {
+                            let xx = x0 &+ dj &* g.cols.dilation
+                            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
+                            table[p &* taps &+ di &* kw &+ dj] = inside ? row + xx &* cin : UnsafePointer(zeros)
+                        }
+                    }
+                }
+                let s = (slot(block, 0), slot(block, 1), slot(block, 2), slot(block, 3))
+                let inputs = (s.0.input, firstGroup ? s.0.input : s.1.input, s.2.input, s.3.input)
+                var p = 0
+                while p < count {
+                    CPU.groupedBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, slotInputs: inputs,
+                                     panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                     slotOutputs: (s.0.output, s.1.output, s.2.output, s.3.output),
+                                     slotLanes: (s.0.lanes, s.1.lanes, s.2.lanes, s.3.lanes), pixels: min(pixelBlock, count - p))
+                    p += pixelBlock
                 }
             }
         }

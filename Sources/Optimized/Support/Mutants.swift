@@ -40,6 +40,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     /// Row-merged kernels step one padded row per kernel row, ignoring the height dilation.
     case rowMergedUndilated
     /// The float64 direct kernel's fourth pixel of a block reads the third one's input.
+    /// Group-blocked direct kernel: a block's second slot reads its first group's input channels.
+    case groupBlockedSlotReadsFirstGroup
     case float64FourthPixel
     /// The column-vectorised kernel ignores the width dilation.
     case spatialUndilated
@@ -131,6 +133,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .tapSlicesOverwrite: .directTapSlices
         case .packedChannelsReversed: .directPacked
         case .rowMergedUndilated: .directRowMerged
+        case .groupBlockedSlotReadsFirstGroup: .directGroupBlocked
         case .float64FourthPixel: .directFloat64
         case .spatialUndilated: .spatial
         case .spatialPast48: .spatialPast48
