@@ -88,15 +88,14 @@ struct OptimizedConvTests {
         }
     }
 
-    @Test("the cost model: FFT for huge kernels, columns for one channel, direct for wide float32, GEMM for float64")
+    /// Choices no host's rates (nor load from other processes) can turn, several times apart; the
+    /// close calls are checked against measurement on the host itself (`CostModelTests`).
+    @Test("the cost model: FFT for huge kernels, GEMM for float64")
     func costModel() throws {
         let same = Conv2DAttributes(padding: .same)
         let huge = try Conv2DGeometry(input: [1, 256, 256, 1], filters: [101, 101, 1, 1], attrs: same)
         #expect(Conv2DPlan(huge).algorithm == .fft)
-        let single = try Conv2DGeometry(input: [1, 256, 256, 1], filters: [31, 31, 1, 1], attrs: same)
-        #expect(Conv2DPlan(single).algorithm == .spatial)
         let wide = try Conv2DGeometry(input: [1, 56, 56, 64], filters: [3, 3, 64, 64], attrs: same)
-        #expect(Conv2DPlan(wide).algorithm == .direct)
         #expect(Conv2DPlan(wide, elementType: .float64).algorithm == .im2colGEMM)
         let pointwise = try Conv2DGeometry(input: [2, 7, 7, 32], filters: [1, 1, 32, 64], attrs: Conv2DAttributes())
         #expect(Conv2DPlan(pointwise, elementType: .float64).algorithm == .pointwiseGEMM)

@@ -34,7 +34,7 @@ struct ReportTests {
     func csv() throws {
         let expected = [
             "discrepancies.csv": "op,case,implementation,elements,max abs error,max rel error,max ULP,max error/bound,verdict,repro",
-            "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,TensorFlow median,vs TensorFlow",
+            "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,TensorFlow median,vs TensorFlow,plan",
             "paths.csv": "path,cases,failures",
             "campaign.csv": "op,cases,passed,failed,mistrusted,discarded,cases/s",
             "quirks.csv": "quirk,tensorflow,conform,example,evidence,confirmed",
@@ -67,7 +67,7 @@ struct ReportTests {
         for item in ["**CPU**", "**Measured peak**", "**Software**", "GSL", "OpenBLAS", "TensorFlow 2.21.0", "seed", "**Date**"] {
             #expect(md.contains(item), "\(item)")
         }
-        #expect(md.contains("| op | case | shape | implementation | median | p10 | p90 | GFLOP/s | % of peak | speedup vs reference | TensorFlow median | vs TensorFlow |"))
+        #expect(md.contains("| op | case | shape | implementation | median | p10 | p90 | GFLOP/s | % of peak | speedup vs reference | TensorFlow median | vs TensorFlow | plan |"))
         #expect(md.contains("|---|---|"))
     }
 

@@ -27,30 +27,49 @@ public struct Conv2DPlan: Equatable, Sendable {
         self.estimate = 0
     }
 
-    /// Chooses by a cost model fitted to `conform bench` on this machine (one core):
+    /// Chooses by a cost model whose rates are measured on this host (`HostRates`, once per
+    /// process) and scaled by each algorithm's efficiency, the fraction of the measured peak its
+    /// inner loop reaches (from `conform bench` on a Zen 4 and a Zen 5, which agree within ~15%):
     ///
-    /// - direct, float32: ~210 GFLOP/s with AVX-512 (~100 with AVX2) when a group has at least
-    ///   `channelBlock` (32 or 16) output channels, proportionally less with fewer; float64 ~20.
-    /// - OpenBLAS GEMM: ~90 GFLOP/s (float64 ~45) once N ≥ 24 and K ≥ 32, proportionally less
-    ///   when skinnier, plus the im2col copy (none for 1×1 stride-1 unpadded).
-    /// - column-vectorised: ~70 GFLOP/s (float64 ~35) whatever the channels; needs width stride 1.
-    /// - FFT: ~0.7 ns per `P·log₂P` per 2-D transform of the padded plane `P`, ~1 ns per
-    ///   frequency-domain multiply–add; stride 1, one group.
-    public init(_ g: Conv2DGeometry, elementType: DType = .float32) {
+    /// - direct, float32: 0.8 of the wide kernels' FMA peak when a group has a full block of
+    ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an
+    ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.75 of its own peak; narrow
+    ///   groups (≤ 16) share blocks at 0.5 of the wide peak times the share of their 8-lane slots
+    ///   they fill; float64 0.075 of the wide peak.
+    /// - OpenBLAS GEMM: the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
+    ///   less when skinnier, plus the im2col copy at the measured bandwidth (none for 1×1 stride-1
+    ///   unpadded).
+    /// - column-vectorised: 0.4 of the wide peak (float64 0.2) from about 25 taps on, less with fewer
+    ///   (its loads of output columns are paid per tap), plus 80 bytes of traffic per input element;
+    ///   needs width stride 1.
+    /// - FFT: 1.6 × the measured seconds per `P·log₂P` per 2-D transform of the padded plane `P`, and 40
+    ///   bytes of traffic per frequency-domain multiply–add; stride 1, one group.
+    public init(_ g: Conv2DGeometry, elementType: DType = .float32, rates: HostRates = .current) {
         let single = elementType != .float64
         let taps = Double(g.kernelHeight * g.kernelWidth)
         let pixels = Double(g.batch * g.rows.output * g.cols.output)
         let flops = 2 * pixels * Double(g.outputChannels) * taps * Double(g.channelsPerGroup)
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
         let pointwise = Self.applies(.pointwiseGEMM, to: g)
-        let gemmRate = (single ? 90e9 : 45e9) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
-        let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 0.5e-9)
+        let bytes = Double(elementType.byteWidth)
+        let gemmRate = (single ? rates.sgemm : rates.dgemm) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
+        let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 2 * bytes / rates.bandwidth)
         let wide = CPU.wide
-        let lanes = Double(single ? CPU.channelBlock(wide: wide) : 16)
-        let directRate = (single ? (wide ? 210e9 : 100e9) : 20e9) * min(1, Double(n) / lanes)
+        let directRate: Double
+        if !single {
+            directRate = 0.075 * rates.widePeak
+        } else if g.groups > 1 && n <= DirectFloat.groupBlockedLimit {
+            let slots = (n + 7) / 8
+            directRate = 0.5 * rates.widePeak * Double(n) / Double(8 * slots)
+        } else if g.groups == 1 && n <= 16 && Execution.current.isa == nil {
+            directRate = 0.75 * rates.narrowPeak * Double(n) / 16
+        } else {
+            directRate = 0.8 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(wide: wide)))
+        }
         let direct = flops / directRate
         let spatial = Self.applies(.spatial, to: g)
-            ? flops / (single ? 70e9 : 35e9) + Double(g.batch * g.inputChannels * g.height * g.width) * 2e-9
+            ? flops / ((single ? 0.4 : 0.2) * min(1, (taps + 3) / 28) * rates.widePeak)
+                + Double(g.batch * g.inputChannels * g.height * g.width) * 80 / rates.bandwidth
             : Double.infinity
         var fft = Double.infinity
         if Self.applies(.fft, to: g) {
@@ -58,7 +77,8 @@ public struct Conv2DPlan: Equatable, Sendable {
                 * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter))
             let transforms = Double(g.batch * g.inputChannels + g.inputChannels * g.outputChannels + g.batch * g.outputChannels)
             let products = Double(g.batch * g.inputChannels * g.outputChannels)
-            fft = transforms * p * log2(p) * 0.7e-9 + products * p * 1e-9
+            // 1.6: the convolution's planes outgrow the measured one's caches, and it copies each plane in and out.
+            fft = 1.6 * transforms * p * log2(p) * rates.fftSecondsPerPoint + products * p * 40 / rates.bandwidth
         }
         let candidates: [(Algorithm, Double)] = [
             (pointwise ? .pointwiseGEMM : .im2colGEMM, gemm), (.direct, direct), (.spatial, spatial), (.fft, fft),

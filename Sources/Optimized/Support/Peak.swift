@@ -5,13 +5,16 @@ import Dispatch
 public enum Peak {
     /// GFLOP/s of one core running independent `SIMD16<Float>` FMA chains (12 accumulators, so
     /// latency never limits) in the vector ISA the kernels use (`CPU.isa`).
-    public static func measureFMA(seconds: Double = 0.2) -> Double {
+    public static func measureFMA(seconds: Double = 0.2) -> Double { measureFMA(seconds: seconds, chains: CPU.fmaChains) }
+
+    /// GFLOP/s of `chains` (a kernel module's 12 independent `SIMD16<Float>` FMA chains).
+    static func measureFMA(seconds: Double, chains: (Int) -> Float) -> Double {
         var best = 0.0
         let start = DispatchTime.now().uptimeNanoseconds
         var iterations = 1 << 16
         repeat {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let sink = CPU.fmaChains(iterations)
+            let sink = chains(iterations)
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             if sink.isNaN { iterations += 1 }
             // 12 chains × 16 lanes × 2 FLOPs per FMA.
@@ -23,8 +26,7 @@ public enum Peak {
 
     /// Memory bandwidth of one core in GB/s: the best of a few copies of a 64 MiB buffer
     /// (read + write counted), the sloped roof of the report's roofline chart.
-    public static func measureBandwidth(runs: Int = 5) -> Double {
-        let count = 16 << 20
+    public static func measureBandwidth(runs: Int = 5, floats count: Int = 16 << 20) -> Double {
         let source = UnsafeMutablePointer<Float>.allocate(capacity: count), target = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { source.deallocate(); target.deallocate() }
         source.initialize(repeating: 1, count: count)

@@ -31,6 +31,8 @@ public struct BenchCase: Sendable {
     public var prepare: @Sendable () throws -> Prepared
     /// The case as op, attributes and input tensors, for timing candidates (nil: not offered to them).
     public var fixtureForm: (@Sendable () throws -> GeneratedCase)?
+    /// The algorithm the cost model picks for the optimized run, in words (convolutions only).
+    public var plan: (@Sendable () -> String)?
 
     public init(id: String, op: String, shape: String, flops: Double?, bytes: Double? = nil,
                 fixtureForm: (@Sendable () throws -> GeneratedCase)? = nil, prepare: @escaping @Sendable () throws -> Prepared) {

@@ -61,7 +61,7 @@ public struct BenchReport: Sendable {
 
     /// The table as aligned text, with a header naming the peak and the threads.
     public func text() -> String {
-        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "TF median", "vs TF"]]
+        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "TF median", "vs TF", "plan"]]
         for r in results {
             let f = FixtureReport.format
             rows.append([
@@ -70,6 +70,7 @@ public struct BenchReport: Sendable {
                 r.timing.map { Self.duration($0.p10) } ?? "", r.timing.map { Self.duration($0.p90) } ?? "",
                 r.gflops.map(f) ?? "", percentOfPeak(r).map { f($0) + "%" } ?? "",
                 speedup(r).map { f($0) + "×" } ?? "", peerMedian(r).map(Self.duration) ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
+                r.plan ?? "",
             ])
         }
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -93,7 +94,7 @@ public struct BenchReport: Sendable {
                 ("percent_of_peak", number(percentOfPeak(r))), ("speedup_vs_reference", number(speedup(r))),
                 ("tensorflow_median_seconds", number(peerMedian(r))), ("vs_tensorflow", number(versusPeer(r))),
                 ("threads", JSONValue(threads)), ("peak_gflops", JSONValue(peakGFLOPS)),
-                ("note", r.note.map { .string($0) } ?? .null),
+                ("note", r.note.map { .string($0) } ?? .null), ("plan", r.plan.map { .string($0) } ?? .null),
             ])
         })
     }

@@ -27,6 +27,8 @@ public struct BenchRunner: Sendable {
         public var note: String?
         public var flops: Double?
         public var bytes: Double?
+        /// The cost model's choice and estimate, for the optimized row of a convolution.
+        public var plan: String?
 
         public var gflops: Double? {
             guard let flops, let t = timing?.median, t > 0 else { return nil }
@@ -74,8 +76,10 @@ public struct BenchRunner: Sendable {
             } else {
                 results.append(row(.reference, nil, prepared.referenceNote ?? "not timed"))
             }
-            results.append(sample(prepared.optimized, warmUp: true, minimumSamples: minimumSamples,
-                                  minimumSeconds: minimumSeconds, maximumSeconds: 10, row: { row(.optimized, $0, $1) }))
+            var optimized = sample(prepared.optimized, warmUp: true, minimumSamples: minimumSamples,
+                                   minimumSeconds: minimumSeconds, maximumSeconds: 10, row: { row(.optimized, $0, $1) })
+            optimized.plan = c.plan?()
+            results.append(optimized)
             for implementation in candidates {
                 guard let candidate = implementation.candidate, candidate.ops.contains(c.op) else { continue }
                 guard let form = c.fixtureForm, let g = try? form(), candidate.offers(op: c.op, inputs: g.inputs) else {

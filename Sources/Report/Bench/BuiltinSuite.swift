@@ -38,14 +38,24 @@ public enum BuiltinSuite {
     static func conv2d<T: ConformFloat>(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _: T.Type = Float.self) -> BenchCase {
         let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        return BenchCase(id: id, op: "conv2d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, T.dtype),
+        return planned(g, T.dtype, BenchCase(id: id, op: "conv2d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, T.dtype),
                          flops: g.flops, bytes: Double(T.dtype.byteWidth * elements), fixtureForm: {
             GeneratedCase(op: "conv2d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
                           inputs: [("input", T.erase(values(x, seed: 1, as: T.self))), ("filters", T.erase(values(f, seed: 2, as: T.self)))])
         }) {
             let (xs, fs) = (values(x, seed: 1, as: T.self), values(f, seed: 2, as: T.self))
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
+        })
+    }
+
+    /// `c` with the cost model's choice for geometry `g` (planned when the benchmark runs, under its threads).
+    static func planned(_ g: Conv2DGeometry, _ dtype: DType, _ c: BenchCase) -> BenchCase {
+        var c = c
+        c.plan = {
+            let plan = Conv2DPlan(g, elementType: dtype)
+            return "\(plan.algorithm.rawValue) (\(BenchReport.duration(plan.estimate)) estimated)"
         }
+        return c
     }
 
     /// A conv1d case, `input ⊛ filters`.
@@ -53,14 +63,14 @@ public enum BuiltinSuite {
         let (x2, f2, attrs2) = try! Reference.conv1dAsConv2d(floats(x, seed: 0), floats(f, seed: 0), attrs)
         let g = try! Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: attrs2)
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        return BenchCase(id: id, op: "conv1d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32),
+        return planned(g, .float32, BenchCase(id: id, op: "conv1d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32),
                          flops: g.flops, bytes: 4 * Double(elements), fixtureForm: {
             GeneratedCase(op: "conv1d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
                           inputs: [("input", .float32(floats(x, seed: 3))), ("filters", .float32(floats(f, seed: 4)))])
         }) {
             let (xs, fs) = (floats(x, seed: 3), floats(f, seed: 4))
             return .init(reference: { _ = try Reference.conv1d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv1d(xs, fs, attrs) })
-        }
+        })
     }
 
     public static let cases: [BenchCase] = [

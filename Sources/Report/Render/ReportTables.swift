@@ -26,12 +26,12 @@ extension ReportData {
     public var performanceTable: Table {
         Table(name: "performance",
               columns: ["op", "case", "shape", "implementation", "median", "p10", "p90", "GFLOP/s", "% of peak", "speedup vs reference",
-                        "TensorFlow median", "vs TensorFlow"],
+                        "TensorFlow median", "vs TensorFlow", "plan"],
               rows: bench.results.map { r in
                   [r.op, r.id, r.shape, r.implementation.rawValue, r.timing.map { BenchReport.duration($0.median) } ?? (r.note ?? ""),
                    r.timing.map { BenchReport.duration($0.p10) } ?? "", r.timing.map { BenchReport.duration($0.p90) } ?? "",
                    Self.f(r.gflops), Self.f(bench.percentOfPeak(r)), bench.speedup(r).map { Self.f($0) + "×" } ?? "",
-                   bench.peerMedian(r).map(BenchReport.duration) ?? "", bench.versusPeer(r).map { Self.f($0) + "×" } ?? ""]
+                   bench.peerMedian(r).map(BenchReport.duration) ?? "", bench.versusPeer(r).map { Self.f($0) + "×" } ?? "", r.plan ?? ""]
               })
     }
 
