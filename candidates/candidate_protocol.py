@@ -5,6 +5,15 @@ import json
 import sys
 import time
 
+
+def threads():
+    """The intra-op threads a peer runs with: `--threads N` on its command line, else 1 (so its
+    timings compare with Conform's one-thread benchmarks; `conform bench --threads 2` pairs with
+    `--threads 2` here)."""
+    if "--threads" in sys.argv:
+        return max(1, int(sys.argv[sys.argv.index("--threads") + 1]))
+    return 1
+
 import numpy as np
 
 

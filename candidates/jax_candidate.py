@@ -6,17 +6,21 @@ own, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/jax_candidate.py" --ops conv2d
 
-float64 needs `jax_enable_x64`, set here. Requests run on the CPU backend."""
+float64 needs `jax_enable_x64`, set here. Requests run on the CPU backend, with one intra-op
+thread unless `--threads N` says otherwise (XLA's Eigen pool would otherwise take every core)."""
 import os
 
+from candidate_protocol import serve, threads
+
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+if threads() == 1:
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 from jax import lax  # noqa: E402
 import numpy as np  # noqa: E402
 
-from candidate_protocol import serve  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
 

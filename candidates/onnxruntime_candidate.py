@@ -9,13 +9,13 @@ TensorFlow's kind, so it offers none of those.
     conform check --candidate "$PEERS/bin/python candidates/onnxruntime_candidate.py" --ops conv2d
 
 A session is built once per geometry and reused, so `kind: time` times `InferenceSession.run`
-(with the layout transposes), not model building. One intra-op thread."""
+(with the layout transposes), not model building. One intra-op thread unless `--threads N`."""
 import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper
 
-from candidate_protocol import serve
+from candidate_protocol import serve, threads
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
 ELEMENT = {np.dtype(np.float16): TensorProto.FLOAT16, np.dtype(np.float32): TensorProto.FLOAT,
@@ -46,7 +46,7 @@ def session(key, nodes, inputs, dtype):
                                   [helper.make_value_info("y", helper.make_tensor_type_proto(element, shape=None))])
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads()
         options.inter_op_num_threads = 1
         sessions[key] = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     return sessions[key]

@@ -7,7 +7,8 @@ departs (the known quirks are counted, not failed):
     conform fixtures --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
     conform check --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" --ops conv2d
 
-`TF_ENABLE_ONEDNN_OPTS` is left as the environment has it (TensorFlow's default: on)."""
+`TF_ENABLE_ONEDNN_OPTS` is left as the environment has it (TensorFlow's default: on). One
+intra-op thread unless `--threads N` says otherwise."""
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -15,7 +16,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
-from candidate_protocol import serve  # noqa: E402
+from candidate_protocol import serve, threads  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "extract_glimpse", "timeseries_windows", "frame",
        "count_params", "stateless_uniform"]
@@ -94,7 +95,7 @@ def run(op, a, inputs):
 
 
 def main():
-    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(threads())
     tf.config.threading.set_inter_op_parallelism_threads(1)
     serve("tensorflow", tf.__version__, OPS, run, error_limit=300)
 

@@ -8,12 +8,12 @@ windows or TensorFlow's Philox stream, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/torch_candidate.py" --ops conv2d,frame
 
-One intra-op thread, so timings compare with Conform's one-thread benchmarks."""
+One intra-op thread unless `--threads N` says otherwise."""
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from candidate_protocol import serve
+from candidate_protocol import serve, threads
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame"]
 
@@ -91,5 +91,5 @@ def run(op, a, inputs):
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads())
     serve("torch", torch.__version__, OPS, run)

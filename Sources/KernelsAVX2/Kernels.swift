@@ -198,6 +198,94 @@ public func groupedBlock(
     #endif
 }
 
+/// `groupedBlock` for groups of at most 4 output channels: each 8-lane slot holds two groups, its
+/// low half broadcasting one group's input channel and its high half the next one's, so eight
+/// groups share a block. `halfInputs[h]` is group `h`'s input channel offset from the block's first
+/// (`h < 8`), `halfOutputs[h]` its first output channel, `lanes` the channels of each group
+/// (`halves` of the eight are real groups). `panel[(t·cpg + c)·32 + 4h + lane]` is group `h`'s weight.
+@inline(never)
+public func groupedHalfBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, halfInputs: UnsafePointer<Int>,
+    panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, halfOutputs: UnsafePointer<Int>,
+    lanes: Int, halves: Int, pixels: Int
+) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func pair(_ s: UnsafePointer<Float>, _ a: Int, _ b: Int) -> V {
+        V(lowHalf: SIMD4(repeating: s[a]), highHalf: SIMD4(repeating: s[b]))
+    }
+    let (i0, i1, i2, i3) = (halfInputs[0], halfInputs[1], halfInputs[2], halfInputs[3])
+    let (i4, i5, i6, i7) = (halfInputs[4], halfInputs[5], halfInputs[6], halfInputs[7])
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V, _ j: Int) {
+        for half in 0..<2 where 2 * j + half < halves {
+            let target = o + halfOutputs[2 * j + half]
+            for lane in 0..<lanes { target[lane] = v[4 * half + lane] }
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ v0: V, _ v1: V, _ v2: V, _ v3: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        put(o, v0, 0); put(o, v1, 1); put(o, v2, 2); put(o, v3, 3)
+    }
+    #if WIDE
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    var a20 = V(), a21 = V(), a22 = V(), a23 = V()
+    var a30 = V(), a31 = V(), a32 = V(), a33 = V()
+    var a40 = V(), a41 = V(), a42 = V(), a43 = V()
+    var a50 = V(), a51 = V(), a52 = V(), a53 = V()
+    for t in 0..<taps {
+        let s0 = sources[t]
+        let s1 = sources[1 * tableStride + t]
+        let s2 = sources[2 * tableStride + t]
+        let s3 = sources[3 * tableStride + t]
+        let s4 = sources[4 * tableStride + t]
+        let s5 = sources[5 * tableStride + t]
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
+            a00.addProduct(pair(s0, i0 + c, i1 + c), w0); a01.addProduct(pair(s0, i2 + c, i3 + c), w1)
+            a02.addProduct(pair(s0, i4 + c, i5 + c), w2); a03.addProduct(pair(s0, i6 + c, i7 + c), w3)
+            a10.addProduct(pair(s1, i0 + c, i1 + c), w0); a11.addProduct(pair(s1, i2 + c, i3 + c), w1)
+            a12.addProduct(pair(s1, i4 + c, i5 + c), w2); a13.addProduct(pair(s1, i6 + c, i7 + c), w3)
+            a20.addProduct(pair(s2, i0 + c, i1 + c), w0); a21.addProduct(pair(s2, i2 + c, i3 + c), w1)
+            a22.addProduct(pair(s2, i4 + c, i5 + c), w2); a23.addProduct(pair(s2, i6 + c, i7 + c), w3)
+            a30.addProduct(pair(s3, i0 + c, i1 + c), w0); a31.addProduct(pair(s3, i2 + c, i3 + c), w1)
+            a32.addProduct(pair(s3, i4 + c, i5 + c), w2); a33.addProduct(pair(s3, i6 + c, i7 + c), w3)
+            a40.addProduct(pair(s4, i0 + c, i1 + c), w0); a41.addProduct(pair(s4, i2 + c, i3 + c), w1)
+            a42.addProduct(pair(s4, i4 + c, i5 + c), w2); a43.addProduct(pair(s4, i6 + c, i7 + c), w3)
+            a50.addProduct(pair(s5, i0 + c, i1 + c), w0); a51.addProduct(pair(s5, i2 + c, i3 + c), w1)
+            a52.addProduct(pair(s5, i4 + c, i5 + c), w2); a53.addProduct(pair(s5, i6 + c, i7 + c), w3)
+            w += 32
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    store(2, a20, a21, a22, a23)
+    store(3, a30, a31, a32, a33)
+    store(4, a40, a41, a42, a43)
+    store(5, a50, a51, a52, a53)
+    #else
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    for t in 0..<taps {
+        let s0 = sources[t]
+        let s1 = sources[1 * tableStride + t]
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
+            a00.addProduct(pair(s0, i0 + c, i1 + c), w0); a01.addProduct(pair(s0, i2 + c, i3 + c), w1)
+            a02.addProduct(pair(s0, i4 + c, i5 + c), w2); a03.addProduct(pair(s0, i6 + c, i7 + c), w3)
+            a10.addProduct(pair(s1, i0 + c, i1 + c), w0); a11.addProduct(pair(s1, i2 + c, i3 + c), w1)
+            a12.addProduct(pair(s1, i4 + c, i5 + c), w2); a13.addProduct(pair(s1, i6 + c, i7 + c), w3)
+            w += 32
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    #endif
+}
+
 /// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
 ///
 /// `sources[p·taps + t]` points at the channels pixel `p` reads at tap `t` (zeros in the padding);

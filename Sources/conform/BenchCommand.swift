@@ -44,6 +44,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try memory.apply()
+        // The cost model's rates, measured before any candidate program starts loading the host.
+        _ = HostRates.current
         Threading.count = threads
         // Freed buffers stay in the heap (as TensorFlow's caching allocator keeps them), so each
         // timed run does not pay page faults on freshly mapped memory for its outputs.

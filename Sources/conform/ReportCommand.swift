@@ -50,6 +50,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try memory.apply()
+        // The cost model's rates, measured before any candidate program starts loading the host.
+        _ = HostRates.current
         Threading.count = threads
         Threading.keepFreedMemory()
         let terminal = isatty(STDERR_FILENO) != 0

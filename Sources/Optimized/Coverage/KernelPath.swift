@@ -12,6 +12,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case directPacked = "conv2d/direct/packed-patches"
     case directRowMerged = "conv2d/direct/row-merged"
     case directGroupBlocked = "conv2d/direct/group-blocked"
+    case directGroupHalves = "conv2d/direct/group-blocked/half-slots"
     case directFloat64 = "conv2d/direct/float64"
     case spatial = "conv2d/spatial"
     case spatialPast48 = "conv2d/spatial/past-48-columns"
@@ -64,7 +65,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         let convs = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
         switch self {
         case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
-             .directRowMerged, .directGroupBlocked, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
+             .directRowMerged, .directGroupBlocked, .directGroupHalves, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
             return convs
         case .float16ViaFloat32: return convs + ["conv2d_at"]
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:

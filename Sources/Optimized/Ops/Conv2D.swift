@@ -31,12 +31,12 @@ public struct Conv2DPlan: Equatable, Sendable {
     /// process) and scaled by each algorithm's efficiency, the fraction of the measured peak its
     /// inner loop reaches (from `conform bench` on a Zen 4 and a Zen 5, which agree within ~15%):
     ///
-    /// - direct, float32: 0.8 of the wide kernels' FMA peak when a group has a full block of
+    /// - direct, float32: 0.9 of the wide kernels' FMA peak when a group has a full block of
     ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an
     ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.75 of its own peak; narrow
     ///   groups (≤ 16) share blocks at 0.5 of the wide peak times the share of their 8-lane slots
     ///   they fill; float64 0.075 of the wide peak.
-    /// - OpenBLAS GEMM: the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
+    /// - OpenBLAS GEMM: 0.8 of the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
     ///   less when skinnier, plus the im2col copy at the measured bandwidth (none for 1×1 stride-1
     ///   unpadded).
     /// - column-vectorised: 0.4 of the wide peak (float64 0.2) from about 25 taps on, less with fewer
@@ -52,7 +52,8 @@ public struct Conv2DPlan: Equatable, Sendable {
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup, n = g.outputChannelsPerGroup
         let pointwise = Self.applies(.pointwiseGEMM, to: g)
         let bytes = Double(elementType.byteWidth)
-        let gemmRate = (single ? rates.sgemm : rates.dgemm) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
+        // 0.8: a tile's GEMM writes strided rows of the output and starts cold, unlike the measured product.
+        let gemmRate = 0.8 * (single ? rates.sgemm : rates.dgemm) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
         let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 2 * bytes / rates.bandwidth)
         let wide = CPU.wide
         let directRate: Double
@@ -64,7 +65,7 @@ public struct Conv2DPlan: Equatable, Sendable {
         } else if g.groups == 1 && n <= 16 && Execution.current.isa == nil {
             directRate = 0.75 * rates.narrowPeak * Double(n) / 16
         } else {
-            directRate = 0.8 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(wide: wide)))
+            directRate = 0.9 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(wide: wide)))
         }
         let direct = flops / directRate
         let spatial = Self.applies(.spatial, to: g)

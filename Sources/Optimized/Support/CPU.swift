@@ -55,6 +55,20 @@ public enum CPU {
         }
     }
 
+    static func groupedHalfBlock(
+        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, halfInputs: UnsafePointer<Int>,
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, halfOutputs: UnsafePointer<Int>, lanes: Int,
+        halves: Int, pixels: Int
+    ) {
+        if wide {
+            KernelsAVX512.groupedHalfBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, halfInputs: halfInputs, panel: panel, out,
+                                           outStride: outStride, halfOutputs: halfOutputs, lanes: lanes, halves: halves, pixels: pixels)
+        } else {
+            KernelsAVX2.groupedHalfBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, halfInputs: halfInputs, panel: panel, out,
+                                         outStride: outStride, halfOutputs: halfOutputs, lanes: lanes, halves: halves, pixels: pixels)
+        }
+    }
+
     static func depthwiseBlock(
         wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int

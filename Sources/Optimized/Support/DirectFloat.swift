@@ -118,69 +118,91 @@ enum DirectFloat {
 
     /// Narrow groups (at most 16 output channels each): `groupedBlock` computes four 8-lane slots
     /// per pixel, a group taking one slot (≤ 8 channels) or two, so two or four groups share a
-    /// block where the plain kernel would fill 32 lanes with one group's 4, 8 or 16 channels. Each
-    /// slot broadcasts its own group's input channel: one broadcast per 8-lane FMA.
-    /// Filters are repacked into `[block][tap][c][slot][8]` panels, zero past a group's channels.
+    /// block where the plain kernel would fill 32 lanes with one group's 8 or 16 channels; groups
+    /// of at most 4 take half a slot each (`groupedHalfBlock`), eight to a block. Each slot (or
+    /// half) broadcasts its own group's input channel. Filters are repacked into `[block][tap][c][32]`
+    /// panels, a group's lanes at `4h` (half slots) or `8·slotsPerGroup·h`, zero past its channels.
     static func groupBlocked(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                              wide: Bool) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo, taps) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output, g.kernelHeight * g.kernelWidth)
-        let slotsPerGroup = (opg + 7) / 8, groupsPerBlock = 4 / slotsPerGroup
+        let halves = opg <= 4
+        if halves { PathCounter.hit(.directGroupHalves) }
+        let slotsPerGroup = (opg + 7) / 8, groupsPerBlock = halves ? 8 : 4 / slotsPerGroup
+        let laneStride = halves ? 4 : 8 * slotsPerGroup
         let blocks = (g.groups + groupsPerBlock - 1) / groupsPerBlock
         let panelSize = taps * cpg * 32
         let panels = UnsafeMutablePointer<Float>.allocate(capacity: blocks * panelSize)
         panels.initialize(repeating: 0, count: blocks * panelSize)
         defer { panels.deallocate() }
-        /// Slot `j` of a block: which of its groups, its input channel offset, its first output channel, its lanes.
-        func slot(_ block: Int, _ j: Int) -> (group: Int, input: Int, output: Int, lanes: Int) {
-            let group = block * groupsPerBlock + j / slotsPerGroup, sub = j % slotsPerGroup
-            guard group < g.groups else { return (group, 0, 0, 0) }
-            return (group, (j / slotsPerGroup) * cpg, group * opg + sub * 8, min(8, opg - sub * 8))
-        }
-        for block in 0..<blocks {
-            for j in 0..<4 {
-                let s = slot(block, j)
-                for t in 0..<taps {
-                    for c in 0..<cpg {
-                        let source = f + (t * cpg + c) * cout + s.output, target = panels + block * panelSize + (t * cpg + c) * 32 + j * 8
-                        for lane in 0..<s.lanes { target[lane] = source[lane] }
-                    }
+        for group in 0..<g.groups {
+            let (block, slot) = (group / groupsPerBlock, group % groupsPerBlock)
+            for t in 0..<taps {
+                for c in 0..<cpg {
+                    let source = f + (t * cpg + c) * cout + group * opg, target = panels + block * panelSize + (t * cpg + c) * 32 + slot * laneStride
+                    for lane in 0..<opg { target[lane] = source[lane] }
                 }
             }
         }
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: groupsPerBlock * cpg)
-        zeros.initialize(repeating: 0, count: groupsPerBlock * cpg)
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cin)
+        zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
         let pixelBlock = CPU.groupedPixelBlock(wide: wide)
         // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
-        // first block's groups, a block's second slot reading its first group.
+        // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
         let mixed = Mutants.on(.groupsMixChannels), firstGroup = Mutants.on(.groupBlockedSlotReadsFirstGroup)
+        let highReadsLow = Mutants.on(.groupHalvesHighReadsLow)
         forEachTile(g, wide: wide) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * taps)
-            defer { table.deallocate() }
-            for block in 0..<blocks {
-                let offset = mixed ? 0 : block * groupsPerBlock * cpg
-                for p in 0..<whole {
-                    let q = q0 + min(p, count - 1)
-                    let (i, j) = (q / wo, q % wo)
-                    let y0 = i &* g.rows.stride &* sr &- g.rows.padBefore, x0 = j &* g.cols.stride &* sc &- g.cols.padBefore
-                    for di in 0..<kh {
-                        let yy = y0 &+ di &* g.rows.dilation
-                        let row = image + (yy &* w &* cin &+ offset)
-                        for dj in 0..<kw {
-                            let xx = x0 &+ dj &* g.cols.dilation
-                            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
-                            table[p &* taps &+ di &* kw &+ dj] = inside ? row + xx &* cin : UnsafePointer(zeros)
-                        }
+            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+            defer { table.deallocate(); offsets.deallocate() }
+            // One table for every block: pointers at each pixel's channel 0 (or a zero row as long
+            // as a pixel); a block reads from its first group's channel on through its offsets.
+            for p in 0..<whole {
+                let q = q0 + min(p, count - 1)
+                let (i, j) = (q / wo, q % wo)
+                let y0 = i &* g.rows.stride &* sr &- g.rows.padBefore, x0 = j &* g.cols.stride &* sc &- g.cols.padBefore
+                for di in 0..<kh {
+                    let yy = y0 &+ di &* g.rows.dilation
+                    let row = image + yy &* w &* cin
+                    for dj in 0..<kw {
+                        let xx = x0 &+ dj &* g.cols.dilation
+                        let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
+                        table[p &* taps &+ di &* kw &+ dj] = inside ? row + xx &* cin : UnsafePointer(zeros)
                     }
                 }
-                let s = (slot(block, 0), slot(block, 1), slot(block, 2), slot(block, 3))
-                let inputs = (s.0.input, firstGroup ? s.0.input : s.1.input, s.2.input, s.3.input)
+            }
+            for block in 0..<blocks {
+                let offset = mixed ? 0 : block * groupsPerBlock * cpg
+                let present = min(groupsPerBlock, g.groups - block * groupsPerBlock)
                 var p = 0
+                if halves {
+                    // Half h: its group's channel offset (a group past the last reads the first) and first output.
+                    for half in 0..<8 {
+                        let real = half < present
+                        offsets[half] = offset + (real && !mixed ? (highReadsLow && half % 2 == 1 ? half - 1 : half) * cpg : 0)
+                        offsets[8 + half] = real ? (block * groupsPerBlock + half) * opg : 0
+                    }
+                    while p < count {
+                        CPU.groupedHalfBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,
+                                             panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                             halfOutputs: offsets + 8, lanes: opg, halves: present, pixels: min(pixelBlock, count - p))
+                        p += pixelBlock
+                    }
+                    continue
+                }
+                /// Slot `j`: its group's input channel offset, its first output channel, its lanes.
+                func slot(_ j: Int) -> (input: Int, output: Int, lanes: Int) {
+                    let member = j / slotsPerGroup, sub = j % slotsPerGroup
+                    guard member < present else { return (offset, 0, 0) }
+                    return (offset + (mixed ? 0 : member * cpg), (block * groupsPerBlock + member) * opg + sub * 8, min(8, opg - sub * 8))
+                }
+                let s = (slot(0), slot(1), slot(2), slot(3))
+                let inputs = (s.0.input, firstGroup ? s.0.input : s.1.input, s.2.input, s.3.input)
                 while p < count {
                     CPU.groupedBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, slotInputs: inputs,
                                      panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,

@@ -42,6 +42,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     /// The float64 direct kernel's fourth pixel of a block reads the third one's input.
     /// Group-blocked direct kernel: a block's second slot reads its first group's input channels.
     case groupBlockedSlotReadsFirstGroup
+    /// Half-slot group blocks: each slot's high half reads its low half's group.
+    case groupHalvesHighReadsLow
     case float64FourthPixel
     /// The column-vectorised kernel ignores the width dilation.
     case spatialUndilated
@@ -134,6 +136,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .packedChannelsReversed: .directPacked
         case .rowMergedUndilated: .directRowMerged
         case .groupBlockedSlotReadsFirstGroup: .directGroupBlocked
+        case .groupHalvesHighReadsLow: .directGroupHalves
         case .float64FourthPixel: .directFloat64
         case .spatialUndilated: .spatial
         case .spatialPast48: .spatialPast48
