@@ -244,18 +244,18 @@ public func groupedHalfBlock(
         var w = panel + t * cpg * 32
         for c in 0..<cpg {
             let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
-            a00.addProduct(pair(s0, i0 + c, i1 + c), w0); a01.addProduct(pair(s0, i2 + c, i3 + c), w1)
-            a02.addProduct(pair(s0, i4 + c, i5 + c), w2); a03.addProduct(pair(s0, i6 + c, i7 + c), w3)
-            a10.addProduct(pair(s1, i0 + c, i1 + c), w0); a11.addProduct(pair(s1, i2 + c, i3 + c), w1)
-            a12.addProduct(pair(s1, i4 + c, i5 + c), w2); a13.addProduct(pair(s1, i6 + c, i7 + c), w3)
-            a20.addProduct(pair(s2, i0 + c, i1 + c), w0); a21.addProduct(pair(s2, i2 + c, i3 + c), w1)
-            a22.addProduct(pair(s2, i4 + c, i5 + c), w2); a23.addProduct(pair(s2, i6 + c, i7 + c), w3)
-            a30.addProduct(pair(s3, i0 + c, i1 + c), w0); a31.addProduct(pair(s3, i2 + c, i3 + c), w1)
-            a32.addProduct(pair(s3, i4 + c, i5 + c), w2); a33.addProduct(pair(s3, i6 + c, i7 + c), w3)
-            a40.addProduct(pair(s4, i0 + c, i1 + c), w0); a41.addProduct(pair(s4, i2 + c, i3 + c), w1)
-            a42.addProduct(pair(s4, i4 + c, i5 + c), w2); a43.addProduct(pair(s4, i6 + c, i7 + c), w3)
-            a50.addProduct(pair(s5, i0 + c, i1 + c), w0); a51.addProduct(pair(s5, i2 + c, i3 + c), w1)
-            a52.addProduct(pair(s5, i4 + c, i5 + c), w2); a53.addProduct(pair(s5, i6 + c, i7 + c), w3)
+            a00.addProduct(pair(s0, i0 &+ c, i1 &+ c), w0); a01.addProduct(pair(s0, i2 &+ c, i3 &+ c), w1)
+            a02.addProduct(pair(s0, i4 &+ c, i5 &+ c), w2); a03.addProduct(pair(s0, i6 &+ c, i7 &+ c), w3)
+            a10.addProduct(pair(s1, i0 &+ c, i1 &+ c), w0); a11.addProduct(pair(s1, i2 &+ c, i3 &+ c), w1)
+            a12.addProduct(pair(s1, i4 &+ c, i5 &+ c), w2); a13.addProduct(pair(s1, i6 &+ c, i7 &+ c), w3)
+            a20.addProduct(pair(s2, i0 &+ c, i1 &+ c), w0); a21.addProduct(pair(s2, i2 &+ c, i3 &+ c), w1)
+            a22.addProduct(pair(s2, i4 &+ c, i5 &+ c), w2); a23.addProduct(pair(s2, i6 &+ c, i7 &+ c), w3)
+            a30.addProduct(pair(s3, i0 &+ c, i1 &+ c), w0); a31.addProduct(pair(s3, i2 &+ c, i3 &+ c), w1)
+            a32.addProduct(pair(s3, i4 &+ c, i5 &+ c), w2); a33.addProduct(pair(s3, i6 &+ c, i7 &+ c), w3)
+            a40.addProduct(pair(s4, i0 &+ c, i1 &+ c), w0); a41.addProduct(pair(s4, i2 &+ c, i3 &+ c), w1)
+            a42.addProduct(pair(s4, i4 &+ c, i5 &+ c), w2); a43.addProduct(pair(s4, i6 &+ c, i7 &+ c), w3)
+            a50.addProduct(pair(s5, i0 &+ c, i1 &+ c), w0); a51.addProduct(pair(s5, i2 &+ c, i3 &+ c), w1)
+            a52.addProduct(pair(s5, i4 &+ c, i5 &+ c), w2); a53.addProduct(pair(s5, i6 &+ c, i7 &+ c), w3)
             w += 32
         }
     }
@@ -274,10 +274,10 @@ public func groupedHalfBlock(
         var w = panel + t * cpg * 32
         for c in 0..<cpg {
             let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
-            a00.addProduct(pair(s0, i0 + c, i1 + c), w0); a01.addProduct(pair(s0, i2 + c, i3 + c), w1)
-            a02.addProduct(pair(s0, i4 + c, i5 + c), w2); a03.addProduct(pair(s0, i6 + c, i7 + c), w3)
-            a10.addProduct(pair(s1, i0 + c, i1 + c), w0); a11.addProduct(pair(s1, i2 + c, i3 + c), w1)
-            a12.addProduct(pair(s1, i4 + c, i5 + c), w2); a13.addProduct(pair(s1, i6 + c, i7 + c), w3)
+            a00.addProduct(pair(s0, i0 &+ c, i1 &+ c), w0); a01.addProduct(pair(s0, i2 &+ c, i3 &+ c), w1)
+            a02.addProduct(pair(s0, i4 &+ c, i5 &+ c), w2); a03.addProduct(pair(s0, i6 &+ c, i7 &+ c), w3)
+            a10.addProduct(pair(s1, i0 &+ c, i1 &+ c), w0); a11.addProduct(pair(s1, i2 &+ c, i3 &+ c), w1)
+            a12.addProduct(pair(s1, i4 &+ c, i5 &+ c), w2); a13.addProduct(pair(s1, i6 &+ c, i7 &+ c), w3)
             w += 32
         }
     }

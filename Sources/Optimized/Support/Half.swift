@@ -15,13 +15,19 @@ enum Half {
         // Planted bug (debug builds): the inputs widened from their bit patterns instead of their values.
         let bits = Mutants.on(.float16WidenedFromBits)
         // T is Float16: the conversions run on concrete types (vcvtph2ps / vcvtps2ph with F16C), not
-        // generically, and on the op's threads (they are a third of a 3×3 layer's time on one).
+        // generically, and on the op's threads (they are a tenth of a 3×3 layer's time on one).
         let wide = inputs.map { t in
             let half = Specialize.cast(t, to: Tensor<Float16>.self)
             let scalars = [Float](unsafeUninitializedCapacity: half.scalars.count) { out, initialized in
                 half.scalars.withUnsafeBufferPointer { source in
-                    let (from, to) = (UnsafeSendable(source.baseAddress), UnsafeSendable(out.baseAddress))
-                    convert(count: source.count) { i in to.value![i] = bits ? Float(from.value![i].bitPattern) : Float(from.value![i]) }
+                    let (from, to) = (UnsafeSendable(source.baseAddress!), UnsafeSendable(out.baseAddress!))
+                    chunks(source.count) { range in
+                        if bits {
+                            for i in range { to.value[i] = Float(from.value[i].bitPattern) }
+                        } else {
+                            for i in range { to.value[i] = Float(from.value[i]) }
+                        }
+                    }
                 }
                 initialized = half.scalars.count
             }
@@ -30,20 +36,22 @@ enum Half {
         let out = try body(wide)
         let rounded = [Float16](unsafeUninitializedCapacity: out.scalars.count) { target, initialized in
             out.scalars.withUnsafeBufferPointer { source in
-                let (from, to) = (UnsafeSendable(source.baseAddress), UnsafeSendable(target.baseAddress))
-                convert(count: source.count) { i in to.value![i] = Float16(from.value![i]) }
+                let (from, to) = (UnsafeSendable(source.baseAddress!), UnsafeSendable(target.baseAddress!))
+                chunks(source.count) { range in
+                    for i in range { to.value[i] = Float16(from.value[i]) }
+                }
             }
             initialized = out.scalars.count
         }
         return Specialize.cast(Tensor<Float16>(unchecked: out.shape, rounded), to: Tensor<T>.self)
     }
 
-    /// Runs `element(i)` for every `i < count`, in chunks of 64 Ki spread over the op's threads.
-    static func convert(count: Int, _ element: (Int) -> Void) {
-        let chunk = 1 << 16, chunks = (count + chunk - 1) / chunk
-        Threading.forEach(chunks) { c in
-            for i in (c * chunk)..<min(count, (c + 1) * chunk) { element(i) }
-        }
+    /// Runs `body` over `0..<count` in ranges of 256 Ki elements spread over the op's threads (one
+    /// range, on this thread, when that is all there is).
+    static func chunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let size = 1 << 18, n = (count + size - 1) / size
+        guard n > 1 else { body(0..<count); return }
+        Threading.forEach(n) { c in body((c * size)..<min(count, (c + 1) * size)) }
     }
 }
 
