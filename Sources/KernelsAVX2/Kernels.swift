@@ -103,9 +103,13 @@ public func convBlock(
 #if WIDE
 /// Output pixels per block of `groupedBlock`: 6 × 4 ymm accumulators = 24 of the 32 registers AVX-512VL gives.
 public let groupedPixelBlock = 6
+/// Output pixels per block of `groupedHalfBlock`: 4 × 4 accumulators, room for its paired broadcasts.
+public let groupedHalfPixelBlock = 4
 #else
 /// Output pixels per block of `groupedBlock`: 2 × 4 ymm accumulators = 8 of the 16 ymm registers.
 public let groupedPixelBlock = 2
+/// Output pixels per block of `groupedHalfBlock`.
+public let groupedHalfPixelBlock = 2
 #endif
 
 /// Direct convolution of up to `groupedPixelBlock` output pixels × 4 slots of 8 output channels,
@@ -232,15 +236,11 @@ public func groupedHalfBlock(
     var a10 = V(), a11 = V(), a12 = V(), a13 = V()
     var a20 = V(), a21 = V(), a22 = V(), a23 = V()
     var a30 = V(), a31 = V(), a32 = V(), a33 = V()
-    var a40 = V(), a41 = V(), a42 = V(), a43 = V()
-    var a50 = V(), a51 = V(), a52 = V(), a53 = V()
     for t in 0..<taps {
         let s0 = sources[t]
         let s1 = sources[1 * tableStride + t]
         let s2 = sources[2 * tableStride + t]
         let s3 = sources[3 * tableStride + t]
-        let s4 = sources[4 * tableStride + t]
-        let s5 = sources[5 * tableStride + t]
         var w = panel + t * cpg * 32
         for c in 0..<cpg {
             let (w0, w1, w2, w3) = (load(w), load(w + 8), load(w + 16), load(w + 24))
@@ -252,10 +252,6 @@ public func groupedHalfBlock(
             a22.addProduct(pair(s2, i4 &+ c, i5 &+ c), w2); a23.addProduct(pair(s2, i6 &+ c, i7 &+ c), w3)
             a30.addProduct(pair(s3, i0 &+ c, i1 &+ c), w0); a31.addProduct(pair(s3, i2 &+ c, i3 &+ c), w1)
             a32.addProduct(pair(s3, i4 &+ c, i5 &+ c), w2); a33.addProduct(pair(s3, i6 &+ c, i7 &+ c), w3)
-            a40.addProduct(pair(s4, i0 &+ c, i1 &+ c), w0); a41.addProduct(pair(s4, i2 &+ c, i3 &+ c), w1)
-            a42.addProduct(pair(s4, i4 &+ c, i5 &+ c), w2); a43.addProduct(pair(s4, i6 &+ c, i7 &+ c), w3)
-            a50.addProduct(pair(s5, i0 &+ c, i1 &+ c), w0); a51.addProduct(pair(s5, i2 &+ c, i3 &+ c), w1)
-            a52.addProduct(pair(s5, i4 &+ c, i5 &+ c), w2); a53.addProduct(pair(s5, i6 &+ c, i7 &+ c), w3)
             w += 32
         }
     }
@@ -263,8 +259,6 @@ public func groupedHalfBlock(
     store(1, a10, a11, a12, a13)
     store(2, a20, a21, a22, a23)
     store(3, a30, a31, a32, a33)
-    store(4, a40, a41, a42, a43)
-    store(5, a50, a51, a52, a53)
     #else
     var a00 = V(), a01 = V(), a02 = V(), a03 = V()
     var a10 = V(), a11 = V(), a12 = V(), a13 = V()

@@ -40,6 +40,7 @@ public enum CPU {
     }
 
     static func groupedPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.groupedPixelBlock : KernelsAVX2.groupedPixelBlock }
+    static func groupedHalfPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.groupedHalfPixelBlock : KernelsAVX2.groupedHalfPixelBlock }
 
     static func groupedBlock(
         wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, slotInputs: (Int, Int, Int, Int),

@@ -148,7 +148,7 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cin)
         zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
-        let pixelBlock = CPU.groupedPixelBlock(wide: wide)
+        let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide) : CPU.groupedPixelBlock(wide: wide)
         // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
         // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
