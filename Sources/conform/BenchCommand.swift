@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Sample each case at least this many times (the optimized implementation).")
     var minRuns: Int = 7
 
+    @Flag(help: "With --threads above 1, also time the optimized ops on one thread and report the speedup of the threads over one.")
+    var scaling = false
+
     func validate() throws {
         try Limits.check("threads", threads, in: Limits.threads)
         try Limits.check("min-time", minTime, in: Limits.seconds)
@@ -64,7 +67,25 @@ struct BenchCommand: ParsableCommand {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id)".utf8)) }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let report = BenchReport(results: results, peakGFLOPS: peak, threads: threads)
+        var measured = results
+        if scaling && threads > 1 {
+            // The same cases on one thread, the optimized ops only: each row's speedup of N threads over one.
+            Threading.count = 1
+            var single = runner
+            single.timeReference = false
+            single.candidates = []
+            let one = single.run(cases) { index, total, id in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(total)] \(id), one thread".utf8)) }
+            }
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            Threading.count = threads
+            for i in measured.indices where measured[i].implementation == .optimized {
+                guard let t1 = one.first(where: { $0.id == measured[i].id && $0.implementation == .optimized })?.timing?.median,
+                      let tn = measured[i].timing?.median, tn > 0 else { continue }
+                measured[i].scaling = t1 / tn
+            }
+        }
+        let report = BenchReport(results: measured, peakGFLOPS: peak, threads: threads)
         for line in report.text().split(separator: "\n", omittingEmptySubsequences: false) { say(String(line)) }
         if let json {
             try OutputFile.write(Data((report.json().serialized(indent: 1) + "\n").utf8), to: URL(fileURLWithPath: json))

@@ -141,6 +141,18 @@ struct BenchCLITests {
         }
     }
 
+    @Test("--scaling times the optimized ops on one thread too and reports the speedup of the threads over one")
+    func scaling() throws {
+        let json = Paths.temporary("scaling").appendingPathComponent("bench.json")
+        let out = try CLITests.conform(["bench", "--filter", "conv1d/seed-800", "--threads", "2", "--scaling", "--skip-reference",
+                                        "--min-time", "0", "--min-runs", "3", "--json", json.path])
+        #expect(out.status == 0 && out.lines.contains { $0.contains("vs 1 thread") }, "\(out.lines.prefix(3))")
+        let rows = try #require(JSONParser.parse(Array(try Data(contentsOf: json))).array)
+        let optimized = try #require(rows.first { $0["impl"]?.string == "optimized" })
+        #expect((optimized["scaling_vs_one_thread"]?.double ?? 0) > 0 && optimized["threads"]?.int == 2, "\(optimized)")
+        #expect(rows.filter { $0["impl"]?.string == "reference" }.allSatisfy { $0["scaling_vs_one_thread"]?.isNull == true })
+    }
+
     @Test("a candidate named tensorflow, timed live beside the optimized ops, gives the 'vs TF' ratio")
     func liveTensorFlow() throws {
         let json = Paths.temporary("peer").appendingPathComponent("bench.json")

@@ -61,17 +61,21 @@ public struct BenchReport: Sendable {
 
     /// The table as aligned text, with a header naming the peak and the threads.
     public func text() -> String {
-        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "TF median", "vs TF", "plan"]]
+        let scaled = results.contains { $0.scaling != nil }
+        var rows = [["op", "case", "shape", "impl", "median", "p10", "p90", "GFLOP/s", "% peak", "vs ref", "TF median", "vs TF", "plan"]
+                    + (scaled ? ["vs 1 thread"] : [])]
         for r in results {
             let f = FixtureReport.format
-            rows.append([
+            var row: [String] = [
                 r.op, r.id.split(separator: "/").dropFirst().joined(separator: "/"), r.shape, r.implementation.rawValue,
                 r.timing.map { Self.duration($0.median) } ?? (r.note ?? "-"),
                 r.timing.map { Self.duration($0.p10) } ?? "", r.timing.map { Self.duration($0.p90) } ?? "",
                 r.gflops.map(f) ?? "", percentOfPeak(r).map { f($0) + "%" } ?? "",
                 speedup(r).map { f($0) + "×" } ?? "", peerMedian(r).map(Self.duration) ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
                 r.plan ?? "",
-            ])
+            ]
+            if scaled { row.append(r.scaling.map { f($0) + "×" } ?? "") }
+            rows.append(row)
         }
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         let lines = rows.map { row in
@@ -95,6 +99,7 @@ public struct BenchReport: Sendable {
                 ("tensorflow_median_seconds", number(peerMedian(r))), ("vs_tensorflow", number(versusPeer(r))),
                 ("threads", JSONValue(threads)), ("peak_gflops", JSONValue(peakGFLOPS)),
                 ("note", r.note.map { .string($0) } ?? .null), ("plan", r.plan.map { .string($0) } ?? .null),
+                ("scaling_vs_one_thread", number(r.scaling)),
             ])
         })
     }

@@ -29,6 +29,8 @@ public struct BenchRunner: Sendable {
         public var bytes: Double?
         /// The cost model's choice and estimate, for the optimized row of a convolution.
         public var plan: String?
+        /// This run's speedup over the same case on one thread (`conform bench --scaling`).
+        public var scaling: Double?
 
         public var gflops: Double? {
             guard let flops, let t = timing?.median, t > 0 else { return nil }
