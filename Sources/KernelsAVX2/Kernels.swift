@@ -280,6 +280,105 @@ public func groupedHalfBlock(
     #endif
 }
 
+/// `groupedHalfBlock` for eight whole groups of exactly 4 input channels each: a slot's two groups
+/// hold 8 consecutive input channels, so one 8-lane load per pixel, tap and slot brings both, and
+/// each channel `c` is spread to its group's half within the 128-bit lanes (one in-lane shuffle per
+/// FMA, no scalar broadcasts). `sources[p·tableStride + t] + base` is the block's first channel;
+/// outputs and panel as `groupedHalfBlock` (`taps` taps of 4 channels).
+@inline(never)
+public func grouped4Block(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, base: Int, panel: UnsafePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, outStride: Int, firstOutput: Int, lanes: Int, pixels: Int
+) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func spread(_ x: V, _ c: Int) -> V { V(x[c], x[c], x[c], x[c], x[4 + c], x[4 + c], x[4 + c], x[4 + c]) }
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V, _ j: Int) {
+        let target = o + firstOutput + 8 * j * lanes / 4
+        for lane in 0..<lanes { target[lane] = v[lane]; target[lanes + lane] = v[4 + lane] }
+    }
+    @inline(__always) func store(_ p: Int, _ v0: V, _ v1: V, _ v2: V, _ v3: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        put(o, v0, 0); put(o, v1, 1); put(o, v2, 2); put(o, v3, 3)
+    }
+    #if WIDE
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    var a20 = V(), a21 = V(), a22 = V(), a23 = V()
+    var a30 = V(), a31 = V(), a32 = V(), a33 = V()
+    for t in 0..<taps {
+        let w = panel + t * 128
+        do {
+            let s = sources[t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a00.addProduct(spread(x0, c), load(wc)); a01.addProduct(spread(x1, c), load(wc + 8))
+                a02.addProduct(spread(x2, c), load(wc + 16)); a03.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+        do {
+            let s = sources[1 * tableStride + t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a10.addProduct(spread(x0, c), load(wc)); a11.addProduct(spread(x1, c), load(wc + 8))
+                a12.addProduct(spread(x2, c), load(wc + 16)); a13.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+        do {
+            let s = sources[2 * tableStride + t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a20.addProduct(spread(x0, c), load(wc)); a21.addProduct(spread(x1, c), load(wc + 8))
+                a22.addProduct(spread(x2, c), load(wc + 16)); a23.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+        do {
+            let s = sources[3 * tableStride + t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a30.addProduct(spread(x0, c), load(wc)); a31.addProduct(spread(x1, c), load(wc + 8))
+                a32.addProduct(spread(x2, c), load(wc + 16)); a33.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    store(2, a20, a21, a22, a23)
+    store(3, a30, a31, a32, a33)
+    #else
+    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+    for t in 0..<taps {
+        let w = panel + t * 128
+        do {
+            let s = sources[t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a00.addProduct(spread(x0, c), load(wc)); a01.addProduct(spread(x1, c), load(wc + 8))
+                a02.addProduct(spread(x2, c), load(wc + 16)); a03.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+        do {
+            let s = sources[1 * tableStride + t] + base
+            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+            for c in 0..<4 {
+                let wc = w + c * 32
+                a10.addProduct(spread(x0, c), load(wc)); a11.addProduct(spread(x1, c), load(wc + 8))
+                a12.addProduct(spread(x2, c), load(wc + 16)); a13.addProduct(spread(x3, c), load(wc + 24))
+            }
+        }
+    }
+    store(0, a00, a01, a02, a03)
+    store(1, a10, a11, a12, a13)
+    #endif
+}
+
 /// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
 ///
 /// `sources[p·taps + t]` points at the channels pixel `p` reads at tap `t` (zeros in the padding);

@@ -72,6 +72,8 @@ struct PropertyCheckTests {
         case .atRowBlocks?: 2 * 128 + 20          // 128 in-window kernel rows, input and kernel
         case .depthwiseFloat64?: 4 * 16 + 16      // four pixels of 16 channels and a filter
         case .depthwiseInterior?: 64              // a block of 8 (AVX-512) interior pixels and a filter
+        case .directGroupPairs?: 128              // eight groups of four channels, their filters, a tap or two
+        case .directPacked?: 24                   // found through the split-concat law: two or three groups' channels and filters
         default: 16
         }
     }

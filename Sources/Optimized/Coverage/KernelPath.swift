@@ -13,6 +13,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case directRowMerged = "conv2d/direct/row-merged"
     case directGroupBlocked = "conv2d/direct/group-blocked"
     case directGroupHalves = "conv2d/direct/group-blocked/half-slots"
+    case directGroupPairs = "conv2d/direct/group-blocked/four-channel-pairs"
     case directFloat64 = "conv2d/direct/float64"
     case spatial = "conv2d/spatial"
     case spatialPast48 = "conv2d/spatial/past-48-columns"
@@ -65,7 +66,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         let convs = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
         switch self {
         case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
-             .directRowMerged, .directGroupBlocked, .directGroupHalves, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
+             .directRowMerged, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
             return convs
         case .float16ViaFloat32: return convs + ["conv2d_at"]
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:

@@ -70,6 +70,19 @@ public enum CPU {
         }
     }
 
+    static func grouped4Block(
+        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, base: Int, panel: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, outStride: Int, firstOutput: Int, lanes: Int, pixels: Int
+    ) {
+        if wide {
+            KernelsAVX512.grouped4Block(sources, tableStride: tableStride, taps: taps, base: base, panel: panel, out, outStride: outStride,
+                                        firstOutput: firstOutput, lanes: lanes, pixels: pixels)
+        } else {
+            KernelsAVX2.grouped4Block(sources, tableStride: tableStride, taps: taps, base: base, panel: panel, out, outStride: outStride,
+                                      firstOutput: firstOutput, lanes: lanes, pixels: pixels)
+        }
+    }
+
     static func depthwiseBlock(
         wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int

@@ -120,7 +120,9 @@ enum DirectFloat {
     /// per pixel, a group taking one slot (≤ 8 channels) or two, so two or four groups share a
     /// block where the plain kernel would fill 32 lanes with one group's 8 or 16 channels; groups
     /// of at most 4 take half a slot each (`groupedHalfBlock`), eight to a block. Each slot (or
-    /// half) broadcasts its own group's input channel. Filters are repacked into `[block][tap][c][32]`
+    /// half) broadcasts its own group's input channel; eight whole groups of exactly four input
+    /// channels (ResNeXt 32×4d) load a slot's two groups at once and spread each channel within the
+    /// 128-bit lanes (`grouped4Block`). Filters are repacked into `[block][tap][c][32]`
     /// panels, a group's lanes at `4h` (half slots) or `8·slotsPerGroup·h`, zero past its channels.
     static func groupBlocked(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                              wide: Bool) {
@@ -186,6 +188,19 @@ enum DirectFloat {
                         let real = half < present
                         offsets[half] = offset + (real && !mixed ? (highReadsLow && half % 2 == 1 ? half - 1 : half) * cpg : 0)
                         offsets[8 + half] = real ? (block * groupsPerBlock + half) * opg : 0
+                    }
+                    // Eight whole groups of exactly four input channels: one load brings a slot's two groups.
+                    if cpg == 4 && present == 8 && !highReadsLow && !mixed {
+                        PathCounter.hit(.directGroupPairs)
+                        // Planted bug (debug builds): each group's last output channel left unwritten.
+                        let lanes = Mutants.on(.groupPairsDropLastLane) && opg > 1 ? opg - 1 : opg
+                        while p < count {
+                            CPU.grouped4Block(wide: wide, table + p * taps, tableStride: taps, taps: taps, base: offset,
+                                              panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                              firstOutput: block * groupsPerBlock * opg, lanes: lanes, pixels: min(pixelBlock, count - p))
+                            p += pixelBlock
+                        }
+                        continue
                     }
                     while p < count {
                         CPU.groupedHalfBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,

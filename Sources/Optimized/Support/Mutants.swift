@@ -44,6 +44,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case groupBlockedSlotReadsFirstGroup
     /// Half-slot group blocks: each slot's high half reads its low half's group.
     case groupHalvesHighReadsLow
+    /// Four-channel group pairs: each group's last output channel is left unwritten.
+    case groupPairsDropLastLane
     case float64FourthPixel
     /// The column-vectorised kernel ignores the width dilation.
     case spatialUndilated
@@ -137,6 +139,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .rowMergedUndilated: .directRowMerged
         case .groupBlockedSlotReadsFirstGroup: .directGroupBlocked
         case .groupHalvesHighReadsLow: .directGroupHalves
+        case .groupPairsDropLastLane: .directGroupPairs
         case .float64FourthPixel: .directFloat64
         case .spatialUndilated: .spatial
         case .spatialPast48: .spatialPast48
