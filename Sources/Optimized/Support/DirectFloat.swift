@@ -156,6 +156,12 @@ enum DirectFloat {
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
         let mixed = Mutants.on(.groupsMixChannels), firstGroup = Mutants.on(.groupBlockedSlotReadsFirstGroup)
         let highReadsLow = Mutants.on(.groupHalvesHighReadsLow)
+        // Blocks of eight whole groups of exactly four input channels take the pair kernel (counted
+        // once per call: a count per block would cost more than the block on small images).
+        let pairs = halves && cpg == 4 && !highReadsLow && !mixed
+        if pairs && g.groups >= 8 { PathCounter.hit(.directGroupPairs) }
+        // Planted bug (debug builds): each group's last output channel left unwritten.
+        let pairLanes = Mutants.on(.groupPairsDropLastLane) && opg > 1 ? opg - 1 : opg
         forEachTile(g, wide: wide) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
@@ -190,14 +196,11 @@ enum DirectFloat {
                         offsets[8 + half] = real ? (block * groupsPerBlock + half) * opg : 0
                     }
                     // Eight whole groups of exactly four input channels: one load brings a slot's two groups.
-                    if cpg == 4 && present == 8 && !highReadsLow && !mixed {
-                        PathCounter.hit(.directGroupPairs)
-                        // Planted bug (debug builds): each group's last output channel left unwritten.
-                        let lanes = Mutants.on(.groupPairsDropLastLane) && opg > 1 ? opg - 1 : opg
+                    if pairs && present == 8 {
                         while p < count {
                             CPU.grouped4Block(wide: wide, table + p * taps, tableStride: taps, taps: taps, base: offset,
                                               panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
-                                              firstOutput: block * groupsPerBlock * opg, lanes: lanes, pixels: min(pixelBlock, count - p))
+                                              firstOutput: block * groupsPerBlock * opg, lanes: pairLanes, pixels: min(pixelBlock, count - p))
                             p += pixelBlock
                         }
                         continue
