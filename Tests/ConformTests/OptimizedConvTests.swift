@@ -88,16 +88,24 @@ struct OptimizedConvTests {
         }
     }
 
-    /// Choices no host's rates (nor load from other processes) can turn, several times apart; the
-    /// close calls are checked against measurement on the host itself (`CostModelTests`).
-    @Test("the cost model: FFT for huge kernels, GEMM for float64")
-    func costModel() throws {
+    /// The model's logic on fixed rates (a Zen 4 and a Zen 5 core, as measured), so the choices
+    /// cannot move with the load other tests put on the host; the model on this host's measured
+    /// rates is checked against measured timings (`CostModelTests`).
+    @Test("the cost model, on fixed rates: FFT for huge kernels, columns for one channel, direct for wide float32, GEMM for float64",
+          arguments: [
+              HostRates(widePeak: 118e9, narrowPeak: 99e9, sgemm: 110e9, dgemm: 55e9, fftSecondsPerPoint: 0.65e-9, bandwidth: 25e9),
+              HostRates(widePeak: 270e9, narrowPeak: 135e9, sgemm: 120e9, dgemm: 60e9, fftSecondsPerPoint: 0.5e-9, bandwidth: 40e9),
+          ])
+    func costModel(rates: HostRates) throws {
         let same = Conv2DAttributes(padding: .same)
         let huge = try Conv2DGeometry(input: [1, 256, 256, 1], filters: [101, 101, 1, 1], attrs: same)
-        #expect(Conv2DPlan(huge).algorithm == .fft)
+        #expect(Conv2DPlan(huge, rates: rates).algorithm == .fft)
+        let single = try Conv2DGeometry(input: [1, 256, 256, 1], filters: [31, 31, 1, 1], attrs: same)
+        #expect(Conv2DPlan(single, rates: rates).algorithm == .spatial)
         let wide = try Conv2DGeometry(input: [1, 56, 56, 64], filters: [3, 3, 64, 64], attrs: same)
-        #expect(Conv2DPlan(wide, elementType: .float64).algorithm == .im2colGEMM)
+        #expect(Conv2DPlan(wide, rates: rates).algorithm == .direct)
+        #expect(Conv2DPlan(wide, elementType: .float64, rates: rates).algorithm == .im2colGEMM)
         let pointwise = try Conv2DGeometry(input: [2, 7, 7, 32], filters: [1, 1, 32, 64], attrs: Conv2DAttributes())
-        #expect(Conv2DPlan(pointwise, elementType: .float64).algorithm == .pointwiseGEMM)
+        #expect(Conv2DPlan(pointwise, elementType: .float64, rates: rates).algorithm == .pointwiseGEMM)
     }
 }

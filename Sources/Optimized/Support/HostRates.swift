@@ -18,6 +18,11 @@ public struct HostRates: Sendable {
     /// Bytes per second of a large copy, read and write counted.
     public var bandwidth: Double
 
+    public init(widePeak: Double, narrowPeak: Double, sgemm: Double, dgemm: Double, fftSecondsPerPoint: Double, bandwidth: Double) {
+        (self.widePeak, self.narrowPeak, self.sgemm, self.dgemm) = (widePeak, narrowPeak, sgemm, dgemm)
+        (self.fftSecondsPerPoint, self.bandwidth) = (fftSecondsPerPoint, bandwidth)
+    }
+
     /// This host's rates, measured on first use.
     public static let current: HostRates = measure()
 
