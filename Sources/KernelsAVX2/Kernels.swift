@@ -103,12 +103,13 @@ public func convBlock(
 #if WIDE
 /// Output pixels per block of `groupedBlock`: 6 × 4 ymm accumulators = 24 of the 32 registers AVX-512VL gives.
 public let groupedPixelBlock = 6
-/// Output pixels per block of `groupedHalfBlock`: 4 × 4 accumulators, room for its paired broadcasts.
+/// Output pixels per block of `groupedHalfBlock` and `grouped4Block` (both unrolled for it): 4 × 4
+/// accumulators, room for their paired broadcasts and spread channels.
 public let groupedHalfPixelBlock = 4
 #else
 /// Output pixels per block of `groupedBlock`: 2 × 4 ymm accumulators = 8 of the 16 ymm registers.
 public let groupedPixelBlock = 2
-/// Output pixels per block of `groupedHalfBlock`.
+/// Output pixels per block of `groupedHalfBlock` and `grouped4Block`.
 public let groupedHalfPixelBlock = 2
 #endif
 

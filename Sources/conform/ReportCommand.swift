@@ -125,7 +125,7 @@ struct ReportCommand: ParsableCommand {
         report.conformance = ConformanceCell.matrix(implementations: Implementation.allCases + candidateList, fixtures: fixtureRun,
                                                     campaigns: campaigns, bench: bench)
         report.peers = candidateList.compactMap { i in
-            i.candidate.map { (i.name, ($0 as? ProgramCandidate)?.version ?? "", $0.command ?? "") }
+            i.candidate.map { (i.name, i.version, $0.command ?? "") }
         }
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -59,10 +59,10 @@ public struct Conv2DPlan: Equatable, Sendable {
         let directRate: Double
         if !single {
             directRate = 0.075 * rates.widePeak
-        } else if g.groups > 1 && n <= DirectFloat.groupBlockedLimit {
+        } else if DirectFloat.sharesBlocks(g) {
             let slots = (n + 7) / 8
             directRate = 0.5 * rates.widePeak * Double(n) / Double(8 * slots)
-        } else if g.groups == 1 && n <= 16 && Execution.current.isa == nil {
+        } else if DirectFloat.runsNarrow(g) {
             directRate = 0.75 * rates.narrowPeak * Double(n) / 16
         } else {
             directRate = 0.9 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(wide: wide)))

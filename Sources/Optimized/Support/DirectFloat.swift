@@ -12,13 +12,14 @@ enum DirectFloat {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        // A group of at most 16 output channels would fill half of the AVX-512 kernel's 32 lanes with
-        // nothing: the AVX2 kernel's 16 lanes do the same work in ymm FMAs, twice the throughput
-        // where AVX-512 runs on 256-bit units (Zen 4) and the same where it does not. A case that
-        // names its ISA (the campaign's) runs that one.
-        let narrow = g.groups == 1 && opg <= 16 && Execution.current.isa == nil
-        let wide = CPU.wide && !narrow
+        let wide = CPU.wide && !runsNarrow(g)
         PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
+        if sharesBlocks(g) {
+            // Its own panels and tables: none of the plain path's are built.
+            PathCounter.hit(.directGroupBlocked)
+            groupBlocked(x, f, y, g, wide: wide)
+            return
+        }
         let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
         let taps = kh * kw
         let panels = FilterPanels(f, g, width: width)
@@ -27,11 +28,6 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
-        if g.groups > 1 && opg <= groupBlockedLimit {
-            PathCounter.hit(.directGroupBlocked)
-            groupBlocked(x, f, y, g, wide: CPU.wide)
-            return
-        }
         if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
             PathCounter.hit(.directRowMerged)
             rowMerged(x, y, g, panels: panels, wide: wide)
@@ -113,8 +109,18 @@ enum DirectFloat {
         }
     }
 
-    /// Groups with at most this many output channels share register blocks (`groupBlocked`).
-    static let groupBlockedLimit = 16
+    /// Whether narrow groups share register blocks (`groupBlocked`): two or more groups of at most
+    /// 16 output channels. The cost model asks the same question.
+    static func sharesBlocks(_ g: Conv2DGeometry) -> Bool { g.groups > 1 && g.outputChannelsPerGroup <= 16 }
+
+    /// Whether an ungrouped layer runs the AVX2 module's 16-lane kernel on an AVX-512 host: at most
+    /// 16 output channels would fill half of the AVX-512 kernel's 32 lanes with nothing, and the 16
+    /// lanes do the same work in ymm FMAs, twice the throughput where AVX-512 runs on 256-bit units
+    /// (Zen 4) and the same where it does not. A case that names its ISA (the campaign's) runs that
+    /// one. The cost model asks the same question.
+    static func runsNarrow(_ g: Conv2DGeometry) -> Bool {
+        g.groups == 1 && g.outputChannelsPerGroup <= 16 && Execution.current.isa == nil
+    }
 
     /// Narrow groups (at most 16 output channels each): `groupedBlock` computes four 8-lane slots
     /// per pixel, a group taking one slot (≤ 8 channels) or two, so two or four groups share a
@@ -246,13 +252,14 @@ enum DirectFloat {
         let tiles = (pixels + tile - 1) / tile
         // The product of the extents, padding taps included (`g.flops` walks every output to leave them out).
         let work = 2 * Double(g.batch * pixels * g.outputChannels) * Double(g.kernelHeight * g.kernelWidth * g.channelsPerGroup)
-        if work < serialFLOPs && Execution.current.threads == nil {
-            for task in 0..<(g.batch * tiles) { body(task / tiles, task % tiles * tile, min(tile, pixels - task % tiles * tile)) }
-            return
-        }
-        Threading.forEach(g.batch * tiles) { task in
+        func run(_ task: Int) {
             let (b, t) = (task / tiles, task % tiles)
             body(b, t * tile, min(tile, pixels - t * tile))
+        }
+        if work < serialFLOPs && Execution.current.threads == nil {
+            for task in 0..<(g.batch * tiles) { run(task) }
+        } else {
+            Threading.forEach(g.batch * tiles, run)
         }
     }
 

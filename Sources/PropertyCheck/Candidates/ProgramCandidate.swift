@@ -62,32 +62,32 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             ScratchFolders.remove(scratch)
             throw FixtureError(.io, file: command, field: "(start)", expected: "a program that starts", actual: "\(error)")
         }
-        guard let name = hello["name"]?.string, !name.isEmpty, let opList = hello["ops"]?.array?.compactMap(\.string) else {
+        // An unusable hello: the program goes, and the scratch folder with it.
+        let folder = scratch
+        func abandon(_ error: FixtureError) -> FixtureError {
             child.kill()
-            ScratchFolders.remove(scratch)
-            throw FixtureError(.missingField, file: command, field: "hello", expected: "a name and a list of ops", actual: hello.description)
+            ScratchFolders.remove(folder)
+            return error
+        }
+        guard let name = hello["name"]?.string, !name.isEmpty, let opList = hello["ops"]?.array?.compactMap(\.string) else {
+            throw abandon(FixtureError(.missingField, file: command, field: "hello", expected: "a name and a list of ops", actual: hello.description))
         }
         if let unknown = opList.first(where: { OpTable.entry(named: $0) == nil }) {
-            child.kill()
-            ScratchFolders.remove(scratch)
-            throw FixtureError(.unknownOp, file: command, field: "hello.ops", expected: "ops of " + OpTable.names.joined(separator: ", "),
-                               actual: "\"\(unknown)\"")
+            throw abandon(FixtureError(.unknownOp, file: command, field: "hello.ops", expected: "ops of " + OpTable.names.joined(separator: ", "),
+                                       actual: "\"\(unknown)\""))
         }
         var dtypes = [String: Set<String>]()
         if let declared = hello["dtypes"] {
             guard let fields = declared.object else {
-                child.kill()
-                ScratchFolders.remove(scratch)
-                throw FixtureError(.wrongType, file: command, field: "hello.dtypes", expected: "an object: op name → list of dtypes (\"<f4\")",
-                                   actual: declared.description)
+                throw abandon(FixtureError(.wrongType, file: command, field: "hello.dtypes", expected: "an object: op name → list of dtypes (\"<f4\")",
+                                           actual: declared.description))
             }
             for (op, list) in fields {
                 guard opList.contains(op), let descrs = list.array?.compactMap(\.string), descrs.count == list.array?.count,
                       descrs.allSatisfy({ DType(npyDescr: $0) != nil }) else {
-                    child.kill()
-                    ScratchFolders.remove(scratch)
-                    throw FixtureError(.wrongType, file: command, field: "hello.dtypes.\(op)",
-                                       expected: "a list of NumPy dtypes (<f2, <f4, <f8, <i4, <i8, |b1) for an op of hello.ops", actual: list.description)
+                    throw abandon(FixtureError(.wrongType, file: command, field: "hello.dtypes.\(op)",
+                                               expected: "a list of NumPy dtypes (<f2, <f4, <f8, <i4, <i8, |b1) for an op of hello.ops",
+                                               actual: list.description))
                 }
                 dtypes[op] = Set(descrs.compactMap { DType(npyDescr: $0)?.npyDescr })
             }

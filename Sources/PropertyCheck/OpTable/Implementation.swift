@@ -32,6 +32,13 @@ public struct Implementation: Hashable, Sendable, Comparable, CustomStringConver
     }
 
     public var rawValue: String { name }
+
+    /// The version reports name: a program's hello version (empty for Swift code), "Conform" for
+    /// the reference and the optimized ops.
+    public var version: String {
+        guard let candidate else { return "Conform" }
+        return (candidate as? ProgramCandidate)?.version ?? ""
+    }
     public var description: String { name }
 
     /// Whether this implementation computes `op` (the reference and optimized ops compute all).

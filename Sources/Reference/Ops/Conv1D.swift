@@ -29,28 +29,38 @@ public func conv1dAsConv2d<T: ConformFloat>(
     _ = try v.groups(inputChannels: input.shape[2], filterChannels: filters.shape[1],
                      outputChannels: filters.shape[2], filterRank: 3)
     // Validate the one spatial axis in conv1d's own words before delegating to conv2d.
-    let padding2D: Padding
     switch attrs.padding {
-    case .valid: padding2D = .valid
-    case .same: padding2D = .same
+    case .valid, .same: break
     case .causal:
         try v.positive("dilations", [d])
         try v.positive("filters.shape[0]", [k])
-        padding2D = .explicit([PadPair(0, 0), PadPair(d * (k - 1), 0)])
     case let .explicit(pairs):
         guard pairs.count == 1 else {
             throw v.fail("padding", expected: "1 [before, after] pair", actual: "\(pairs.count) pairs")
         }
-        padding2D = .explicit([PadPair(0, 0), pairs[0]])
     }
-    let axisPadding: Padding = if case let .explicit(p) = padding2D { .explicit([p[1]]) } else { padding2D }
+    let attrs2 = conv1dAttributesAsConv2d(attrs, kernel: k)
+    let axisPadding: Padding = if case let .explicit(p) = attrs2.padding { .explicit([p[1]]) } else { attrs2.padding }
     _ = try AxisGeometry.resolve(op: "conv1d", axis: "W", input: input.shape[1], kernel: k,
                                  stride: attrs.strides[0], dilation: d, padding: axisPadding)
 
     let x2 = Tensor(validatedShape: [input.shape[0], 1, input.shape[1], input.shape[2]], scalars: input.scalars)
     let f2 = Tensor(validatedShape: [1] + filters.shape, scalars: filters.scalars)
-    let attrs2 = Conv2DAttributes(strides: [1, attrs.strides[0]], padding: padding2D, dilations: [1, d])
     return (x2, f2, attrs2)
+}
+
+/// conv1d's attributes as conv2d's on a height-1 view: the width axis second, CAUSAL as explicit
+/// padding `[d·(K−1), 0]`. Unvalidated (`conv1dAsConv2d` validates first): one stride, one
+/// dilation, and one pair for explicit padding are assumed.
+public func conv1dAttributesAsConv2d(_ attrs: Conv1DAttributes, kernel k: Int) -> Conv2DAttributes {
+    let d = attrs.dilations[0]
+    let padding: Padding = switch attrs.padding {
+    case .valid: .valid
+    case .same: .same
+    case .causal: .explicit([PadPair(0, 0), PadPair(d * (k - 1), 0)])
+    case let .explicit(pairs): .explicit([PadPair(0, 0), pairs[0]])
+    }
+    return Conv2DAttributes(strides: [1, attrs.strides[0]], padding: padding, dilations: [1, d])
 }
 
 /// Grouped 1-D cross-correlation, rounded once from the Float64 sums.

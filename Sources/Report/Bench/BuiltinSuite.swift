@@ -60,8 +60,7 @@ public enum BuiltinSuite {
 
     /// A conv1d case, `input ⊛ filters`.
     static func conv1d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv1DAttributes) -> BenchCase {
-        let (x2, f2, attrs2) = try! Reference.conv1dAsConv2d(floats(x, seed: 0), floats(f, seed: 0), attrs)
-        let g = try! Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: attrs2)
+        let g = try! Conv2DGeometry(input: [x[0], 1, x[1], x[2]], filters: [1] + f, attrs: conv1dAttributesAsConv2d(attrs, kernel: f[0]))
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
         return planned(g, .float32, BenchCase(id: id, op: "conv1d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32),
                          flops: g.flops, bytes: 4 * Double(elements), fixtureForm: {

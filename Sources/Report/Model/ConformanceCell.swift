@@ -29,7 +29,7 @@ public struct ConformanceCell: Sendable {
                               bench: BenchReport) -> [ConformanceCell] {
         implementations.flatMap { implementation in
             OpTable.names.filter(implementation.offers).map { op in
-                var cell = ConformanceCell(implementation: implementation.name, version: version(of: implementation), op: op)
+                var cell = ConformanceCell(implementation: implementation.name, version: implementation.version, op: op)
                 for r in fixtures.results where r.op == op && r.implementation == implementation {
                     cell.fixtureChecks += 1
                     switch r.verdict {
@@ -55,11 +55,5 @@ public struct ConformanceCell: Sendable {
                 return cell
             }
         }
-    }
-
-    /// The version a cell names: a program's hello version, "Conform" for Conform's own two.
-    static func version(of implementation: Implementation) -> String {
-        guard let candidate = implementation.candidate else { return "Conform" }
-        return (candidate as? ProgramCandidate)?.version ?? ""
     }
 }
