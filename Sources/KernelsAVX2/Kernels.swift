@@ -1,7 +1,8 @@
 // One source, compiled twice: as KernelsAVX2 (-march=x86-64-v3) and as KernelsAVX512
 // (-march=x86-64-v4, WIDE defined; Sources/KernelsAVX512/Kernels.swift is a link to this file).
-// Optimized picks the module the CPU supports at run time. Everything here is concrete Float and
-// non-generic, so the code is compiled for its module's vector ISA, whoever calls it.
+// Optimized picks the module the CPU supports at run time. Every public entry point is concrete
+// (Float, or Double) and any generic body is inlined into it, so the code is compiled for its
+// module's vector ISA, whoever calls it.
 
 #if WIDE
 /// Output channels per register block: two `SIMD16<Float>` (zmm) per pixel.
@@ -28,16 +29,57 @@ public func convBlock(
     panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int,
     accumulate: Bool
 ) {
-    typealias V = SIMD16<Float>
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    registerBlock(SIMD16<Float>.self, sources, tableStride: taps, taps: tapCount, cpg: cpg, panel: panel, out, outStride: outStride,
+                  pixels: pixels, lanes: lanes, accumulate: accumulate)
+}
+
+#if WIDE
+/// Output channels per register block of `convBlockDouble`: two `SIMD8<Double>` (zmm) per pixel.
+public let doubleChannelBlock = 16
+#else
+/// Output channels per register block of `convBlockDouble`: one `SIMD8<Double>` (two ymm) per pixel.
+public let doubleChannelBlock = 8
+#endif
+
+/// `convBlock` in float64: up to `pixelBlock` output pixels × `doubleChannelBlock` output channels
+/// (the same 16 accumulator registers with AVX-512, 8 with AVX2), same table, panel layout
+/// `[t][c][doubleChannelBlock]`, outputs and `accumulate`.
+@inline(never)
+public func convBlockDouble(
+    _ sources: UnsafePointer<UnsafePointer<Double>>, tableStride taps: Int, taps tapCount: Int, cpg: Int,
+    panel: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, outStride: Int, pixels: Int, lanes: Int,
+    accumulate: Bool
+) {
+    registerBlock(SIMD8<Double>.self, sources, tableStride: taps, taps: tapCount, cpg: cpg, panel: panel, out, outStride: outStride,
+                  pixels: pixels, lanes: lanes, accumulate: accumulate)
+}
+
+/// The body of `convBlock` and `convBlockDouble`, for a 512-bit vector `V` (`SIMD16<Float>`,
+/// `SIMD8<Double>`): `pixelBlock` pixels × two `V` (AVX-512: 16 zmm accumulators) or × one `V`
+/// (AVX2: two ymm each, 8 accumulators). Inlined into each, so it compiles to concrete code.
+@inline(__always)
+func registerBlock<V: SIMD>(
+    _: V.Type, _ sources: UnsafePointer<UnsafePointer<V.Scalar>>, tableStride taps: Int, taps tapCount: Int, cpg: Int,
+    panel: UnsafePointer<V.Scalar>, _ out: UnsafeMutablePointer<V.Scalar>, outStride: Int, pixels: Int, lanes: Int,
+    accumulate: Bool
+) where V.Scalar: BinaryFloatingPoint {
+    let n = V.scalarCount
+    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     /// The `k`-th vector of pixel `p`'s outputs, or zero when starting afresh.
     @inline(__always) func initial(_ p: Int, _ k: Int) -> V {
         guard accumulate && p < pixels else { return V() }
-        let o = out + p * outStride + 16 * k
-        if lanes >= 16 * (k + 1) { return load(o) }
+        let o = out + p * outStride + n * k
+        if lanes >= n * (k + 1) { return load(o) }
         var v = V()
-        for lane in 0..<max(0, lanes - 16 * k) { v[lane] = o[lane] }
+        for lane in 0..<max(0, lanes - n * k) { v[lane] = o[lane] }
         return v
+    }
+    @inline(__always) func put(_ o: UnsafeMutablePointer<V.Scalar>, _ v: V, _ count: Int) {
+        if count >= n {
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
+        } else {
+            for lane in 0..<max(0, count) { o[lane] = v[lane] }
+        }
     }
     #if WIDE
     var a00 = initial(0, 0), a01 = initial(0, 1), a10 = initial(1, 0), a11 = initial(1, 1)
@@ -47,9 +89,9 @@ public func convBlock(
     for t in 0..<tapCount {
         let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
         let (s4, s5, s6, s7) = (sources[4 * taps + t], sources[5 * taps + t], sources[6 * taps + t], sources[7 * taps + t])
-        var w = panel + t * cpg * 32
+        var w = panel + t * cpg * 2 * n
         for c in 0..<cpg {
-            let (w0, w1) = (load(w), load(w + 16))
+            let (w0, w1) = (load(w), load(w + n))
             var x = V(repeating: s0[c]); a00.addProduct(x, w0); a01.addProduct(x, w1)
             x = V(repeating: s1[c]); a10.addProduct(x, w0); a11.addProduct(x, w1)
             x = V(repeating: s2[c]); a20.addProduct(x, w0); a21.addProduct(x, w1)
@@ -58,18 +100,13 @@ public func convBlock(
             x = V(repeating: s5[c]); a50.addProduct(x, w0); a51.addProduct(x, w1)
             x = V(repeating: s6[c]); a60.addProduct(x, w0); a61.addProduct(x, w1)
             x = V(repeating: s7[c]); a70.addProduct(x, w0); a71.addProduct(x, w1)
-            w += 32
+            w += 2 * n
         }
     }
     @inline(__always) func store(_ p: Int, _ v0: V, _ v1: V) {
         guard p < pixels else { return }
         let o = out + p * outStride
-        if lanes == 32 {
-            UnsafeMutableRawPointer(o).storeBytes(of: v0, as: V.self)
-            UnsafeMutableRawPointer(o + 16).storeBytes(of: v1, as: V.self)
-        } else {
-            for lane in 0..<lanes { o[lane] = lane < 16 ? v0[lane] : v1[lane - 16] }
-        }
+        put(o, v0, lanes); put(o + n, v1, lanes - n)
     }
     store(0, a00, a01); store(1, a10, a11); store(2, a20, a21); store(3, a30, a31)
     store(4, a40, a41); store(5, a50, a51); store(6, a60, a61); store(7, a70, a71)
@@ -77,24 +114,18 @@ public func convBlock(
     var a0 = initial(0, 0), a1 = initial(1, 0), a2 = initial(2, 0), a3 = initial(3, 0)
     for t in 0..<tapCount {
         let (s0, s1, s2, s3) = (sources[t], sources[taps + t], sources[2 * taps + t], sources[3 * taps + t])
-        var w = panel + t * cpg * 16
+        var w = panel + t * cpg * n
         for c in 0..<cpg {
             let w0 = load(w)
             a0.addProduct(V(repeating: s0[c]), w0)
             a1.addProduct(V(repeating: s1[c]), w0)
             a2.addProduct(V(repeating: s2[c]), w0)
             a3.addProduct(V(repeating: s3[c]), w0)
-            w += 16
+            w += n
         }
     }
     @inline(__always) func store(_ p: Int, _ v: V) {
-        guard p < pixels else { return }
-        let o = out + p * outStride
-        if lanes == 16 {
-            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
-        } else {
-            for lane in 0..<lanes { o[lane] = v[lane] }
-        }
+        if p < pixels { put(out + p * outStride, v, lanes) }
     }
     store(0, a0); store(1, a1); store(2, a2); store(3, a3)
     #endif
@@ -379,6 +410,138 @@ public func grouped4Block(
     store(1, a10, a11, a12, a13)
     #endif
 }
+
+#if WIDE
+/// Output pixels per block of `pairedBlock`: 8 × 2 ymm accumulators.
+public let pairedPixelBlock = 8
+#else
+/// Output pixels per block of `pairedBlock`: 4 × 2 ymm accumulators.
+public let pairedPixelBlock = 4
+#endif
+
+/// Direct convolution of up to `pairedPixelBlock` output pixels of two groups of at most 8 output
+/// channels each, side by side in 16 lanes: the low 8 broadcast the first group's input channel,
+/// the high 8 the second's, so no lane computes a product for the other group.
+///
+/// `sources[p·tableStride + t]` points at the first group's `cpg` channels pixel `p` reads at tap
+/// `t`; the second group's are `second` floats further on. `panel[(t·cpg + c)·16 + 8j + lane]` is
+/// group `j`'s weight (zero past its `lanes`). Writes group `j`'s `lanes` outputs of pixel `p` at
+/// `out + p·outStride + j·lanes`.
+@inline(never)
+public func pairedBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
+    panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
+) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V) {
+        if lanes == 8 {
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
+        } else {
+            for lane in 0..<lanes { o[lane] = v[lane] }
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ a: V, _ b: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        put(o, a); put(o + lanes, b)
+    }
+    #if WIDE
+    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+    var a4 = V(), b4 = V(), a5 = V(), b5 = V(), a6 = V(), b6 = V(), a7 = V(), b7 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
+        let (s4, s5, s6, s7) = (sources[4 * tableStride + t], sources[5 * tableStride + t], sources[6 * tableStride + t],
+                                sources[7 * tableStride + t])
+        var w = panel + t * cpg * 16
+        for c in 0..<cpg {
+            let (wa, wb) = (load(w), load(w + 8))
+            let d = second &+ c
+            a0.addProduct(V(repeating: s0[c]), wa); b0.addProduct(V(repeating: s0[d]), wb)
+            a1.addProduct(V(repeating: s1[c]), wa); b1.addProduct(V(repeating: s1[d]), wb)
+            a2.addProduct(V(repeating: s2[c]), wa); b2.addProduct(V(repeating: s2[d]), wb)
+            a3.addProduct(V(repeating: s3[c]), wa); b3.addProduct(V(repeating: s3[d]), wb)
+            a4.addProduct(V(repeating: s4[c]), wa); b4.addProduct(V(repeating: s4[d]), wb)
+            a5.addProduct(V(repeating: s5[c]), wa); b5.addProduct(V(repeating: s5[d]), wb)
+            a6.addProduct(V(repeating: s6[c]), wa); b6.addProduct(V(repeating: s6[d]), wb)
+            a7.addProduct(V(repeating: s7[c]), wa); b7.addProduct(V(repeating: s7[d]), wb)
+            w += 16
+        }
+    }
+    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
+    store(4, a4, b4); store(5, a5, b5); store(6, a6, b6); store(7, a7, b7)
+    #else
+    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
+        var w = panel + t * cpg * 16
+        for c in 0..<cpg {
+            let (wa, wb) = (load(w), load(w + 8))
+            let d = second &+ c
+            a0.addProduct(V(repeating: s0[c]), wa); b0.addProduct(V(repeating: s0[d]), wb)
+            a1.addProduct(V(repeating: s1[c]), wa); b1.addProduct(V(repeating: s1[d]), wb)
+            a2.addProduct(V(repeating: s2[c]), wa); b2.addProduct(V(repeating: s2[d]), wb)
+            a3.addProduct(V(repeating: s3[c]), wa); b3.addProduct(V(repeating: s3[d]), wb)
+            w += 16
+        }
+    }
+    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
+    #endif
+}
+
+#if WIDE
+/// `pairedBlock` at twice the width, for two groups of 9 to 16 output channels: 8 output pixels ×
+/// 2 `SIMD16<Float>` (zmm), the low 16 lanes broadcasting the first group's input channel, the
+/// high 16 the second's (`groupedBlock` would broadcast each group's channel twice, once per
+/// 8-lane slot). The groups read channels `first + c` and `second + c` of each pixel's source;
+/// `panel[(t·cpg + c)·32 + 16j + lane]` is group `j`'s weight; with `groups` 1 only the first group
+/// is real (`second` should then be `first`, so nothing past it is read).
+@inline(never)
+public func pairedWideBlock(
+    _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,
+    panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V) {
+        if lanes == 16 {
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
+        } else {
+            UnsafeMutableRawPointer(o).storeBytes(of: v.lowHalf, as: SIMD8<Float>.self)
+            for lane in 8..<lanes { o[lane] = v[lane] }
+        }
+    }
+    @inline(__always) func store(_ p: Int, _ a: V, _ b: V) {
+        guard p < pixels else { return }
+        let o = out + p * outStride
+        put(o, a)
+        if groups == 2 { put(o + lanes, b) }
+    }
+    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+    var a4 = V(), b4 = V(), a5 = V(), b5 = V(), a6 = V(), b6 = V(), a7 = V(), b7 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
+        let (s4, s5, s6, s7) = (sources[4 * tableStride + t], sources[5 * tableStride + t], sources[6 * tableStride + t],
+                                sources[7 * tableStride + t])
+        var w = panel + t * cpg * 32
+        for c in 0..<cpg {
+            let (wa, wb) = (load(w), load(w + 16))
+            let (e, d) = (first &+ c, second &+ c)
+            a0.addProduct(V(repeating: s0[e]), wa); b0.addProduct(V(repeating: s0[d]), wb)
+            a1.addProduct(V(repeating: s1[e]), wa); b1.addProduct(V(repeating: s1[d]), wb)
+            a2.addProduct(V(repeating: s2[e]), wa); b2.addProduct(V(repeating: s2[d]), wb)
+            a3.addProduct(V(repeating: s3[e]), wa); b3.addProduct(V(repeating: s3[d]), wb)
+            a4.addProduct(V(repeating: s4[e]), wa); b4.addProduct(V(repeating: s4[d]), wb)
+            a5.addProduct(V(repeating: s5[e]), wa); b5.addProduct(V(repeating: s5[d]), wb)
+            a6.addProduct(V(repeating: s6[e]), wa); b6.addProduct(V(repeating: s6[d]), wb)
+            a7.addProduct(V(repeating: s7[e]), wa); b7.addProduct(V(repeating: s7[d]), wb)
+            w += 32
+        }
+    }
+    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
+    store(4, a4, b4); store(5, a5, b5); store(6, a6, b6); store(7, a7, b7)
+}
+#endif
 
 /// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
 ///

@@ -9,28 +9,39 @@ import Testing
 /// choice must be the fastest algorithm measured here, within a tolerance for noise.
 @Suite("Cost model", .serialized)
 struct CostModelTests {
-    static let geometries: [(String, [Int], [Int], Conv2DAttributes)] = [
-        ("resnet 28×28×64 k3", [1, 28, 28, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same)),
-        ("pointwise 28×28×128", [1, 28, 28, 128], [1, 1, 128, 128], Conv2DAttributes()),
-        ("large kernel 96×96 k15", [1, 96, 96, 1], [15, 15, 1, 1], Conv2DAttributes(padding: .same)),
-        ("16 groups of 8, 28×28×128 k3", [1, 28, 28, 128], [3, 3, 8, 128], Conv2DAttributes(padding: .same)),
-        ("stem 112×112×3 k7 s2", [1, 112, 112, 3], [7, 7, 3, 32], Conv2DAttributes(strides: [2, 2], padding: .same)),
-        ("batch-8 conv1d 800×10 → 16 k6", [8, 1, 800, 10], [1, 6, 10, 16], Conv2DAttributes()),
-        ("few channels 64×64×4 k5", [1, 64, 64, 4], [5, 5, 4, 8], Conv2DAttributes(padding: .same)),
-        ("large kernel 256×256 k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
+    static let geometries: [(String, [Int], [Int], Conv2DAttributes, DType)] = [
+        ("resnet 28×28×64 k3", [1, 28, 28, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same), .float32),
+        ("pointwise 28×28×128", [1, 28, 28, 128], [1, 1, 128, 128], Conv2DAttributes(), .float32),
+        ("large kernel 96×96 k15", [1, 96, 96, 1], [15, 15, 1, 1], Conv2DAttributes(padding: .same), .float32),
+        ("16 groups of 8, 28×28×128 k3", [1, 28, 28, 128], [3, 3, 8, 128], Conv2DAttributes(padding: .same), .float32),
+        ("stem 112×112×3 k7 s2", [1, 112, 112, 3], [7, 7, 3, 32], Conv2DAttributes(strides: [2, 2], padding: .same), .float32),
+        ("batch-8 conv1d 800×10 → 16 k6", [8, 1, 800, 10], [1, 6, 10, 16], Conv2DAttributes(), .float32),
+        ("batch-8 conv1d 800×10 → 16 k6, 2 groups", [8, 1, 800, 10], [1, 6, 5, 16], Conv2DAttributes(), .float32),
+        ("few channels 64×64×4 k5", [1, 64, 64, 4], [5, 5, 4, 8], Conv2DAttributes(padding: .same), .float32),
+        ("large kernel 256×256 k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same), .float32),
+        ("float64 resnet 28×28×64 k3", [1, 28, 28, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same), .float64),
+        ("float64 pointwise 28×28×128", [1, 28, 28, 128], [1, 1, 128, 128], Conv2DAttributes(), .float64),
     ]
 
     /// The cost model's choice is within 1.5× of the fastest applicable algorithm's best time (best
     /// of five, runs interleaved across algorithms so that load from parallel tests hits all alike).
     @Test("the cost model picks the fastest measured algorithm on this host, within a tolerance", arguments: geometries.indices)
     func choice(_ index: Int) throws {
-        let (name, x, f, attrs) = Self.geometries[index]
+        let (name, x, f, attrs, dtype) = Self.geometries[index]
+        if dtype == .float64 {
+            try Self.choice(name, x, f, attrs, index, as: Double.self)
+        } else {
+            try Self.choice(name, x, f, attrs, index, as: Float.self)
+        }
+    }
+
+    static func choice<T: ConformFloat>(_ name: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _ index: Int, as _: T.Type) throws {
         let g = try Conv2DGeometry(input: x, filters: f, attrs: attrs)
         var rng = SplitMix64(seed: UInt64(index + 1))
-        let xs = Fill.random.tensor(x, &rng, as: Float.self), fs = Fill.random.tensor(f, &rng, as: Float.self)
+        let xs = Fill.random.tensor(x, &rng, as: T.self), fs = Fill.random.tensor(f, &rng, as: T.self)
         // Rates measured now, under whatever load the parallel tests put on the host, as the timings below are.
         let rates = HostRates.measure()
-        let chosen = Execution.with(Execution(threads: 1)) { Conv2DPlan(g, rates: rates) }
+        let chosen = Execution.with(Execution(threads: 1)) { Conv2DPlan(g, elementType: T.dtype, rates: rates) }
         var best = [Conv2DPlan.Algorithm: Double]()
         for round in 0..<5 {
             for algorithm in Conv2DPlan.applicable(to: g) {
@@ -38,7 +49,7 @@ struct CostModelTests {
                 if round > 0, let fastest = best.values.min(), let mine = best[algorithm], mine > 5 * fastest { continue }
                 let seconds: Double = Execution.with(Execution(threads: 1)) {
                     let t0 = DispatchTime.now().uptimeNanoseconds
-                    let out: Tensor<Float> = conv2d(xs, fs, geometry: g, plan: Conv2DPlan(algorithm: algorithm))
+                    let out: Tensor<T> = conv2d(xs, fs, geometry: g, plan: Conv2DPlan(algorithm: algorithm))
                     precondition(out.shape == g.outputShape)
                     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 }

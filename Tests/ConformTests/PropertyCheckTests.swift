@@ -73,6 +73,7 @@ struct PropertyCheckTests {
         case .depthwiseFloat64?: 4 * 16 + 16      // four pixels of 16 channels and a filter
         case .depthwiseInterior?: 64              // a block of 8 (AVX-512) interior pixels and a filter
         case .directGroupPairs?: 128              // eight groups of four channels, their filters, a tap or two
+        case .directGroupWidePairs?: 2 + 2 * 9    // two groups of 9+ output channels: one pixel of 2 channels, a 1×1×1×18 filter
         case .directPacked?: 24                   // found through the split-concat law: two or three groups' channels and filters
         default: 16
         }

@@ -11,9 +11,11 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case directTapSlices = "conv2d/direct/tap-slices"
     case directPacked = "conv2d/direct/packed-patches"
     case directRowMerged = "conv2d/direct/row-merged"
+    case directRowMergedGroups = "conv2d/direct/row-merged/per-group"
     case directGroupBlocked = "conv2d/direct/group-blocked"
     case directGroupHalves = "conv2d/direct/group-blocked/half-slots"
     case directGroupPairs = "conv2d/direct/group-blocked/four-channel-pairs"
+    case directGroupWidePairs = "conv2d/direct/group-blocked/sixteen-lane-pairs"
     case directFloat64 = "conv2d/direct/float64"
     case spatial = "conv2d/spatial"
     case spatialPast48 = "conv2d/spatial/past-48-columns"
@@ -66,7 +68,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         let convs = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
         switch self {
         case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
-             .directRowMerged, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
+             .directRowMerged, .directRowMergedGroups, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directGroupWidePairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
             return convs
         case .float16ViaFloat32: return convs + ["conv2d_at"]
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:
@@ -83,6 +85,6 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// Whether this host can run the path at all (the AVX-512 kernels need an AVX-512 CPU).
-    public var availableOnHost: Bool { self != .isaAVX512 || CPU.hostHasAVX512 }
+    /// Whether this host can run the path at all (the AVX-512 kernels and the paths only they have need an AVX-512 CPU).
+    public var availableOnHost: Bool { (self != .isaAVX512 && self != .directGroupWidePairs) || CPU.hostHasAVX512 }
 }

@@ -8,8 +8,8 @@ public struct Conv2DPlan: Equatable, Sendable {
         case pointwiseGEMM
         /// Output tiles unrolled (im2col) into a cache-sized buffer, then one GEMM per tile and group.
         case im2colGEMM
-        /// Register-blocked SIMD kernels straight over the input (float32: 8 pixels × 32 channels
-        /// on AVX-512, 4 × 16 on AVX2, fed by per-pixel pointer tables); the usual float32 choice.
+        /// Register-blocked SIMD kernels straight over the input (8 pixels × 32 floats or 16 doubles
+        /// on AVX-512, 4 × 16 or 8 on AVX2, fed by per-pixel pointer tables); the usual choice.
         case direct
         /// Direct SIMD loops across output columns (stride 1 along the width): few channels.
         case spatial
@@ -35,7 +35,9 @@ public struct Conv2DPlan: Equatable, Sendable {
     ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an
     ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.75 of its own peak; narrow
     ///   groups (≤ 16) share blocks at 0.5 of the wide peak times the share of their 8-lane slots
-    ///   they fill; float64 0.075 of the wide peak.
+    ///   they fill; two narrow groups merged row by row (`mergesGroupRows`) 0.375 of the AVX2
+    ///   peak per 16 lanes they fill; float64 0.85 of half the float32 peak of its kernel module,
+    ///   proportionally less below a full block (16 doubles with AVX-512, 8 with AVX2).
     /// - OpenBLAS GEMM: 0.8 of the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
     ///   less when skinnier, plus the im2col copy at the measured bandwidth (none for 1×1 stride-1
     ///   unpadded).
@@ -58,7 +60,11 @@ public struct Conv2DPlan: Equatable, Sendable {
         let wide = CPU.wide
         let directRate: Double
         if !single {
-            directRate = 0.075 * rates.widePeak
+            // Half the lanes of float32 in the same registers.
+            let peak = (wide ? rates.widePeak : rates.narrowPeak) / 2
+            directRate = 0.85 * peak * min(1, Double(n) / Double(Double.channelBlock(wide: wide)))
+        } else if DirectFloat.mergesGroupRows(g) {
+            directRate = 0.375 * rates.narrowPeak * Double(2 * n) / 16
         } else if DirectFloat.sharesBlocks(g) {
             let slots = (n + 7) / 8
             directRate = 0.5 * rates.widePeak * Double(n) / Double(8 * slots)
@@ -130,7 +136,7 @@ extension Conv2DPlan {
 
 /// Grouped 2-D cross-correlation, NHWC × HWIO, with the algorithm `Conv2DPlan` picks.
 ///
-/// - direct (`DirectFloat`, `Direct` for float64): register blocks of output pixels × output
+/// - direct (`DirectFloat`; float64 its pointer-table path): register blocks of output pixels × output
 ///   channels, every tap a branch-free FMA sweep; taps in the padding read a row of zeros.
 ///   Few input channels gather patches (or whole kernel rows of a padded copy) first.
 /// - im2col + GEMM: output pixels are cut into tiles whose unrolled patches fit in L2; each tile

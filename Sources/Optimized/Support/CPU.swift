@@ -83,6 +83,30 @@ public enum CPU {
         }
     }
 
+    static func pairedPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.pairedPixelBlock : KernelsAVX2.pairedPixelBlock }
+
+    static func pairedBlock(
+        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
+    ) {
+        if wide {
+            KernelsAVX512.pairedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, second: second, panel: panel, out,
+                                      outStride: outStride, lanes: lanes, pixels: pixels)
+        } else {
+            KernelsAVX2.pairedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, second: second, panel: panel, out,
+                                    outStride: outStride, lanes: lanes, pixels: pixels)
+        }
+    }
+
+    /// AVX-512 only (the AVX2 module has no `pairedWideBlock`: its 16 registers hold too few pixels).
+    static func pairedWideBlock(
+        _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
+    ) {
+        KernelsAVX512.pairedWideBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, first: first, second: second, groups: groups, panel: panel,
+                                      out, outStride: outStride, lanes: lanes, pixels: pixels)
+    }
+
     static func depthwiseBlock(
         wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int

@@ -1,17 +1,15 @@
 import Reference
 
-/// The float32 direct convolution: register blocks of `CPU.pixelBlock` pixels × `CPU.channelBlock`
+/// The direct convolution's SIMD paths: register blocks of `CPU.pixelBlock` pixels × a block of
 /// output channels computed by `convBlock` (AVX-512 or AVX2, resolved once per call from
-/// `Execution`), fed by a table of source pointers.
+/// `Execution`), fed by a table of source pointers. Float32 takes every path below (shared blocks
+/// for narrow groups, row-merged, pointer table); float64 the pointer table (`pointerTable`).
 ///
 /// Per output row, the table holds for every pixel and tap a pointer to the input channels it
 /// reads, or to a row of zeros when the tap lands in the padding; the kernel then runs branch-free.
 /// Filters are repacked once into zero-padded panels `[group][chunk][tap][c][channelBlock]`.
 enum DirectFloat {
     static func conv2d(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry) {
-        let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
-                                           g.outputChannelsPerGroup)
-        let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
         let wide = CPU.wide && !runsNarrow(g)
         PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
         if sharesBlocks(g) {
@@ -20,19 +18,30 @@ enum DirectFloat {
             groupBlocked(x, f, y, g, wide: wide)
             return
         }
-        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
+        if (g.groups == 1 && g.cols.dilation == 1 && g.channelsPerGroup < 16) || mergesGroupRows(g) {
+            PathCounter.hit(g.groups == 1 ? .directRowMerged : .directRowMergedGroups)
+            rowMerged(x, f, y, g, wide: wide)
+            return
+        }
+        pointerTable(x, f, y, g, wide: wide)
+    }
+
+    /// The general path, float32 or float64: per tile, a table of every pixel's source pointer
+    /// per tap (few input channels: per pixel, its patch packed), then `convBlock` over blocks of
+    /// pixels × `T.channelBlock` output channels, taps sliced so a slice's weights stay in L1.
+    static func pointerTable<T: DirectScalar>(_ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                                              _ g: Conv2DGeometry, wide: Bool) {
+        let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
+                                           g.outputChannelsPerGroup)
+        let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let (block, width) = (CPU.pixelBlock(wide: wide), T.channelBlock(wide: wide))
         let taps = kh * kw
         let panels = FilterPanels(f, g, width: width)
         defer { panels.deallocate() }
         let chunks = panels.chunks
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: max(cpg, 1))
+        let zeros = UnsafeMutablePointer<T>.allocate(capacity: max(cpg, 1))
         zeros.initialize(repeating: 0, count: max(cpg, 1))
         defer { zeros.deallocate() }
-        if g.groups == 1 && g.cols.dilation == 1 && cpg < 16 {
-            PathCounter.hit(.directRowMerged)
-            rowMerged(x, y, g, panels: panels, wide: wide)
-            return
-        }
         // Few input channels make the inner loop too short to pay for each tap's pointer loads:
         // then every pixel's patch is first gathered into one contiguous row (im2col for one tile),
         // and the kernel runs with a single tap over taps·cpg channels. The panel layout
@@ -41,18 +50,21 @@ enum DirectFloat {
         let k = taps * cpg
         let tableTaps = packed ? 1 : taps
         PathCounter.hit(packed ? .directPacked : .directTable)
-        let slice = max(1, CPU.panelSliceBytes / ((packed ? k : cpg) * width * 4))
+        let slice = max(1, CPU.panelSliceBytes / ((packed ? k : cpg) * width * MemoryLayout<T>.stride))
         if slice < tableTaps { PathCounter.hit(.directTapSlices) }
         // Planted bugs (debug builds): the last column read as padding; packed channels reversed;
         // later tap slices overwriting instead of accumulating.
         let lastColumnPadding = Mutants.on(.tableLastColumnAsPadding)
         let reversed = Mutants.on(.packedChannelsReversed)
         let overwrite = Mutants.on(.tapSlicesOverwrite)
+        // Planted bug (debug builds): in float64, each block's fourth pixel reads the third one's input.
+        let fourthReadsThird = T.self == Double.self && Mutants.on(.float64FourthPixel)
+        if T.self == Double.self { PathCounter.hit(.directFloat64) }
         forEachTile(g, wide: wide) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + block - 1) / block * block
-            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * tableTaps)
-            let patches = UnsafeMutablePointer<Float>.allocate(capacity: packed ? whole * k : 0)
+            let table = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: whole * tableTaps)
+            let patches = UnsafeMutablePointer<T>.allocate(capacity: packed ? whole * k : 0)
             defer { table.deallocate(); patches.deallocate() }
             for group in 0..<g.groups {
                 // Source pointers for every pixel of the tile (the last one repeated up to whole blocks) and tap.
@@ -61,9 +73,7 @@ enum DirectFloat {
                 let groupOffset = Mutants.on(.groupsMixChannels) ? 0 : group * cpg
                 let (rowStride, colStride) = (g.rows.stride &* sr, g.cols.stride &* sc)
                 let (dh, dw) = (g.rows.dilation, g.cols.dilation)
-                for p in 0..<whole {
-                    let q = q0 + min(p, count - 1)
-                    let (i, j) = (q / wo, q % wo)
+                forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
                     let y0 = i &* rowStride &- g.rows.padBefore, x0 = j &* colStride &- g.cols.padBefore
                     for di in 0..<kh {
                         let yy = y0 &+ di &* dh
@@ -89,6 +99,9 @@ enum DirectFloat {
                     }
                     if packed { table[p] = UnsafePointer(patches + p &* k) }
                 }
+                if fourthReadsThird {
+                    for p in stride(from: 3, to: whole, by: block) { (table + p * tableTaps).update(from: table + (p - 1) * tableTaps, count: tableTaps) }
+                }
                 // The taps go in slices whose weights stay in L1 while every block of the tile uses them.
                 let channels = packed ? k : cpg
                 for chunk in 0..<chunks {
@@ -97,10 +110,10 @@ enum DirectFloat {
                     for t0 in stride(from: 0, to: tableTaps, by: slice) {
                         var p = 0
                         while p < count {
-                            CPU.convBlock(wide: wide, table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
-                                          cpg: channels, panel: panel + t0 * channels * width,
-                                          y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
-                                          outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0 && !overwrite)
+                            T.convBlock(wide: wide, table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
+                                        cpg: channels, panel: panel + t0 * channels * width,
+                                        y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
+                                        outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0 && !overwrite)
                             p += block
                         }
                     }
@@ -111,7 +124,18 @@ enum DirectFloat {
 
     /// Whether narrow groups share register blocks (`groupBlocked`): two or more groups of at most
     /// 16 output channels. The cost model asks the same question.
-    static func sharesBlocks(_ g: Conv2DGeometry) -> Bool { g.groups > 1 && g.outputChannelsPerGroup <= 16 }
+    static func sharesBlocks(_ g: Conv2DGeometry) -> Bool {
+        g.groups > 1 && g.outputChannelsPerGroup <= 16 && !mergesGroupRows(g)
+    }
+
+    /// Whether two groups of at most 8 output channels and fewer than 8 input channels each run
+    /// row-merged side by side (`pairedBlock`: 16 lanes, 8 a group, each half broadcasting its own
+    /// group's channel): the group kernel would fill two of its four slots and load a pointer per
+    /// tap for a handful of channels. Measured on conv1d 32×800×10 → 16, k6, 2 groups (Zen 4, one
+    /// thread): 0.85 ms sharing blocks, 0.80 ms row-merged one group at a time, PAIRED ms paired.
+    static func mergesGroupRows(_ g: Conv2DGeometry) -> Bool {
+        g.groups == 2 && g.outputChannelsPerGroup <= 8 && g.channelsPerGroup < 8 && g.cols.dilation == 1
+    }
 
     /// Whether an ungrouped layer runs the AVX2 module's 16-lane kernel on an AVX-512 host: at most
     /// 16 output channels would fill half of the AVX-512 kernel's 32 lanes with nothing, and the 16
@@ -158,7 +182,12 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cin)
         zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
-        let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide) : CPU.groupedPixelBlock(wide: wide)
+        // Groups of 9 to 16 channels on AVX-512: two to a block in zmm halves, one broadcast per
+        // group (`pairedWideBlock`; grouped-16 28×28×256 k3 on one Zen 4 thread: 0.72 → WIDEPAIRS ms).
+        let widePairs = wide && slotsPerGroup == 2
+        if widePairs { PathCounter.hit(.directGroupWidePairs) }
+        let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
+            : widePairs ? CPU.pixelBlock(wide: true) : CPU.groupedPixelBlock(wide: wide)
         // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
         // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
@@ -178,9 +207,7 @@ enum DirectFloat {
             defer { table.deallocate(); offsets.deallocate() }
             // One table for every block: pointers at each pixel's channel 0 (or a zero row as long
             // as a pixel); a block reads from its first group's channel on through its offsets.
-            for p in 0..<whole {
-                let q = q0 + min(p, count - 1)
-                let (i, j) = (q / wo, q % wo)
+            forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
                 let y0 = i &* g.rows.stride &* sr &- g.rows.padBefore, x0 = j &* g.cols.stride &* sc &- g.cols.padBefore
                 for di in 0..<kh {
                     let yy = y0 &+ di &* g.rows.dilation
@@ -217,6 +244,17 @@ enum DirectFloat {
                         CPU.groupedHalfBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,
                                              panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                              halfOutputs: offsets + 8, lanes: opg, halves: present, pixels: min(pixelBlock, count - p))
+                        p += pixelBlock
+                    }
+                    continue
+                }
+                if widePairs {
+                    // Planted bug (debug builds): the second group reads the first one's channels.
+                    let second = offset + (present == 2 && !mixed && !Mutants.on(.widePairsSecondReadsFirst) ? cpg : 0)
+                    while p < count {
+                        CPU.pairedWideBlock(table + p * taps, tableStride: taps, taps: taps, cpg: cpg, first: offset, second: second,
+                                            groups: present, panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout + block * 2 * opg,
+                                            outStride: cout, lanes: opg, pixels: min(pixelBlock, count - p))
                         p += pixelBlock
                     }
                     continue
@@ -263,30 +301,65 @@ enum DirectFloat {
         }
     }
 
+    /// Calls `body(p, row, column)` for a tile's flattened output pixels `q0 + p`, `p < whole`, the
+    /// last real one (`count - 1`) repeated up to whole blocks. One division per tile: two per pixel
+    /// cost as much as the kernel itself where a pixel has few channels (conv1d 800×10 → 16).
+    @inline(__always)
+    static func forEachPixel(_ q0: Int, count: Int, whole: Int, columns: Int, _ body: (Int, Int, Int) -> Void) {
+        var (i, j) = (q0 / columns, q0 % columns)
+        for p in 0..<whole {
+            body(p, i, j)
+            if p + 1 < count {
+                j += 1
+                if j == columns { (i, j) = (i + 1, 0) }
+            }
+        }
+    }
+
     /// Below this many FLOPs a direct convolution stays on one thread.
     static let serialFLOPs = 4e6
 
-    /// Ungrouped, width dilation 1, few channels: the taps of one kernel row read `KW·Cin`
-    /// consecutive floats of a zero-padded copy of the input, so the kernel runs with KH "taps" of
-    /// KW·Cin channels each: no zero rows, no gathering. (Measured: with 64+ channels the plain
-    /// pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so this path is for the stems.)
-    static func rowMerged(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry, panels: FilterPanels<Float>,
+    /// Width dilation 1, few channels: the taps of one kernel row read `KW·Cpg` consecutive floats
+    /// of a zero-padded copy of the input, so the kernel runs with KH "taps" of KW·Cpg channels
+    /// each: no zero rows, no gathering. The copy holds each group's channels apart,
+    /// `[image][group][row][column][Cpg]` (one group: the input padded); two groups
+    /// (`mergesGroupRows`) run side by side in `pairedBlock`, one table serving both. (Measured:
+    /// with 64+ channels the plain pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so
+    /// this path is for the stems and narrow pairs of groups.)
+    static func rowMerged(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                           wide: Bool) {
-        let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
+        let (h, w, cin, cpg, cout, opg, groups) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
+                                                   g.outputChannelsPerGroup, g.groups)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
+        let paired = groups == 2
+        let (block, width) = paired ? (CPU.pairedPixelBlock(wide: wide), 16) : (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
+        let panels = FilterPanels(f, g, width: width, pairs: paired)
+        defer { panels.deallocate() }
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
         let copy = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
         defer { copy.deallocate() }
-        func padded(_ b: Int, _ r: Int, _ c: Int) -> UnsafeMutablePointer<Float> { copy + ((b * hp + r) * wp + c) * cin }
-        Threading.forEach(g.batch * hp) { task in
-            let (b, r) = (task / hp, task % hp)
-            let row = padded(b, r, 0)
+        func padded(_ b: Int, _ group: Int, _ r: Int, _ c: Int) -> UnsafeMutablePointer<Float> {
+            copy + (((b * groups + group) * hp + r) * wp + c) * cpg
+        }
+        // Planted bugs (debug builds): every group's copy holds the first group's channels.
+        let firstGroupOnly = Mutants.on(.groupRowsFromFirstGroup) || Mutants.on(.groupsMixChannels)
+        Threading.forEach(g.batch * groups * hp) { task in
+            let (b, group, r) = (task / (groups * hp), task / hp % groups, task % hp)
+            let row = padded(b, group, r, 0)
             let source = r - g.rows.padBefore
-            guard source >= 0 && source < h else { row.update(repeating: 0, count: wp * cin); return }
-            row.update(repeating: 0, count: g.cols.padBefore * cin)
-            (row + g.cols.padBefore * cin).update(from: x + (b * h + source) * w * cin, count: w * cin)
-            (row + (g.cols.padBefore + w) * cin).update(repeating: 0, count: g.cols.padAfter * cin)
+            guard source >= 0 && source < h else { row.update(repeating: 0, count: wp * cpg); return }
+            row.update(repeating: 0, count: g.cols.padBefore * cpg)
+            let from = x + (b * h + source) * w * cin + (firstGroupOnly ? 0 : group * cpg)
+            if groups == 1 {
+                (row + g.cols.padBefore * cin).update(from: from, count: w * cin)
+            } else {
+                // Channel-major: column-major, the compiler made each pixel's few channels a memmove call.
+                let into = row + g.cols.padBefore * cpg
+                for c in 0..<cpg {
+                    for column in 0..<w { into[column &* cpg &+ c] = from[column &* cin &+ c] }
+                }
+            }
+            (row + (g.cols.padBefore + w) * cpg).update(repeating: 0, count: g.cols.padAfter * cpg)
         }
         // Planted bug (debug builds): one padded row per kernel row whatever the height dilation.
         let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
@@ -295,21 +368,33 @@ enum DirectFloat {
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
             // Each pixel's first kernel row, then the others a fixed step below it (no per-tap index arithmetic).
-            let rowStep = rowDilation &* wp &* cin
-            for p in 0..<whole {
-                let q = q0 + min(p, count - 1)
-                let (i, x0) = (q / wo, q % wo &* g.cols.stride)
-                let first = UnsafePointer(padded(b, i &* g.rows.stride, x0))
-                for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
-            }
-            for chunk in 0..<panels.chunks {
-                let panel = UnsafePointer(panels.panel(group: 0, chunk: chunk))
-                let lanes = min(width, cout - chunk * width)
+            let rowStep = rowDilation &* wp &* cpg
+            for group in 0..<(paired ? 1 : groups) {
+                forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
+                    let first = UnsafePointer(padded(b, group, i &* g.rows.stride, j &* g.cols.stride))
+                    for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
+                }
                 var p = 0
-                while p < count {
-                    CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cin, panel: panel,
-                                  y + (b * ho * wo + q0 + p) * cout + chunk * width, outStride: cout, pixels: min(block, count - p), lanes: lanes)
-                    p += block
+                if paired {
+                    // The second group's copy starts one image-group plane later.
+                    while p < count {
+                        CPU.pairedBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
+                                        panel: panels.panel(group: 0, chunk: 0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                        lanes: opg, pixels: min(block, count - p))
+                        p += block
+                    }
+                    continue
+                }
+                for chunk in 0..<panels.chunks {
+                    let panel = UnsafePointer(panels.panel(group: group, chunk: chunk))
+                    let lanes = min(width, opg - chunk * width)
+                    p = 0
+                    while p < count {
+                        CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, panel: panel,
+                                      y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width, outStride: cout,
+                                      pixels: min(block, count - p), lanes: lanes)
+                        p += block
+                    }
                 }
             }
         }

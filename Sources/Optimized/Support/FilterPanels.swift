@@ -9,9 +9,20 @@ struct FilterPanels<T: ConformFloat> {
     /// Chunks per group, and elements per panel.
     let chunks: Int, panelSize: Int
 
-    init(_ f: UnsafePointer<T>, _ g: Conv2DGeometry, width: Int) {
+    /// With `pairs` (two groups of at most `width / 2` channels, `pairedBlock`), one panel holds
+    /// both: group `j`'s weights at lanes `j·width/2 ..< j·width/2 + Cout/G`.
+    init(_ f: UnsafePointer<T>, _ g: Conv2DGeometry, width: Int, pairs: Bool = false) {
         let (taps, cpg, cout, opg) = (g.kernelHeight * g.kernelWidth, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
         self.width = width
+        if pairs {
+            (chunks, panelSize) = (1, taps * cpg * width)
+            base = UnsafeMutablePointer<T>.allocate(capacity: panelSize)
+            base.initialize(repeating: 0, count: panelSize)
+            for row in 0..<(taps * cpg) {
+                for group in 0..<2 { (base + row * width + group * width / 2).update(from: f + row * cout + group * opg, count: opg) }
+            }
+            return
+        }
         chunks = (opg + width - 1) / width
         panelSize = taps * cpg * width
         base = UnsafeMutablePointer<T>.allocate(capacity: g.groups * chunks * panelSize)

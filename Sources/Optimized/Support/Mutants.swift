@@ -39,13 +39,17 @@ public enum Mutant: String, CaseIterable, Sendable {
     case packedChannelsReversed
     /// Row-merged kernels step one padded row per kernel row, ignoring the height dilation.
     case rowMergedUndilated
-    /// The float64 direct kernel's fourth pixel of a block reads the third one's input.
+    /// Row-merged per group: every group's padded copy holds the first group's channels.
+    case groupRowsFromFirstGroup
     /// Group-blocked direct kernel: a block's second slot reads its first group's input channels.
     case groupBlockedSlotReadsFirstGroup
     /// Half-slot group blocks: each slot's high half reads its low half's group.
     case groupHalvesHighReadsLow
     /// Four-channel group pairs: each group's last output channel is left unwritten.
     case groupPairsDropLastLane
+    /// Sixteen-lane group pairs (AVX-512): the second group reads the first group's channels.
+    case widePairsSecondReadsFirst
+    /// The float64 direct kernel's fourth pixel of a block reads the third one's input.
     case float64FourthPixel
     /// The column-vectorised kernel ignores the width dilation.
     case spatialUndilated
@@ -137,9 +141,11 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .tapSlicesOverwrite: .directTapSlices
         case .packedChannelsReversed: .directPacked
         case .rowMergedUndilated: .directRowMerged
+        case .groupRowsFromFirstGroup: .directRowMergedGroups
         case .groupBlockedSlotReadsFirstGroup: .directGroupBlocked
         case .groupHalvesHighReadsLow: .directGroupHalves
         case .groupPairsDropLastLane: .directGroupPairs
+        case .widePairsSecondReadsFirst: .directGroupWidePairs
         case .float64FourthPixel: .directFloat64
         case .spatialUndilated: .spatial
         case .spatialPast48: .spatialPast48
