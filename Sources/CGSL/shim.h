@@ -42,3 +42,9 @@ static inline void conform_poison_allocations(int byte) {
     mallopt(M_PERTURB, byte);
 #endif
 }
+
+// The next index of a shared task counter (relaxed: the tasks' own writes are disjoint, and the
+// dispatch that runs the workers orders them with everything before and after).
+static inline long conform_claim(long *counter) {
+    return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}

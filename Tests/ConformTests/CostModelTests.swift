@@ -35,11 +35,9 @@ struct CostModelTests {
         }
     }
 
-    static func choice<T: ConformFloat>(_ name: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _ index: Int, as _: T.Type) throws {
-        let g = try Conv2DGeometry(input: x, filters: f, attrs: attrs)
-        var rng = SplitMix64(seed: UInt64(index + 1))
-        let xs = Fill.random.tensor(x, &rng, as: T.self), fs = Fill.random.tensor(f, &rng, as: T.self)
-        // Rates measured now, under whatever load the parallel tests put on the host, as the timings below are.
+    /// One attempt: rates measured now, under whatever load the parallel tests put on the host,
+    /// as the timings are; nil when the choice is within 1.5× of the fastest, else what was seen.
+    static func attempt<T: ConformFloat>(_ name: String, _ g: Conv2DGeometry, _ xs: Tensor<T>, _ fs: Tensor<T>) throws -> String? {
         let rates = HostRates.measure()
         let chosen = Execution.with(Execution(threads: 1)) { Conv2DPlan(g, elementType: T.dtype, rates: rates) }
         var best = [Conv2DPlan.Algorithm: Double]()
@@ -58,9 +56,24 @@ struct CostModelTests {
         }
         let fastest = try #require(best.min { $0.value < $1.value })
         let mine = try #require(best[chosen.algorithm])
+        guard mine > 1.5 * fastest.value else { return nil }
         let table = best.sorted { $0.value < $1.value }.map { "\($0.key.rawValue) \(String(format: "%.3f", $0.value * 1e3)) ms" }
             .joined(separator: ", ")
-        #expect(mine <= 1.5 * fastest.value, "\(name): chose \(chosen.algorithm.rawValue) (estimate \(String(format: "%.3f", chosen.estimate * 1e3)) ms); measured \(table); rates \(rates)")
+        return "\(name): chose \(chosen.algorithm.rawValue) (estimate \(String(format: "%.3f", chosen.estimate * 1e3)) ms); measured \(table); rates \(rates)"
+    }
+
+    /// A choice measured wrong is measured again, rates and timings, before it fails: the tests
+    /// beside this one load the two cores in bursts (twice in the full suite a choice measured
+    /// about 4 ms against 0.5 for the fastest, and was right run alone), while a wrong choice is
+    /// wrong in both attempts.
+    static func choice<T: ConformFloat>(_ name: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _ index: Int, as _: T.Type) throws {
+        let g = try Conv2DGeometry(input: x, filters: f, attrs: attrs)
+        var rng = SplitMix64(seed: UInt64(index + 1))
+        let xs = Fill.random.tensor(x, &rng, as: T.self), fs = Fill.random.tensor(f, &rng, as: T.self)
+        guard let first = try attempt(name, g, xs, fs) else { return }
+        if let second = try attempt(name, g, xs, fs) {
+            Issue.record("twice outside 1.5× of the fastest: \(first) | again: \(second)")
+        }
     }
 
     @Test("the rates are measured once per process and plausible")

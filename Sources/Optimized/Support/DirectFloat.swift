@@ -18,9 +18,14 @@ enum DirectFloat {
             groupBlocked(x, f, y, g, wide: wide)
             return
         }
-        if (g.groups == 1 && g.cols.dilation == 1 && g.channelsPerGroup < 16) || mergesGroupRows(g) {
-            PathCounter.hit(g.groups == 1 ? .directRowMerged : .directRowMergedGroups)
+        if g.groups == 1 && g.cols.dilation == 1 && g.channelsPerGroup < 16 {
+            PathCounter.hit(.directRowMerged)
             rowMerged(x, f, y, g, wide: wide)
+            return
+        }
+        if mergesGroupRows(g) {
+            PathCounter.hit(.directRowMergedGroups)
+            pairedRows(x, f, y, g, wide: wide)
             return
         }
         pointerTable(x, f, y, g, wide: wide)
@@ -129,7 +134,7 @@ enum DirectFloat {
     }
 
     /// Whether two groups of at most 8 output channels and fewer than 8 input channels each run
-    /// row-merged side by side (`pairedBlock`: 16 lanes, 8 a group, each half broadcasting its own
+    /// row-merged side by side (`pairedRows`, `pairedBlock`: 16 lanes, 8 a group, each half broadcasting its own
     /// group's channel): the group kernel would fill two of its four slots and load a pointer per
     /// tap for a handful of channels. Measured on conv1d 32×800×10 → 16, k6, 2 groups (Zen 4, one
     /// thread): 0.85 ms sharing blocks, 0.80 ms row-merged one group at a time, 0.58 ms paired.
@@ -199,7 +204,7 @@ enum DirectFloat {
         if pairs && g.groups >= 8 { PathCounter.hit(.directGroupPairs) }
         // Planted bug (debug builds): each group's last output channel left unwritten.
         let pairLanes = Mutants.on(.groupPairsDropLastLane) && opg > 1 ? opg - 1 : opg
-        forEachTile(g, wide: wide) { b, q0, count in
+        forEachTile(g, wide: wide, block: pixelBlock) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * taps)
@@ -280,21 +285,33 @@ enum DirectFloat {
 
     /// Runs `body(image, firstPixel, count)` over tiles of each image's output pixels, flattened
     /// row-major: register blocks then run across row ends, so only an image's last block is partial.
+    /// Tiles hold 16 blocks of `block` pixels (the caller's kernel's), fewer where that leaves
+    /// fewer than 8 tiles a thread: then the tiles are as many as make their total a multiple of
+    /// the threads, so no thread idles through a last round (ResNeXt 32×8d's 784 pixels were 9
+    /// tiles of 96, 5 rounds on 2 threads; 10 of 84 take 5 each).
     ///
     /// A convolution of fewer than `serialFLOPs` runs on the calling thread whatever the thread
     /// count (waking a second thread costs more than such a layer: the seed's 800×10 conv1d took
     /// 46 µs on two threads, 21 µs on one), unless the case names its threads (the campaign's).
-    static func forEachTile(_ g: Conv2DGeometry, wide: Bool, _ body: (Int, Int, Int) -> Void) {
+    static func forEachTile(_ g: Conv2DGeometry, wide: Bool, block: Int? = nil, _ body: (Int, Int, Int) -> Void) {
+        let block = block ?? CPU.pixelBlock(wide: wide)
         let pixels = g.rows.output * g.cols.output
-        let tile = 16 * CPU.pixelBlock(wide: wide)
-        let tiles = (pixels + tile - 1) / tile
         // The product of the extents, padding taps included (`g.flops` walks every output to leave them out).
         let work = 2 * Double(g.batch * pixels * g.outputChannels) * Double(g.kernelHeight * g.kernelWidth * g.channelsPerGroup)
+        let serial = work < serialFLOPs && Execution.current.threads == nil
+        let threads = serial ? 1 : Threading.current
+        var tiles = (pixels + 16 * block - 1) / (16 * block)
+        if threads > 1 && g.batch * tiles < 8 * threads {
+            let total = (g.batch * tiles + threads - 1) / threads * threads
+            tiles = min((total + g.batch - 1) / g.batch, (pixels + block - 1) / block)
+        }
+        let tile = ((pixels + tiles - 1) / tiles + block - 1) / block * block
+        tiles = (pixels + tile - 1) / tile
         func run(_ task: Int) {
             let (b, t) = (task / tiles, task % tiles)
             body(b, t * tile, min(tile, pixels - t * tile))
         }
-        if work < serialFLOPs && Execution.current.threads == nil {
+        if serial {
             for task in 0..<(g.batch * tiles) { run(task) }
         } else {
             Threading.forEach(g.batch * tiles, run)
@@ -319,83 +336,130 @@ enum DirectFloat {
     /// Below this many FLOPs a direct convolution stays on one thread.
     static let serialFLOPs = 4e6
 
-    /// Width dilation 1, few channels: the taps of one kernel row read `KW·Cpg` consecutive floats
-    /// of a zero-padded copy of the input, so the kernel runs with KH "taps" of KW·Cpg channels
-    /// each: no zero rows, no gathering. The copy holds each group's channels apart,
-    /// `[image][group][row][column][Cpg]` (one group: the input padded); two groups
-    /// (`mergesGroupRows`) run side by side in `pairedBlock`, one table serving both. (Measured:
-    /// with 64+ channels the plain pointer table is faster — 1.0 vs 1.7 ms on 56×56×64 k3 — so
-    /// this path is for the stems and narrow pairs of groups.)
+    /// Ungrouped, width dilation 1, few channels: the taps of one kernel row read `KW·Cin`
+    /// consecutive floats of the input, so the kernel runs with KH "taps" of KW·Cin channels each:
+    /// no gathering. A kernel row that crosses the left or right padding is assembled in a
+    /// per-tile patch, one above or below the image reads a row of zeros; the rest read the input
+    /// in place (no padded copy: conv1d 32×800×10 SAME on two Zen 4 threads took 0.42–0.68 ms
+    /// copying, 0.36–0.41 ms reading in place; one thread is unchanged, the stem 3% slower).
+    /// (Measured: with 64+ channels the plain pointer table is faster — 1.0 vs 1.7 ms on 56×56×64
+    /// k3 — so this path is for the stems.)
     static func rowMerged(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                           wide: Bool) {
-        let (h, w, cin, cpg, cout, opg, groups) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
-                                                   g.outputChannelsPerGroup, g.groups)
+        let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let paired = groups == 2
-        let (block, width) = paired ? (CPU.pairedPixelBlock(wide: wide), 16) : (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
-        let panels = FilterPanels(f, g, width: width, pairs: paired)
+        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
+        let panels = FilterPanels(f, g, width: width)
+        defer { panels.deallocate() }
+        let rowFloats = kw * cin
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: rowFloats)
+        zeros.initialize(repeating: 0, count: rowFloats)
+        defer { zeros.deallocate() }
+        // Planted bug (debug builds): one input row per kernel row whatever the height dilation.
+        let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
+        let rowStep = rowDilation &* w &* cin
+        forEachTile(g, wide: wide, block: block) { b, q0, count in
+            let whole = (count + block - 1) / block * block
+            let image = x + b * h * w * cin
+            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
+            // Room for a patch per pixel and kernel row; only edge pixels touch it.
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: whole * kh * rowFloats)
+            defer { table.deallocate(); patches.deallocate() }
+            var used = 0
+            forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
+                let y0 = i &* g.rows.stride &- g.rows.padBefore, x0 = j &* g.cols.stride &- g.cols.padBefore
+                let inside = x0 >= 0 && x0 &+ kw <= w
+                if inside && y0 >= 0 && y0 &+ (kh &- 1) &* rowDilation < h {
+                    // Every kernel row inside the image (most pixels): a fixed step apart.
+                    let first = image + (y0 &* w &+ x0) &* cin
+                    for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
+                    return
+                }
+                for di in 0..<kh {
+                    let yy = y0 &+ di &* rowDilation
+                    if yy < 0 || yy >= h {
+                        table[p &* kh &+ di] = UnsafePointer(zeros)
+                    } else if inside {
+                        table[p &* kh &+ di] = image + (yy &* w &+ x0) &* cin
+                    } else {
+                        let patch = patches + used &* rowFloats
+                        used += 1
+                        for dj in 0..<kw {
+                            let xx = x0 &+ dj
+                            if xx >= 0 && xx < w {
+                                (patch + dj &* cin).update(from: image + (yy &* w &+ xx) &* cin, count: cin)
+                            } else {
+                                (patch + dj &* cin).update(repeating: 0, count: cin)
+                            }
+                        }
+                        table[p &* kh &+ di] = UnsafePointer(patch)
+                    }
+                }
+            }
+            for chunk in 0..<panels.chunks {
+                let panel = UnsafePointer(panels.panel(group: 0, chunk: chunk))
+                let lanes = min(width, cout - chunk * width)
+                var p = 0
+                while p < count {
+                    CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: rowFloats, panel: panel,
+                                  y + (b * ho * wo + q0 + p) * cout + chunk * width, outStride: cout, pixels: min(block, count - p), lanes: lanes)
+                    p += block
+                }
+            }
+        }
+    }
+
+    /// Two narrow groups (`mergesGroupRows`) row-merged side by side: each group's channels are
+    /// copied apart, zero-padded (`[image][group][row][column][Cpg]`), so a group's kernel row is
+    /// `KW·Cpg` consecutive floats, and `pairedBlock` computes both groups in one 16-lane block,
+    /// one table of first-group pointers serving both (the second group's copy is a plane further on).
+    static func pairedRows(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
+                           wide: Bool) {
+        let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
+                                           g.outputChannelsPerGroup)
+        let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
+        let block = CPU.pairedPixelBlock(wide: wide)
+        let panels = FilterPanels(f, g, width: 16, pairs: true)
         defer { panels.deallocate() }
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
         let copy = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
         defer { copy.deallocate() }
         func padded(_ b: Int, _ group: Int, _ r: Int, _ c: Int) -> UnsafeMutablePointer<Float> {
-            copy + (((b * groups + group) * hp + r) * wp + c) * cpg
+            copy + (((b * 2 + group) * hp + r) * wp + c) * cpg
         }
         // Planted bugs (debug builds): every group's copy holds the first group's channels.
         let firstGroupOnly = Mutants.on(.groupRowsFromFirstGroup) || Mutants.on(.groupsMixChannels)
-        Threading.forEach(g.batch * groups * hp) { task in
-            let (b, group, r) = (task / (groups * hp), task / hp % groups, task % hp)
+        Threading.forEach(g.batch * 2 * hp) { task in
+            let (b, group, r) = (task / (2 * hp), task / hp % 2, task % hp)
             let row = padded(b, group, r, 0)
             let source = r - g.rows.padBefore
             guard source >= 0 && source < h else { row.update(repeating: 0, count: wp * cpg); return }
             row.update(repeating: 0, count: g.cols.padBefore * cpg)
             let from = x + (b * h + source) * w * cin + (firstGroupOnly ? 0 : group * cpg)
-            if groups == 1 {
-                (row + g.cols.padBefore * cin).update(from: from, count: w * cin)
-            } else {
-                // Channel-major: column-major, the compiler made each pixel's few channels a memmove call.
-                let into = row + g.cols.padBefore * cpg
-                for c in 0..<cpg {
-                    for column in 0..<w { into[column &* cpg &+ c] = from[column &* cin &+ c] }
-                }
+            // Channel-major: column-major, the compiler made each pixel's few channels a memmove call.
+            let into = row + g.cols.padBefore * cpg
+            for c in 0..<cpg {
+                for column in 0..<w { into[column &* cpg &+ c] = from[column &* cin &+ c] }
             }
             (row + (g.cols.padBefore + w) * cpg).update(repeating: 0, count: g.cols.padAfter * cpg)
         }
         // Planted bug (debug builds): one padded row per kernel row whatever the height dilation.
-        let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
-        forEachTile(g, wide: wide) { b, q0, count in
+        let rowStep = (Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation) &* wp &* cpg
+        forEachTile(g, wide: wide, block: block) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
-            // Each pixel's first kernel row, then the others a fixed step below it (no per-tap index arithmetic).
-            let rowStep = rowDilation &* wp &* cpg
-            for group in 0..<(paired ? 1 : groups) {
-                forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
-                    let first = UnsafePointer(padded(b, group, i &* g.rows.stride, j &* g.cols.stride))
-                    for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
-                }
-                var p = 0
-                if paired {
-                    // The second group's copy starts one image-group plane later.
-                    while p < count {
-                        CPU.pairedBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
-                                        panel: panels.panel(group: 0, chunk: 0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
-                                        lanes: opg, pixels: min(block, count - p))
-                        p += block
-                    }
-                    continue
-                }
-                for chunk in 0..<panels.chunks {
-                    let panel = UnsafePointer(panels.panel(group: group, chunk: chunk))
-                    let lanes = min(width, opg - chunk * width)
-                    p = 0
-                    while p < count {
-                        CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, panel: panel,
-                                      y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width, outStride: cout,
-                                      pixels: min(block, count - p), lanes: lanes)
-                        p += block
-                    }
-                }
+            // Each pixel's first kernel row, then the others a fixed step below it.
+            forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
+                let first = UnsafePointer(padded(b, 0, i &* g.rows.stride, j &* g.cols.stride))
+                for di in 0..<kh { table[p &* kh &+ di] = first + di &* rowStep }
+            }
+            var p = 0
+            while p < count {
+                CPU.pairedBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
+                                panel: panels.panel(group: 0, chunk: 0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                lanes: opg, pixels: min(block, count - p))
+                p += block
             }
         }
     }

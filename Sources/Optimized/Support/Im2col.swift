@@ -6,12 +6,14 @@ enum Im2col {
     /// Bytes of unrolled patches per tile: a tile's left operand stays in L2 while GEMM streams it.
     static let tileBytes = 384 * 1024
 
-    /// 1×1, stride 1, unpadded: `[N·H·W, Cin]` times `[Cin, Cout]`, per group, straight from the input.
+    /// 1×1, stride 1, unpadded: `[N·H·W, Cin]` times `[Cin, Cout]`, per group, straight from the
+    /// input, in tiles of at most 1024 pixels, and at least one tile a thread (OpenBLAS runs on one:
+    /// a single 784-pixel product left the second core idle in separable 28×28×256).
     static func pointwise<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
     ) {
         let pixels = g.batch * g.height * g.width
-        let tile = 1024
+        let tile = Self.tile(pixels: pixels, limit: 1024, tasksBesides: g.groups)
         let tiles = (pixels + tile - 1) / tile
         let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
         PathCounter.hit(.pointwiseGEMM)
@@ -28,13 +30,23 @@ enum Im2col {
         }
     }
 
+    /// Pixels per GEMM tile: at most `limit`, and small enough that the threads get a task each
+    /// when the other task dimensions (`tasksBesides`: images, groups) are fewer than the threads;
+    /// never below 16 rows, where a product costs more in calls than it computes.
+    static func tile(pixels: Int, limit: Int, tasksBesides: Int) -> Int {
+        let threads = Threading.current
+        guard threads > tasksBesides else { return min(pixels, limit) }
+        let perThread = (pixels * tasksBesides + threads - 1) / threads
+        return max(1, min(pixels, limit, max(16, perThread)))
+    }
+
     /// im2col + GEMM over tiles of output pixels, in parallel over (image, tile, group).
     static func conv2d<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: Conv2DGeometry
     ) {
         let k = g.kernelHeight * g.kernelWidth * g.channelsPerGroup
         let pixels = g.rows.output * g.cols.output
-        let tile = max(16, min(pixels, tileBytes / (k * MemoryLayout<T>.size)))
+        let tile = Self.tile(pixels: pixels, limit: max(16, tileBytes / (k * MemoryLayout<T>.size)), tasksBesides: g.batch * g.groups)
         let tiles = (pixels + tile - 1) / tile
         let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
         let (h, w, kh, kw, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.cols.output)

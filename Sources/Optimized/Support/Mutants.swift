@@ -81,10 +81,10 @@ public enum Mutant: String, CaseIterable, Sendable {
     case avx2DropsLastTap
     /// Run serially, the op skips its last task.
     case serialSkipsLastTask
-    /// Split over threads (no more than the cores), the last worker skips its tasks.
-    case parallelLastWorkerIdle
-    /// With more threads than cores, only as many workers as cores run, still striding by the thread count.
-    case oversubscribedWorkersCapped
+    /// Split over threads (no more than the cores), the shared task counter starts at 1: task 0 never runs.
+    case parallelFirstTaskUnclaimed
+    /// With more threads than cores, the workers stop claiming one task early: the last never runs.
+    case oversubscribedLastTaskUnclaimed
     /// A glimpse window inside the image loses its last row.
     case glimpseInsideDropsLastRow
     /// A glimpse window that leaves the image copies one column too few per row.
@@ -162,8 +162,8 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
         case .serialSkipsLastTask: .threadsSerial
-        case .parallelLastWorkerIdle: .threadsParallel
-        case .oversubscribedWorkersCapped: .threadsOversubscribed
+        case .parallelFirstTaskUnclaimed: .threadsParallel
+        case .oversubscribedLastTaskUnclaimed: .threadsOversubscribed
         case .glimpseInsideDropsLastRow: .glimpseInside
         case .glimpseClippedShortRow: .glimpseClipped
         case .glimpseNoiseFromFirstItem: .glimpseNoise
