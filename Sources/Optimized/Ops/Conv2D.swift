@@ -34,8 +34,9 @@ public struct Conv2DPlan: Equatable, Sendable {
     /// - direct, float32: 0.9 of the wide kernels' FMA peak when a group has a full block of
     ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an
     ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.75 of its own peak; narrow
-    ///   groups (≤ 16) share blocks at 0.5 of the wide peak times the share of their 8-lane slots
-    ///   they fill; two narrow groups merged row by row (`mergesGroupRows`) 0.375 of the AVX2
+    ///   groups share blocks at 0.55 of the wide peak times the share of their 8-lane slots they
+    ///   fill, 0.45 times the share of 4-lane halves for groups of ≤ 4, 0.85 times the share of
+    ///   16 lanes for groups of 9–16 on AVX-512; two narrow groups merged row by row (`mergesGroupRows`) 0.375 of the AVX2
     ///   peak per 16 lanes they fill; float64 0.85 of half the float32 peak of its kernel module,
     ///   proportionally less below a full block (16 doubles with AVX-512, 8 with AVX2).
     /// - OpenBLAS GEMM: 0.8 of the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
@@ -67,7 +68,13 @@ public struct Conv2DPlan: Equatable, Sendable {
             directRate = 0.375 * rates.narrowPeak * Double(2 * n) / 16
         } else if DirectFloat.sharesBlocks(g) {
             let slots = (n + 7) / 8
-            directRate = 0.5 * rates.widePeak * Double(n) / Double(8 * slots)
+            if n <= 4 {
+                directRate = 0.45 * rates.widePeak * Double(n) / 4
+            } else if slots == 2 && wide {
+                directRate = 0.85 * rates.widePeak * Double(n) / 16
+            } else {
+                directRate = 0.55 * rates.widePeak * Double(n) / Double(8 * slots)
+            }
         } else if DirectFloat.runsNarrow(g) {
             directRate = 0.75 * rates.narrowPeak * Double(n) / 16
         } else {
