@@ -38,9 +38,13 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    /// The optimized implementation is sampled until both limits are met (or 200 runs).
+    /// The optimized implementation is sampled until both limits are met (or `maximumSamples` runs).
     public var minimumSamples = 7
     public var minimumSeconds = 0.5
+    /// Enough for half a second of a 50 µs op: with 200, a 0.16 ms depthwise layer was timed for
+    /// 32 ms where the limits promise 0.5 s, so one burst of other work on the host could move
+    /// its median (two threads: 0.25–0.28 ms in some full-suite runs, 0.16 alone).
+    public var maximumSamples = 10_000
     /// The reference is sampled at most this long, and skipped when its first run would exceed `referenceCap`.
     public var referenceSeconds = 2.0
     public var referenceCap = 60.0
@@ -119,7 +123,7 @@ public struct BenchRunner: Sendable {
                 seconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
                 let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let enough = seconds.count >= minimumSamples && total >= minimumSeconds
-                if enough || seconds.count >= 200 || total >= maximumSeconds || (seconds.count >= 3 && total >= maximumSeconds / 3) {
+                if enough || seconds.count >= maximumSamples || total >= maximumSeconds || (seconds.count >= 3 && total >= maximumSeconds / 3) {
                     break
                 }
             }
