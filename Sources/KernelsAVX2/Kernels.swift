@@ -490,6 +490,9 @@ public func pairedBlock(
 }
 
 #if WIDE
+/// Output pixels per block of `pairedWideBlock`: 8 × 2 zmm accumulators.
+public let pairedWidePixelBlock = 8
+
 /// `pairedBlock` at twice the width, for two groups of 9 to 16 output channels: 8 output pixels ×
 /// 2 `SIMD16<Float>` (zmm), the low 16 lanes broadcasting the first group's input channel, the
 /// high 16 the second's (`groupedBlock` would broadcast each group's channel twice, once per

@@ -98,6 +98,8 @@ public enum CPU {
         }
     }
 
+    static let pairedWidePixelBlock = KernelsAVX512.pairedWidePixelBlock
+
     /// AVX-512 only (the AVX2 module has no `pairedWideBlock`: its 16 registers hold too few pixels).
     static func pairedWideBlock(
         _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,

@@ -157,8 +157,10 @@ enum DirectFloat {
     /// of at most 4 take half a slot each (`groupedHalfBlock`), eight to a block. Each slot (or
     /// half) broadcasts its own group's input channel; eight whole groups of exactly four input
     /// channels (ResNeXt 32×4d) load a slot's two groups at once and spread each channel within the
-    /// 128-bit lanes (`grouped4Block`). Filters are repacked into `[block][tap][c][32]`
-    /// panels, a group's lanes at `4h` (half slots) or `8·slotsPerGroup·h`, zero past its channels.
+    /// 128-bit lanes (`grouped4Block`); with AVX-512, groups of 9 to 16 channels take a zmm half
+    /// each and one broadcast per group (`pairedWideBlock`). Filters are repacked into
+    /// `[block][tap][c][32]` panels, a group's lanes at `4h` (half slots) or `8·slotsPerGroup·h`,
+    /// zero past its channels.
     static func groupBlocked(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                              wide: Bool) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
@@ -192,7 +194,7 @@ enum DirectFloat {
         let widePairs = wide && slotsPerGroup == 2
         if widePairs { PathCounter.hit(.directGroupWidePairs) }
         let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
-            : widePairs ? CPU.pixelBlock(wide: true) : CPU.groupedPixelBlock(wide: wide)
+            : widePairs ? CPU.pairedWidePixelBlock : CPU.groupedPixelBlock(wide: wide)
         // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
         // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
