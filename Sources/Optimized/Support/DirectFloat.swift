@@ -360,15 +360,26 @@ enum DirectFloat {
         // Planted bug (debug builds): one input row per kernel row whatever the height dilation.
         let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
         let rowStep = rowDilation &* w &* cin
+        // Output columns whose kernel row crosses the left or right padding.
+        let edgeColumns = (0..<wo).count { j in
+            let x0 = j &* g.cols.stride &- g.cols.padBefore
+            return x0 < 0 || x0 &+ kw > w
+        }
         forEachTile(g, wide: wide, block: block) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let image = x + b * h * w * cin
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
-            // Room for a patch per pixel and kernel row; only edge pixels touch it.
-            let patches = UnsafeMutablePointer<Float>.allocate(capacity: whole * kh * rowFloats)
+            // Room for a patch per edge pixel and kernel row: the tile's `count` pixels span at most count/wo + 2 rows.
+            let edgePixels = min(whole, (count / wo + 2) * edgeColumns)
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: max(1, edgePixels * kh * rowFloats))
             defer { table.deallocate(); patches.deallocate() }
             var used = 0
             forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
+                // Past the last pixel (whole blocks), its rows again: no patch beyond the bound above.
+                if p >= count {
+                    (table + p &* kh).update(from: table + (count &- 1) &* kh, count: kh)
+                    return
+                }
                 let y0 = i &* g.rows.stride &- g.rows.padBefore, x0 = j &* g.cols.stride &- g.cols.padBefore
                 let inside = x0 >= 0 && x0 &+ kw <= w
                 if inside && y0 >= 0 && y0 &+ (kh &- 1) &* rowDilation < h {
@@ -384,6 +395,7 @@ enum DirectFloat {
                     } else if inside {
                         table[p &* kh &+ di] = image + (yy &* w &+ x0) &* cin
                     } else {
+                        assert(used < edgePixels * kh, "row-merged: more edge patches than the bound")
                         let patch = patches + used &* rowFloats
                         used += 1
                         for dj in 0..<kw {
