@@ -46,6 +46,7 @@ public enum Threading {
         defer { counter.value.deallocate() }
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
+            // Worker threads inherit the calling task's execution settings (ISA, planted bug).
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 Execution.with(execution) {
                     while true {
