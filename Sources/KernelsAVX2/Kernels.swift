@@ -432,61 +432,8 @@ public func pairedBlock(
     _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
     panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
 ) {
-    typealias V = SIMD8<Float>
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V) {
-        if lanes == 8 {
-            UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
-        } else {
-            for lane in 0..<lanes { o[lane] = v[lane] }
-        }
-    }
-    @inline(__always) func store(_ p: Int, _ a: V, _ b: V) {
-        guard p < pixels else { return }
-        let o = out + p * outStride
-        put(o, a); put(o + lanes, b)
-    }
-    #if WIDE
-    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
-    var a4 = V(), b4 = V(), a5 = V(), b5 = V(), a6 = V(), b6 = V(), a7 = V(), b7 = V()
-    for t in 0..<taps {
-        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
-        let (s4, s5, s6, s7) = (sources[4 * tableStride + t], sources[5 * tableStride + t], sources[6 * tableStride + t],
-                                sources[7 * tableStride + t])
-        var w = panel + t * cpg * 16
-        for c in 0..<cpg {
-            let (wa, wb) = (load(w), load(w + 8))
-            let d = second &+ c
-            a0.addProduct(V(repeating: s0[c]), wa); b0.addProduct(V(repeating: s0[d]), wb)
-            a1.addProduct(V(repeating: s1[c]), wa); b1.addProduct(V(repeating: s1[d]), wb)
-            a2.addProduct(V(repeating: s2[c]), wa); b2.addProduct(V(repeating: s2[d]), wb)
-            a3.addProduct(V(repeating: s3[c]), wa); b3.addProduct(V(repeating: s3[d]), wb)
-            a4.addProduct(V(repeating: s4[c]), wa); b4.addProduct(V(repeating: s4[d]), wb)
-            a5.addProduct(V(repeating: s5[c]), wa); b5.addProduct(V(repeating: s5[d]), wb)
-            a6.addProduct(V(repeating: s6[c]), wa); b6.addProduct(V(repeating: s6[d]), wb)
-            a7.addProduct(V(repeating: s7[c]), wa); b7.addProduct(V(repeating: s7[d]), wb)
-            w += 16
-        }
-    }
-    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
-    store(4, a4, b4); store(5, a5, b5); store(6, a6, b6); store(7, a7, b7)
-    #else
-    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
-    for t in 0..<taps {
-        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
-        var w = panel + t * cpg * 16
-        for c in 0..<cpg {
-            let (wa, wb) = (load(w), load(w + 8))
-            let d = second &+ c
-            a0.addProduct(V(repeating: s0[c]), wa); b0.addProduct(V(repeating: s0[d]), wb)
-            a1.addProduct(V(repeating: s1[c]), wa); b1.addProduct(V(repeating: s1[d]), wb)
-            a2.addProduct(V(repeating: s2[c]), wa); b2.addProduct(V(repeating: s2[d]), wb)
-            a3.addProduct(V(repeating: s3[c]), wa); b3.addProduct(V(repeating: s3[d]), wb)
-            w += 16
-        }
-    }
-    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
-    #endif
+    pairBody(SIMD8<Float>.self, sources, tableStride: tableStride, taps: taps, cpg: cpg, first: 0, second: second, groups: 2,
+             panel: panel, out, outStride: outStride, lanes: lanes, pixels: pixels)
 }
 
 #if WIDE
@@ -504,14 +451,26 @@ public func pairedWideBlock(
     _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,
     panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
 ) {
-    typealias V = SIMD16<Float>
+    pairBody(SIMD16<Float>.self, sources, tableStride: tableStride, taps: taps, cpg: cpg, first: first, second: second, groups: groups,
+             panel: panel, out, outStride: outStride, lanes: lanes, pixels: pixels)
+}
+#endif
+
+/// The body of `pairedBlock` (`V` = `SIMD8<Float>`) and `pairedWideBlock` (`SIMD16<Float>`):
+/// `pairedPixelBlock` pixels × two `V`, the first group's lanes then the second's. Inlined into
+/// each, so it compiles to concrete code.
+@inline(__always)
+func pairBody<V: SIMD>(
+    _: V.Type, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int,
+    groups: Int, panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
+) where V.Scalar == Float {
+    let n = V.scalarCount
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ v: V) {
-        if lanes == 16 {
+        if lanes == n {
             UnsafeMutableRawPointer(o).storeBytes(of: v, as: V.self)
         } else {
-            UnsafeMutableRawPointer(o).storeBytes(of: v.lowHalf, as: SIMD8<Float>.self)
-            for lane in 8..<lanes { o[lane] = v[lane] }
+            for lane in 0..<lanes { o[lane] = v[lane] }
         }
     }
     @inline(__always) func store(_ p: Int, _ a: V, _ b: V) {
@@ -520,15 +479,16 @@ public func pairedWideBlock(
         put(o, a)
         if groups == 2 { put(o + lanes, b) }
     }
+    #if WIDE
     var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
     var a4 = V(), b4 = V(), a5 = V(), b5 = V(), a6 = V(), b6 = V(), a7 = V(), b7 = V()
     for t in 0..<taps {
         let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
         let (s4, s5, s6, s7) = (sources[4 * tableStride + t], sources[5 * tableStride + t], sources[6 * tableStride + t],
                                 sources[7 * tableStride + t])
-        var w = panel + t * cpg * 32
+        var w = panel + t * cpg * 2 * n
         for c in 0..<cpg {
-            let (wa, wb) = (load(w), load(w + 16))
+            let (wa, wb) = (load(w), load(w + n))
             let (e, d) = (first &+ c, second &+ c)
             a0.addProduct(V(repeating: s0[e]), wa); b0.addProduct(V(repeating: s0[d]), wb)
             a1.addProduct(V(repeating: s1[e]), wa); b1.addProduct(V(repeating: s1[d]), wb)
@@ -538,13 +498,29 @@ public func pairedWideBlock(
             a5.addProduct(V(repeating: s5[e]), wa); b5.addProduct(V(repeating: s5[d]), wb)
             a6.addProduct(V(repeating: s6[e]), wa); b6.addProduct(V(repeating: s6[d]), wb)
             a7.addProduct(V(repeating: s7[e]), wa); b7.addProduct(V(repeating: s7[d]), wb)
-            w += 32
+            w += 2 * n
         }
     }
     store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
     store(4, a4, b4); store(5, a5, b5); store(6, a6, b6); store(7, a7, b7)
+    #else
+    var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+    for t in 0..<taps {
+        let (s0, s1, s2, s3) = (sources[t], sources[tableStride + t], sources[2 * tableStride + t], sources[3 * tableStride + t])
+        var w = panel + t * cpg * 2 * n
+        for c in 0..<cpg {
+            let (wa, wb) = (load(w), load(w + n))
+            let (e, d) = (first &+ c, second &+ c)
+            a0.addProduct(V(repeating: s0[e]), wa); b0.addProduct(V(repeating: s0[d]), wb)
+            a1.addProduct(V(repeating: s1[e]), wa); b1.addProduct(V(repeating: s1[d]), wb)
+            a2.addProduct(V(repeating: s2[e]), wa); b2.addProduct(V(repeating: s2[d]), wb)
+            a3.addProduct(V(repeating: s3[e]), wa); b3.addProduct(V(repeating: s3[d]), wb)
+            w += 2 * n
+        }
+    }
+    store(0, a0, b0); store(1, a1, b1); store(2, a2, b2); store(3, a3, b3)
+    #endif
 }
-#endif
 
 /// Depthwise convolution of up to `pixelBlock` output pixels over `channels` channels.
 ///
