@@ -171,21 +171,8 @@ enum DirectFloat {
         let slotsPerGroup = (opg + 7) / 8, groupsPerBlock = halves ? 8 : 4 / slotsPerGroup
         let laneStride = halves ? 4 : 8 * slotsPerGroup
         let blocks = (g.groups + groupsPerBlock - 1) / groupsPerBlock
-        let panelSize = taps * cpg * 32
-        // Cache-line aligned: every 8-lane weight load then stays within one line (malloc's 16-byte
-        // alignment left it to the allocation history: 32×4d ran 0.57 or 0.72 ms by where it landed).
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: blocks * panelSize * MemoryLayout<Float>.stride, alignment: 64)
-        defer { raw.deallocate() }
-        let panels = raw.initializeMemory(as: Float.self, repeating: 0, count: blocks * panelSize)
-        for group in 0..<g.groups {
-            let (block, slot) = (group / groupsPerBlock, group % groupsPerBlock)
-            for t in 0..<taps {
-                for c in 0..<cpg {
-                    let source = f + (t * cpg + c) * cout + group * opg, target = panels + block * panelSize + (t * cpg + c) * 32 + slot * laneStride
-                    for lane in 0..<opg { target[lane] = source[lane] }
-                }
-            }
-        }
+        let panels = FilterPanels(f, g, width: 32, groupsPerPanel: groupsPerBlock, laneStride: laneStride)
+        defer { panels.deallocate() }
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: cin)
         zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
@@ -241,7 +228,7 @@ enum DirectFloat {
                     if pairs && present == 8 {
                         while p < count {
                             CPU.grouped4Block(wide: wide, table + p * taps, tableStride: taps, taps: taps, base: offset,
-                                              panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                              panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                               firstOutput: block * groupsPerBlock * opg, lanes: pairLanes, pixels: min(pixelBlock, count - p))
                             p += pixelBlock
                         }
@@ -249,7 +236,7 @@ enum DirectFloat {
                     }
                     while p < count {
                         CPU.groupedHalfBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,
-                                             panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                             panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                              halfOutputs: offsets + 8, lanes: opg, halves: present, pixels: min(pixelBlock, count - p))
                         p += pixelBlock
                     }
@@ -260,7 +247,7 @@ enum DirectFloat {
                     let second = offset + (present == 2 && !mixed && !Mutants.on(.widePairsSecondReadsFirst) ? cpg : 0)
                     while p < count {
                         CPU.pairedWideBlock(table + p * taps, tableStride: taps, taps: taps, cpg: cpg, first: offset, second: second,
-                                            groups: present, panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout + block * 2 * opg,
+                                            groups: present, panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout + block * 2 * opg,
                                             outStride: cout, lanes: opg, pixels: min(pixelBlock, count - p))
                         p += pixelBlock
                     }
@@ -276,7 +263,7 @@ enum DirectFloat {
                 let inputs = (s.0.input, firstGroup ? s.0.input : s.1.input, s.2.input, s.3.input)
                 while p < count {
                     CPU.groupedBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, slotInputs: inputs,
-                                     panel: panels + block * panelSize, y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                     panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                      slotOutputs: (s.0.output, s.1.output, s.2.output, s.3.output),
                                      slotLanes: (s.0.lanes, s.1.lanes, s.2.lanes, s.3.lanes), pixels: min(pixelBlock, count - p))
                     p += pixelBlock
@@ -433,7 +420,7 @@ enum DirectFloat {
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
         let block = CPU.pairedPixelBlock(wide: wide)
-        let panels = FilterPanels(f, g, width: 16, pairs: true)
+        let panels = FilterPanels(f, g, width: 16, groupsPerPanel: 2, laneStride: 8)
         defer { panels.deallocate() }
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
         let copy = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * hp * wp * cin)
@@ -471,7 +458,7 @@ enum DirectFloat {
             var p = 0
             while p < count {
                 CPU.pairedBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
-                                panel: panels.panel(group: 0, chunk: 0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
+                                panel: panels.panel(0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                 lanes: opg, pixels: min(block, count - p))
                 p += block
             }
