@@ -334,49 +334,27 @@ public func grouped4Block(
         let o = out + p * outStride
         put(o, v0, 0); put(o, v1, 1); put(o, v2, 2); put(o, v3, 3)
     }
+    /// Pixel `p`'s tap `t` into its four accumulators: one load of each slot's two groups, each
+    /// channel spread to its group's half.
+    @inline(__always) func accumulate(_ p: Int, _ t: Int, _ a0: inout V, _ a1: inout V, _ a2: inout V, _ a3: inout V) {
+        let s = sources[p * tableStride + t] + base, w = panel + t * 128
+        let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
+        for c in 0..<4 {
+            let wc = w + c * 32
+            a0.addProduct(spread(x0, c), load(wc)); a1.addProduct(spread(x1, c), load(wc + 8))
+            a2.addProduct(spread(x2, c), load(wc + 16)); a3.addProduct(spread(x3, c), load(wc + 24))
+        }
+    }
     #if WIDE
     var a00 = V(), a01 = V(), a02 = V(), a03 = V()
     var a10 = V(), a11 = V(), a12 = V(), a13 = V()
     var a20 = V(), a21 = V(), a22 = V(), a23 = V()
     var a30 = V(), a31 = V(), a32 = V(), a33 = V()
     for t in 0..<taps {
-        let w = panel + t * 128
-        do {
-            let s = sources[t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a00.addProduct(spread(x0, c), load(wc)); a01.addProduct(spread(x1, c), load(wc + 8))
-                a02.addProduct(spread(x2, c), load(wc + 16)); a03.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
-        do {
-            let s = sources[1 * tableStride + t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a10.addProduct(spread(x0, c), load(wc)); a11.addProduct(spread(x1, c), load(wc + 8))
-                a12.addProduct(spread(x2, c), load(wc + 16)); a13.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
-        do {
-            let s = sources[2 * tableStride + t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a20.addProduct(spread(x0, c), load(wc)); a21.addProduct(spread(x1, c), load(wc + 8))
-                a22.addProduct(spread(x2, c), load(wc + 16)); a23.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
-        do {
-            let s = sources[3 * tableStride + t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a30.addProduct(spread(x0, c), load(wc)); a31.addProduct(spread(x1, c), load(wc + 8))
-                a32.addProduct(spread(x2, c), load(wc + 16)); a33.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
+        accumulate(0, t, &a00, &a01, &a02, &a03)
+        accumulate(1, t, &a10, &a11, &a12, &a13)
+        accumulate(2, t, &a20, &a21, &a22, &a23)
+        accumulate(3, t, &a30, &a31, &a32, &a33)
     }
     store(0, a00, a01, a02, a03)
     store(1, a10, a11, a12, a13)
@@ -386,25 +364,8 @@ public func grouped4Block(
     var a00 = V(), a01 = V(), a02 = V(), a03 = V()
     var a10 = V(), a11 = V(), a12 = V(), a13 = V()
     for t in 0..<taps {
-        let w = panel + t * 128
-        do {
-            let s = sources[t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a00.addProduct(spread(x0, c), load(wc)); a01.addProduct(spread(x1, c), load(wc + 8))
-                a02.addProduct(spread(x2, c), load(wc + 16)); a03.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
-        do {
-            let s = sources[1 * tableStride + t] + base
-            let (x0, x1, x2, x3) = (load(s), load(s + 8), load(s + 16), load(s + 24))
-            for c in 0..<4 {
-                let wc = w + c * 32
-                a10.addProduct(spread(x0, c), load(wc)); a11.addProduct(spread(x1, c), load(wc + 8))
-                a12.addProduct(spread(x2, c), load(wc + 16)); a13.addProduct(spread(x3, c), load(wc + 24))
-            }
-        }
+        accumulate(0, t, &a00, &a01, &a02, &a03)
+        accumulate(1, t, &a10, &a11, &a12, &a13)
     }
     store(0, a00, a01, a02, a03)
     store(1, a10, a11, a12, a13)
