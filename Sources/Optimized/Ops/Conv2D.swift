@@ -36,8 +36,9 @@ public struct Conv2DPlan: Equatable, Sendable {
     ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.75 of its own peak; narrow
     ///   groups share blocks at 0.55 of the wide peak times the share of their 8-lane slots they
     ///   fill, 0.45 times the share of 4-lane halves for groups of ≤ 4, 0.85 times the share of
-    ///   16 lanes for groups of 9–16 on AVX-512; two narrow groups merged row by row (`mergesGroupRows`) 0.375 of the AVX2
-    ///   peak per 16 lanes they fill; float64 0.85 of half the float32 peak of its kernel module,
+    ///   16 lanes for groups of 9–16 on AVX-512; two narrow groups merged row by row
+    ///   (`mergesGroupRows`) 0.375 of the AVX2 peak per 16 lanes they fill; float64 0.85 of half
+    ///   the float32 peak of its kernel module,
     ///   proportionally less below a full block (16 doubles with AVX-512, 8 with AVX2).
     /// - OpenBLAS GEMM: 0.8 of the measured `sgemm`/`dgemm` rate once N ≥ 24 and K ≥ 32, proportionally
     ///   less when skinnier, plus the im2col copy at the measured bandwidth (none for 1×1 stride-1
