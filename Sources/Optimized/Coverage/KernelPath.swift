@@ -22,12 +22,15 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case spatialSegments = "conv2d/spatial/several-segments"
     case fft = "conv2d/fft"
     case float16ViaFloat32 = "float16/via-float32"
+    /// An output extent of 0 or an empty input: no kernel runs.
+    case emptyExtent = "conv2d/empty-extent"
     // depthwise (and separable's first stage)
     case depthwiseEdge = "depthwise/edge-block"
     case depthwiseInterior = "depthwise/interior-block"
     case depthwiseMultiplier = "depthwise/multiplier-repeat"
     case depthwiseFloat64 = "depthwise/float64"
     case depthwiseFloat64Tail = "depthwise/float64/channel-tail"
+    case depthwiseEmpty = "depthwise/empty-extent"
     // conv2d_at
     case atOneBlock = "conv2d_at/one-row-block"
     case atRowBlocks = "conv2d_at/several-row-blocks"
@@ -68,10 +71,10 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         let convs = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
         switch self {
         case .pointwiseGEMM, .pointwiseGEMMTiles, .im2col, .im2colTiles, .directTable, .directTapSlices, .directPacked,
-             .directRowMerged, .directRowMergedGroups, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directGroupWidePairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft:
+             .directRowMerged, .directRowMergedGroups, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directGroupWidePairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft, .emptyExtent:
             return convs
         case .float16ViaFloat32: return convs + ["conv2d_at"]
-        case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail:
+        case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
         case .isaAVX512, .isaAVX2: return convs

@@ -187,6 +187,14 @@ public func conv2d<T: ConformFloat>(
 /// Called with a concrete type, so every kernel below is specialised.
 func conv2dKernels<T: ConformFloat>(_ input: Tensor<T>, _ filters: Tensor<T>, _ g: Conv2DGeometry, _ plan: Conv2DPlan) -> Tensor<T> {
     let count = g.outputShape.reduce(1, *)
+    // An output extent of 0 (TensorFlow's size rule allows it), or an empty input whose outputs all
+    // sum padding: nothing for a kernel to do, and no buffer to point it at.
+    if count == 0 || input.count == 0 {
+        PathCounter.hit(.emptyExtent)
+        var shape = g.outputShape
+        if Mutants.on(.emptyOutputKeepsInputExtent) { (shape[1], shape[2]) = (max(shape[1], g.height), max(shape[2], g.width)) }
+        return try! Tensor(shape: shape, scalars: [T](repeating: 0, count: shape.reduce(1, *)))
+    }
     // Every algorithm writes every output element, so the buffer starts uninitialised (no zero pass).
     let out = [T](unsafeUninitializedCapacity: count) { y, initialized in
         input.scalars.withUnsafeBufferPointer { x in

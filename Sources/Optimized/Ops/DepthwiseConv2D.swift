@@ -24,6 +24,13 @@ public func depthwiseConv2d<T: ConformFloat>(
 /// Called with a concrete type, so the kernel is specialised.
 func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, _ g: DepthwiseGeometry) -> Tensor<T> {
     let channels = g.channels * g.multiplier
+    // As conv2d: an empty output or input leaves the kernel nothing to do.
+    if g.outputShape.contains(0) || input.count == 0 {
+        PathCounter.hit(.depthwiseEmpty)
+        var shape = g.outputShape
+        if Mutants.on(.depthwiseEmptyOneRow) { shape[1] = max(shape[1], 1) }
+        return try! Tensor(shape: shape, scalars: [T](repeating: 0, count: shape.reduce(1, *)))
+    }
     let x: [T]
     if g.multiplier == 1 {
         x = input.scalars

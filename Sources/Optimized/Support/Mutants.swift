@@ -57,6 +57,10 @@ public enum Mutant: String, CaseIterable, Sendable {
     case spatialPast48
     /// The column-vectorised kernel's segments after the first load one column early.
     case spatialSegmentOffByOne
+    /// An empty conv2d output keeps the input's spatial extents (as TensorFlow's oneDNN path does).
+    case emptyOutputKeepsInputExtent
+    /// An empty depthwise output gets one row.
+    case depthwiseEmptyOneRow
     /// FFT places the input after `padAfter` columns instead of `padBefore`.
     case fftPadSidesSwapped
     /// Depthwise edge blocks (any block touching padding or the row end) drop their last tap.
@@ -151,6 +155,8 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .spatialPast48: .spatialPast48
         case .spatialSegmentOffByOne: .spatialSegments
         case .fftPadSidesSwapped: .fft
+        case .emptyOutputKeepsInputExtent: .emptyExtent
+        case .depthwiseEmptyOneRow: .depthwiseEmpty
         case .depthwiseEdgeDropsLastTap: .depthwiseEdge
         case .depthwiseInteriorDropsLastTap: .depthwiseInterior
         case .depthwiseChannelOrder: .depthwiseMultiplier

@@ -87,15 +87,16 @@ extension OpGenerator {
             let (json, attrs) = conv2DAttrs(p)
             let (g, cpg, opg) = (p.v("groups"), p.v("channelsPerGroup"), p.v("outputsPerGroup"))
             let x = [p.v("batch"), p.v("height"), p.v("width"), g * cpg], f = [p.v("kernelHeight"), p.v("kernelWidth"), cpg, g * opg]
-            guard padsReasonable(p), let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
+            guard padsReasonable(p) || p.v("boundary") == 1, let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
                                  inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("filters", floats(f, p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
-            // Channels not divisible by the filter's, a zero stride, or a kernel larger than a VALID input.
+            // Channels not divisible by the filter's, a zero stride, or a VALID kernel so long that
+            // TensorFlow's output size (n − extent + s) / s is negative.
             let kinds = [
                 ([1, 4, 4, 5], [2, 2, 2, 4], "VALID", [1, 1]), ([1, 4, 4, 2], [2, 2, 2, 3], "SAME", [0, 1]),
-                ([1, 2, 2, 1], [3, 1, 1, 1], "VALID", [1, 1]), ([1, 4, 4, 4], [2, 2, 2, 3], "SAME", [1, 1]),
+                ([1, 2, 2, 1], [4, 1, 1, 1], "VALID", [1, 1]), ([1, 4, 4, 4], [2, 2, 2, 3], "SAME", [1, 1]),
             ]
             let (x, f, padding, strides) = kinds[Int(rng.next() % UInt64(kinds.count))]
             return GeneratedCase(op: "conv2d", attrs: [("strides", J.ints(strides)), ("padding", .string(padding))],
@@ -115,7 +116,7 @@ extension OpGenerator {
             let padding: Padding = switch p.v("padding") { case 0: .valid; case 1: .same; case 3: .causal; default: .explicit([PadPair(pads.0, pads.1)]) }
             let attrs = Conv1DAttributes(strides: [p.v("stride")], padding: padding, dilations: [d])
             let x = [p.v("batch"), p.v("width"), g * cpg], f = [k, cpg, g * opg]
-            guard p.v("padding") != 2 || max(pads.0, pads.1) < (k - 1) * d + 1 else { return nil }
+            guard p.v("padding") != 2 || max(pads.0, pads.1) < (k - 1) * d + 1 || p.v("boundary") == 1 else { return nil }
             let xt = Fill.random.tensor(x, &rng, as: Float.self), ft = Fill.random.tensor(f, &rng, as: Float.self)
             guard let geo = (try? Reference.conv1dAsConv2d(xt, ft, attrs)).flatMap({ x2, f2, a2 in try? Conv2DGeometry(input: x2.shape, filters: f2.shape, attrs: a2) }),
                   mostlyReal(geo.rows, geo.cols) else { return nil }
@@ -137,12 +138,12 @@ extension OpGenerator {
             let (json, attrs) = conv2DAttrs(p)
             let x = [p.v("batch"), p.v("height"), p.v("width"), p.v("channels")]
             let f = [p.v("kernelHeight"), p.v("kernelWidth"), p.v("channels"), p.v("multiplier")]
-            guard padsReasonable(p), let geo = try? DepthwiseGeometry(input: x, filter: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
+            guard padsReasonable(p) || p.v("boundary") == 1, let geo = try? DepthwiseGeometry(input: x, filter: f, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "depthwise_conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
                                  inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("filter", floats(f, p.v("dtype"), fill, &rng))])
         },
         invalid: { p, rng in
-            let kinds = [([1, 4, 4, 3], [2, 2, 2, 1], [1, 1]), ([1, 4, 4, 2], [2, 2, 2, 1], [1, -1]), ([1, 2, 2, 1], [3, 3, 1, 1], [1, 1])]
+            let kinds = [([1, 4, 4, 3], [2, 2, 2, 1], [1, 1]), ([1, 4, 4, 2], [2, 2, 2, 1], [1, -1]), ([1, 2, 2, 1], [4, 4, 1, 1], [1, 1])]
             let (x, f, dilations) = kinds[Int(rng.next() % UInt64(kinds.count))]
             return GeneratedCase(op: "depthwise_conv2d", attrs: [("padding", .string("VALID")), ("dilations", J.ints(dilations))],
                                  inputs: [("input", .float32(Fill.exact.tensor(x, &rng))), ("filter", .float32(Fill.exact.tensor(f, &rng)))])
@@ -156,7 +157,7 @@ extension OpGenerator {
             let (json, attrs) = conv2DAttrs(p)
             let (c, m) = (p.v("channels"), p.v("multiplier"))
             let x = [p.v("batch"), p.v("height"), p.v("width"), c], d = [p.v("kernelHeight"), p.v("kernelWidth"), c, m]
-            guard padsReasonable(p), let geo = try? DepthwiseGeometry(input: x, filter: d, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
+            guard padsReasonable(p) || p.v("boundary") == 1, let geo = try? DepthwiseGeometry(input: x, filter: d, attrs: attrs), mostlyReal(geo.rows, geo.cols) else { return nil }
             return GeneratedCase(op: "separable_conv2d", attrs: [("strides", J.ints(attrs.strides)), ("padding", json), ("dilations", J.ints(attrs.dilations))],
                                  inputs: [("input", floats(x, p.v("dtype"), fill, &rng)), ("depthwise_filter", floats(d, p.v("dtype"), fill, &rng)),
                                           ("pointwise_filter", floats([1, 1, c * m, p.v("outputs")], p.v("dtype"), fill, &rng))])

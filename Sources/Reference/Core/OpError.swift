@@ -68,7 +68,8 @@ extension Validator {
         let inAxis = "filters.shape[\(filterRank - 2)]", outAxis = "filters.shape[\(filterRank - 1)]"
         try positive("input channels", [cin])
         try positive(inAxis, [cpg])
-        try positive(outAxis, [cout])
+        // No output channels is an empty output in TensorFlow (no input channels is an error there).
+        try nonNegative(outAxis, cout)
         guard cin % cpg == 0 else {
             throw fail(inAxis, expected: "a divisor of the input channels \(cin)", actual: "\(cpg)")
         }

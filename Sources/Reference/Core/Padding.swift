@@ -60,7 +60,7 @@ public struct AxisGeometry: Equatable, Sendable {
         try v.positive("strides[\(axis)]", [s])
         try v.positive("dilations[\(axis)]", [d])
         try v.positive("kernel size along \(axis)", [k])
-        try v.positive("input size along \(axis)", [n])
+        try v.nonNegative("input size along \(axis)", n)
         for (name, value) in [("strides[\(axis)]", s), ("dilations[\(axis)]", d)] where value > 1 << 40 {
             throw v.fail(name, expected: "at most 2⁴⁰", actual: "\(value)")
         }
@@ -73,12 +73,7 @@ public struct AxisGeometry: Equatable, Sendable {
         var g = AxisGeometry(input: n, kernel: k, stride: s, dilation: d, padBefore: 0, padAfter: 0, output: 0)
         switch padding {
         case .valid:
-            guard n >= eff else {
-                throw v.fail("input size along \(axis)",
-                             expected: "at least the dilated kernel extent \(eff) under VALID padding",
-                             actual: "\(n)")
-            }
-            g.output = (n - eff) / s + 1
+            g.output = try windows(v, span: n, extent: eff, stride: s, field: "input size along \(axis)", actual: "\(n)")
         case .same:
             g.output = (n + s - 1) / s
             let total = max(0, (g.output - 1) * s + eff - n)
@@ -86,7 +81,7 @@ public struct AxisGeometry: Equatable, Sendable {
             g.padAfter = total - g.padBefore
         case .causal:
             g.padBefore = extentMinusOne
-            g.output = (n - 1) / s + 1
+            g.output = (n + s - 1) / s
         case let .explicit(pairs):
             guard pairs.count == 1, let p = pairs.first else {
                 throw v.fail("padding", expected: "one [before, after] pair per spatial axis", actual: "\(padding)")
@@ -95,16 +90,28 @@ public struct AxisGeometry: Equatable, Sendable {
                 throw v.fail("padding[\(axis)]", expected: "non-negative [before, after]", actual: "[\(p.before), \(p.after)]")
             }
             let padded = n + p.before + p.after
-            guard padded >= eff else {
-                throw v.fail("padding[\(axis)]",
-                             expected: "padded size n + before + after ≥ dilated kernel extent \(eff)",
-                             actual: "\(n) + \(p.before) + \(p.after) = \(padded)")
-            }
             g.padBefore = p.before
             g.padAfter = p.after
-            g.output = (padded - eff) / s + 1
+            g.output = try windows(v, span: padded, extent: eff, stride: s, field: "padding[\(axis)]",
+                                   actual: "padded size \(n) + \(p.before) + \(p.after) = \(padded)")
         }
         return g
+    }
+
+    /// TensorFlow's output size of a window sliding over `span` elements:
+    /// `(span − extent + stride) / stride`, the division truncating toward zero as C++'s does.
+    ///
+    /// The size is 0, an empty output, whenever `span − extent + stride` lies in `(−stride, stride)`:
+    /// a kernel one longer than its input at stride 1, up to `2·stride − 1` longer at larger
+    /// strides. Only a negative size is an error, as in TensorFlow's shape function
+    /// (`GetWindowedOutputSizeVerboseV2`).
+    static func windows(_ v: Validator, span: Int, extent: Int, stride s: Int, field: String, actual: String) throws(OpError) -> Int {
+        let size = (span - extent + s) / s
+        guard size >= 0 else {
+            throw v.fail(field, expected: "a span of at least \(extent - 2 * s + 1) (the output size (span − extent \(extent) + stride \(s)) / stride, "
+                             + "truncated, must not be negative)", actual: actual)
+        }
+        return size
     }
 
     /// Taps over all outputs that read real input rather than padding.

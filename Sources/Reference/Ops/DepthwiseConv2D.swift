@@ -70,7 +70,8 @@ public struct DepthwiseGeometry: Equatable, Sendable {
         guard filter[2] == channels else {
             throw v.fail("filter.shape[2]", expected: "the input channels \(channels)", actual: "\(filter[2])")
         }
-        try v.positive("filter.shape[3]", [multiplier])
+        // A multiplier of 0 is an empty output in TensorFlow, not an error.
+        try v.nonNegative("filter.shape[3]", multiplier)
         (rows, cols) = try attrs.geometry(op: op, height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth)
         _ = try v.outputCount(outputShape)
     }

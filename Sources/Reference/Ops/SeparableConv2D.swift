@@ -61,7 +61,7 @@ public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [
     guard !overflow, pointwise[2] == cm else {
         throw v.fail("pointwise_filter.shape[2]", expected: "C·M = \(cm)", actual: "\(pointwise[2])")
     }
-    try v.positive("pointwise_filter.shape[3]", [pointwise[3]])
+    try v.nonNegative("pointwise_filter.shape[3]", pointwise[3])
 }
 
 /// A depthwise-stage error in separable_conv2d's words (its filter is `depthwise_filter`).
