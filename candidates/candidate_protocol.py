@@ -16,19 +16,28 @@ def threads():
 
 import numpy as np
 
+# The request's variant (axis → value) while `run` computes it: the values of the `request` axes
+# the hello declared (a `process` axis is the environment the program was started with).
+variant = {}
 
-def serve(name, version, ops, run, error_limit=None, dtypes=None):
+
+def serve(name, version, ops, run, error_limit=None, dtypes=None, variants=None):
     """Answers requests on stdin until it closes. `kind: time` requests are timed in-process,
     `repeat` calls of `run`; `error_limit` caps the length of a refusal's message; `dtypes`
-    (op → NumPy descrs) narrows ops to the input dtypes the framework computes natively."""
+    (op → NumPy descrs) narrows ops to the input dtypes the framework computes natively;
+    `variants` declares the program's execution paths (docs/CANDIDATES.md, "Variants")."""
+    global variant
     hello = {"protocol": "conform-candidate/1", "name": name, "version": version, "ops": ops}
     if dtypes:
         hello["dtypes"] = dtypes
+    if variants:
+        hello["variants"] = variants
     print(json.dumps(hello), flush=True)
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
+        variant = request.get("variant", {})
         try:
             inputs = {key: np.load(path) for key, path in request["inputs"].items()}
             outputs = run(request["op"], request["attrs"], inputs)

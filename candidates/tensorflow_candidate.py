@@ -7,8 +7,10 @@ departs (the known quirks are counted, not failed):
     conform fixtures --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
     conform check --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" --ops conv2d
 
-`TF_ENABLE_ONEDNN_OPTS` is left as the environment has it (TensorFlow's default: on). One
-intra-op thread unless `--threads N` says otherwise."""
+Its hello declares oneDNN on and off as a process variant: Conform starts workers with
+`TF_ENABLE_ONEDNN_OPTS` set each way and runs every case on both (without variants, as in `conform
+bench` and `fixtures`, the environment decides: TensorFlow's default is on). One intra-op thread
+unless `--threads N` says otherwise."""
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -97,7 +99,10 @@ def run(op, a, inputs):
 def main():
     tf.config.threading.set_intra_op_parallelism_threads(threads())
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    serve("tensorflow", tf.__version__, OPS, run, error_limit=300)
+    # oneDNN on (TensorFlow's default on x86) and off are two kernels for every convolution: Conform
+    # starts one worker per value and checks both on every case.
+    serve("tensorflow", tf.__version__, OPS, run, error_limit=300,
+          variants={"onednn": {"scope": "process", "values": {"on": {"TF_ENABLE_ONEDNN_OPTS": "1"}, "off": {"TF_ENABLE_ONEDNN_OPTS": "0"}}}})
 
 
 if __name__ == "__main__":

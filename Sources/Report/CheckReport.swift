@@ -13,6 +13,7 @@ public enum CheckReport {
                          FixtureReport.format(s.casesPerSecond)])
         }
         var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + (pathTable ? [""] + aligned(pathRows(result)) : [])
+        if !result.boundaryHits.isEmpty { out += [""] + aligned(classRows(result)) }
         let accepted = result.summaries.reduce(0) { $0 + $1.acceptsInvalid }
         if accepted > 0 { out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed)") }
         let quirks = result.summaries.reduce(0) { $0 + $1.quirks }
@@ -20,8 +21,28 @@ public enum CheckReport {
         for path in result.unreached {
             out.append("UNREACHED \(path.rawValue): no case of \(path.ops.joined(separator: ", ")) reached this path of the optimized code")
         }
-        out.append("\(result.passed) passed, \(result.failed + result.mistrusted + result.unreached.count) failed")
+        let findings = Finding.group(result.failures)
+        if !findings.isEmpty {
+            out.append("\(findings.count) distinct finding\(findings.count == 1 ? "" : "s") in \(result.failures.count) failure\(result.failures.count == 1 ? "" : "s"):")
+            for (i, f) in findings.enumerated() {
+                let cases = f.cases.prefix(8).map(String.init).joined(separator: ", ") + (f.count > 8 ? ", …" : "")
+                out.append("FINDING \(i + 1): \(f.first.property)\(f.first.variant.map { " [\($0)]" } ?? ""), \(f.count) case\(f.count == 1 ? "" : "s") (\(cases)), "
+                           + "shrunk to \(f.first.shrunk.elementCount) elements: \(f.first.message)")
+                out.append("  REPRO \(f.first.replayCommand)")
+            }
+        }
+        for id in result.unreachedClasses {
+            out.append("UNREACHED \(id): no judged case fell in this boundary class")
+        }
+        out.append("\(result.passed) passed, \(result.failed + result.mistrusted + result.unreached.count + result.unreachedClasses.count) failed")
         return out
+    }
+
+    /// boundary class, judged cases inside it: the classes of the campaign's ops, in table order.
+    public static func classRows(_ result: Campaign.Result) -> [[String]] {
+        [["boundary class", "cases"]] + BoundaryClass.all.filter { result.boundaryHits[$0.id] != nil }.map { c in
+            [c.id, "\(result.boundaryHits[c.id] ?? 0)"]
+        }
     }
 
     /// path, cases that reached it, failing cases among them: the paths of the campaign's ops, in table order.
@@ -53,6 +74,10 @@ public enum CheckReport {
                          ("failed", JSONValue(s.failed)), ("mistrusted", JSONValue(s.mistrusted)), ("discarded", JSONValue(s.discarded)),
                          ("seconds", JSONValue(s.seconds))])
             })),
+            ("findings", .array(Finding.group(result.failures).map { f in
+                .object([("property", .string(f.first.property)), ("variant", f.first.variant?.json ?? .null), ("count", JSONValue(f.count)),
+                         ("cases", .array(f.cases.map { JSONValue($0) })), ("message", .string(f.first.message)), ("repro", .string(f.first.repro))])
+            })),
             ("failures", .array(result.failures.map { f in
                 .object([("property", .string(f.property)), ("op", .string(f.op)), ("case", JSONValue(f.caseIndex)),
                          ("fill", .string(f.fill.rawValue)), ("original_elements", JSONValue(f.originalElements)),
@@ -65,6 +90,10 @@ public enum CheckReport {
                                 ("available", .bool(path.availableOnHost))])
             })),
             ("unreached", .array(result.unreached.map { .string($0.rawValue) })),
+            ("boundary_classes", .array(BoundaryClass.all.filter { result.boundaryHits[$0.id] != nil }.map { c in
+                .object([("class", .string(c.id)), ("cases", JSONValue(result.boundaryHits[c.id] ?? 0))])
+            })),
+            ("unreached_classes", .array(result.unreachedClasses.map { .string($0) })),
         ])
     }
 }

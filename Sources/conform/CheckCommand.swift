@@ -97,6 +97,8 @@ struct CheckCommand: ParsableCommand {
         var results = [Campaign.Result]()
         for implementation in underTest {
             campaign.underTest = implementation
+            // A failure like one already printed (the same finding) is counted, not printed again.
+            var printed = Set<String>()
             campaign.ops = selected
             if let candidate = implementation.candidate {
                 say("candidate \(implementation.name): \(candidate.command ?? "")")
@@ -110,9 +112,10 @@ struct CheckCommand: ParsableCommand {
             }
             let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
             let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
+                guard printed.insert(Finding.key(failure)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(failure.replayCommand)")
-                say("FAIL \(failure.property) (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
+                say("FAIL \(failure.property)\(failure.variant.map { " [\($0)]" } ?? "") (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
                 if !noRegressions, implementation.candidate == nil, let id = try? Campaign.saveRegression(failure, in: URL(fileURLWithPath: regressions)) {
                     say("saved \(id) under \(regressions)")
                 }

@@ -176,7 +176,7 @@ struct BenchCLITests {
 struct CheckCLITests {
     @Test("a campaign prints a summary naming every op and the closing line; the same seed gives the same summary")
     func check() throws {
-        let args = ["check", "--seed", "5", "--cases", "20", "--no-regressions"]
+        let args = ["check", "--seed", "5", "--cases", "24", "--no-regressions"]
         let a = try CLITests.conform(args), b = try CLITests.conform(args)
         #expect(a.status == 0)
         #expect(a.lines.last?.hasSuffix(" passed, 0 failed") == true)

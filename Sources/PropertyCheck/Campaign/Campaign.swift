@@ -65,6 +65,12 @@ public struct Campaign: Sendable {
         public var threadDependent = false
         /// The command of the candidate program under test (part of the repro); nil for Conform's own ops.
         public var candidate: String?
+        /// The candidate's execution path the case ran on (part of the repro); nil for none declared.
+        public var variant: CandidateVariant?
+        /// The execution path that departed: the case's own, or the other one a law ran it on.
+        public var failedUnder: CandidateVariant?
+        /// The boundary classes of the shrunk case (`BoundaryClass.name`), sorted.
+        public var classes: [String] = []
 
         public init(property: String, op: String, caseIndex: Int, fill: Fill, originalElements: Int, shrunk: GeneratedCase,
                     message: String, shrinkSteps: Int, execution: Execution = Execution()) {
@@ -93,6 +99,7 @@ public struct Campaign: Sendable {
             if let isa = execution.isa { fields.append(("isa", .string(isa.rawValue))) }
             if let threads = execution.threads { fields.append(("threads", JSONValue(threads))) }
             if let candidate { fields.append(("candidate", .string(candidate))) }
+            if let variant { fields.append(("variant", variant.json)) }
             return JSONValue.object(fields + [("case", shrunk.json)]).description
         }
     }
@@ -120,11 +127,15 @@ public struct Campaign: Sendable {
         /// The paths of the campaign's ops (that this host can run) that no case reached; checked
         /// only for a whole campaign (one shard, no time budget, no early stop).
         public var unreached: [KernelPath] = []
+        /// Per boundary class of the campaign's ops (`BoundaryClass.id`): judged cases inside it.
+        public var boundaryHits: [String: Int] = [:]
+        /// The boundary classes no judged case reached; checked, as paths are, only for a whole campaign.
+        public var unreachedClasses: [String] = []
         public var passed: Int { summaries.reduce(0) { $0 + $1.passed } }
         public var failed: Int { summaries.reduce(0) { $0 + $1.failed } }
         public var mistrusted: Int { summaries.reduce(0) { $0 + $1.mistrusted } }
-        /// 0 only when every case passed and every path was reached.
-        public var exitCode: Int32 { failed == 0 && mistrusted == 0 && unreached.isEmpty ? 0 : 1 }
+        /// 0 only when every case passed and every path and boundary class was reached.
+        public var exitCode: Int32 { failed == 0 && mistrusted == 0 && unreached.isEmpty && unreachedClasses.isEmpty ? 0 : 1 }
     }
 
     /// The ISA and threads case `k` runs with, drawn from its own stream (so the case itself is
@@ -155,6 +166,8 @@ public struct Campaign: Sendable {
         var summaries = generators.map { OpSummary(op: $0.op) }
         var failures = [Failure](), mistrusts = [Failure](), acceptances = [Failure](), quirkFindings = [Failure]()
         var paths = [KernelPath: PathStats]()
+        var boundaryHits = [String: Int]()
+        for generator in generators { for c in BoundaryClass.of(generator.op) { boundaryHits[c.id] = 0 } }
         var stopped = false
         let start = DispatchTime.now().uptimeNanoseconds
         // This shard's case indices, lazily (a campaign of any size starts at once).
@@ -178,6 +191,10 @@ public struct Campaign: Sendable {
                 }
                 summaries[o].seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 summaries[o].cases += 1
+                // Drawing is deterministic and runs no code under test: the parent classifies the case itself.
+                if !BoundaryClass.of(generator.op).isEmpty, !outcome.isDiscard, let spec = drawCase(k, generator: generator, opIndex: opIndex) {
+                    for c in BoundaryClass.classify(spec.params, op: generator.op) { boundaryHits[c.id, default: 0] += 1 }
+                }
                 switch outcome {
                 case .pass: summaries[o].passed += 1
                 case .discard: summaries[o].discarded += 1
@@ -212,6 +229,12 @@ public struct Campaign: Sendable {
         }
         var result = Result(summaries: summaries, failures: failures, mistrusts: mistrusts, acceptances: acceptances,
                             quirkFindings: quirkFindings, paths: paths)
+        result.boundaryHits = boundaryHits
+        // A campaign too short to give every class of an op its turn as the primary class is not held to them.
+        if shard.count == 1 && !stopped {
+            result.unreachedClasses = generators.map { BoundaryClass.of($0.op) }.filter { casesPerOp / Self.boundaryShare >= $0.count }
+                .joined().map(\.id).filter { boundaryHits[$0, default: 0] == 0 }
+        }
         // The path table speaks of Conform's optimized code: a candidate's campaign does not reach it.
         if shard.count == 1 && !stopped && underTest.candidate == nil {
             let selected = Set(generators.map(\.op))
@@ -227,14 +250,29 @@ public struct Campaign: Sendable {
         case pass, discard, mistrusted(Failure), fail([Failure]), acceptsInvalid(Failure)
         /// A candidate departed as a known TensorFlow quirk (the message names it): counted, not failed.
         case quirk(Failure)
+
+        var isDiscard: Bool { if case .discard = self { true } else { false } }
     }
+
+    /// One case in `boundaryShare` is drawn into a boundary class: case `k` when
+    /// `k % boundaryShare == boundaryShare − 1`, the op's classes taken in turn.
+    public static let boundaryShare = 3
 
     /// The spec of case `k` of an op (deterministic in the seed; drawing runs no code under test).
     public func drawCase(_ k: Int, generator: OpGenerator, opIndex: Int) -> CaseSpec? {
         var rng = SplitMix64(seed: seed ^ (UInt64(opIndex) << 32) ^ UInt64(k))
         _ = rng.next()
         let size = 1 + k * maxSize / max(1, casesPerOp)
-        return generator.draw(&rng, size: size, fill: k % 2 == 0 ? .random : .exact)
+        let fill: Fill = k % 2 == 0 ? .random : .exact
+        let classes = BoundaryClass.of(generator.op)
+        if !classes.isEmpty, k % Self.boundaryShare == Self.boundaryShare - 1 {
+            let primary = classes[(k / Self.boundaryShare) % classes.count]
+            let wishes = (0..<2).map { _ in classes[Int(rng.next() % UInt64(classes.count))] }.filter { $0 != primary }
+            if let spec = BoundaryClass.draw(primary, wishes: wishes, generator: generator, fill: fill, rng: &rng, size: size) {
+                return spec
+            }
+        }
+        return generator.draw(&rng, size: size, fill: fill)
     }
 
     /// Draws case `k` of an op and checks every property of the op on it, under the case's
@@ -245,6 +283,15 @@ public struct Campaign: Sendable {
         let fill: Fill = k % 2 == 0 ? .random : .exact
         guard let spec = drawCase(k, generator: generator, opIndex: opIndex) else { return (.discard, []) }
         let execution = execution(forCase: k)
+        let variant = underTest.candidate.flatMap { CandidateVariant.draw($0.variants, seed: seed, caseIndex: k) }
+        return CandidateVariant.$current.withValue(variant) {
+            runCase(k, generator: generator, spec: spec, fill: fill, execution: execution, variant: variant, onProperty: onProperty)
+        }
+    }
+
+    /// `runCase` once the case, its execution and the candidate's variant are drawn.
+    func runCase(_ k: Int, generator: OpGenerator, spec: CaseSpec, fill: Fill, execution: Execution, variant: CandidateVariant?,
+                 onProperty: (String) -> Void) -> (CaseOutcome, Set<KernelPath>) {
         var failing = [(Property, Bool, GeneratedCase)]()
         var mistrusted: Failure?, accepted: Failure?, quirk: Failure?
         // A case no property judged (a candidate that does not take its dtype) was not run: a discard, not a pass.
@@ -272,14 +319,17 @@ public struct Campaign: Sendable {
                         mistrusted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                              shrunk: c, message: why, shrinkSteps: 0, execution: execution)
                         mistrusted?.candidate = candidate
+                        mistrusted?.variant = variant
                     case let .acceptsInvalid(why):
                         accepted = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                            shrunk: c, message: why, shrinkSteps: 0, execution: execution)
                         accepted?.candidate = candidate
+                        accepted?.variant = variant
                     case let .quirk(id):
                         quirk = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
                                         shrunk: c, message: KnownRefusal.phrase(for: id), shrinkSteps: 0, execution: execution)
                         quirk?.candidate = candidate
+                        quirk?.variant = variant
                     case .fail: failing.append((property, invalid, c))
                     }
                 }
@@ -306,6 +356,10 @@ public struct Campaign: Sendable {
                                   shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",
                                   shrinkSteps: shrunk?.steps ?? 0, execution: execution)
             failure.candidate = candidate
+            failure.variant = variant
+            failure.failedUnder = property.name.hasSuffix("/other-variant-vs-reference")
+                ? variant.flatMap { v in underTest.candidate.flatMap { v.other($0.variants) } } : variant
+            failure.classes = BoundaryClass.classify(shrunk?.spec.params ?? spec.params, op: generator.op).map(\.name).sorted()
             // A failure under several threads that one thread does not reproduce is a race or a bad split.
             if let threads = execution.threads, threads > 1 {
                 var serial = execution
@@ -342,12 +396,13 @@ public struct Campaign: Sendable {
             throw FixtureError(.invalidInput, file: "(repro)", field: "fill", expected: "\"random\" or \"exact\"", actual: value.description)
         }
         let execution = try Self.execution(ofRepro: json)
+        let variant = try json["variant"].map { json throws(FixtureError) in try CandidateVariant(json: json) }
         let c = try GeneratedCase(json: caseJSON)
         guard c.op == property.op else {
             throw FixtureError(.invalidInput, file: "(repro)", field: "case.op", expected: "\"\(property.op)\", the op of \(name)",
                                actual: "\"\(c.op)\"")
         }
-        return (name, Execution.with(execution) { property.check(c, fill: fill) })
+        return (name, CandidateVariant.$current.withValue(variant) { Execution.with(execution) { property.check(c, fill: fill) } })
     }
 
     /// The ISA and threads a repro names (absent: the host's choice), the planted bug in force kept.

@@ -16,6 +16,12 @@ public protocol Candidate: Sendable {
     /// and the names of the outputs to produce.
     func run(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String]) throws(CandidateError)
         -> [String: AnyTensor]
+    /// The execution paths it can be switched between (`CandidateVariant.current` picks one per case).
+    var variants: [VariantAxis] { get }
+}
+
+extension Candidate {
+    public var variants: [VariantAxis] { [] }
 }
 
 /// Why a candidate produced no outputs for a case.

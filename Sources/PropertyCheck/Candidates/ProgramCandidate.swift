@@ -17,9 +17,12 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     public let workers: Int
     /// The input dtypes (NumPy descrs) the hello declares per op; an op it does not list takes every dtype.
     public let dtypes: [String: Set<String>]
+    /// The execution paths the hello declares (none for an older hello).
+    public let variants: [VariantAxis]
     let scratch: URL
     private let lock = NSLock()
-    private var idle: [ChildProcess] = []
+    /// Idle copies by the environment they started with (`environmentKey`): a process variant's own pool.
+    private var idle: [String: [ChildProcess]] = [:]
     private var running = 0
     private var nextID = 0
     private let available: DispatchSemaphore
@@ -93,10 +96,29 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             }
         }
         self.dtypes = dtypes
+        if let declared = hello["variants"] {
+            do { variants = try VariantAxis.parse(declared, command: command) } catch { throw abandon(error) }
+        } else {
+            variants = []
+        }
         self.name = name
         self.ops = Set(opList)
         self.version = hello["version"]?.string ?? ""
-        idle = [child]
+        idle = ["": [child]]
+    }
+
+    /// The environment a variant's process axes start the program with.
+    func environment(_ variant: CandidateVariant?) -> [String: String] {
+        guard let variant else { return [:] }
+        var environment = [String: String]()
+        for axis in variants where axis.scope == .process {
+            if let value = variant.choices[axis.name], let variables = axis.environment[value] { environment.merge(variables) { _, b in b } }
+        }
+        return environment
+    }
+
+    static func environmentKey(_ environment: [String: String]) -> String {
+        environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
     }
 
     /// Whether it computes this case: an op it offers, every input of a dtype the hello allows for it.
@@ -107,26 +129,28 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     }
 
     deinit {
-        for child in idle { child.finish(grace: 1) }
+        for child in idle.values.joined() { child.finish(grace: 1) }
         ScratchFolders.remove(scratch)
     }
 
-    static func start(_ command: String) throws -> ChildProcess {
+    static func start(_ command: String, environment: [String: String] = [:]) throws -> ChildProcess {
         if ScratchFolders.interrupted.withLock({ $0 }) { throw CandidateError.failed("interrupted") }
-        return try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command])
+        return try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command], environment: environment)
     }
 
-    /// A copy of the program for one request: an idle one, or a new one (its hello read and dropped).
-    private func checkout() throws(CandidateError) -> ChildProcess {
+    /// A copy of the program for one request, started with `environment`: an idle one, or a new
+    /// one (its hello read and dropped).
+    private func checkout(_ environment: [String: String]) throws(CandidateError) -> ChildProcess {
         available.wait()
+        let key = Self.environmentKey(environment)
         lock.lock()
-        if let child = idle.popLast() {
+        if let child = idle[key]?.popLast() {
             lock.unlock()
             return child
         }
         lock.unlock()
         do {
-            let child = try Self.start(command ?? "")
+            let child = try Self.start(command ?? "", environment: environment)
             guard case .line = child.readLine(timeout: timeout) else {
                 available.signal()
                 throw CandidateError.failed("restarted, it sent no hello: " + child.stderrLines().joined(separator: " | "))
@@ -138,9 +162,9 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         }
     }
 
-    private func checkin(_ child: ChildProcess?) {
+    private func checkin(_ child: ChildProcess?, _ environment: [String: String] = [:]) {
         lock.lock()
-        if let child { idle.append(child) }
+        if let child { idle[Self.environmentKey(environment), default: []].append(child) }
         lock.unlock()
         available.signal()
     }
@@ -180,7 +204,11 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         var fields: [(String, JSONValue)] = [("id", JSONValue(id)), ("kind", .string(kind)), ("op", .string(op)), ("attrs", .object(attrs)),
                                              ("inputs", .object(inputFiles)), ("outputs", .object(outputFiles))]
         if let count { fields.append(("repeat", JSONValue(count))) }
-        let child = try checkout()
+        let variant = CandidateVariant.current
+        let requestAxes = variants.filter { $0.scope == .request }.compactMap { axis in variant?.choices[axis.name].map { (axis.name, JSONValue.string($0)) } }
+        if !requestAxes.isEmpty { fields.append(("variant", .object(requestAxes))) }
+        let environment = environment(variant)
+        let child = try checkout(environment)
         func broken(_ what: String) -> CandidateError {
             child.kill()
             let ending = child.wait()
@@ -199,11 +227,11 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             }
             reply = json
             guard ok else {
-                checkin(child)
+                checkin(child, environment)
                 throw .refused(reply["error"]?.string ?? "no message")
             }
         }
-        checkin(child)
+        checkin(child, environment)
         var result = [String: AnyTensor]()
         for (name, path) in outputFiles {
             guard let file = path.string, let bytes = FileManager.default.contents(atPath: file) else {

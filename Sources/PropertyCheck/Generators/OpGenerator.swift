@@ -15,17 +15,20 @@ public struct Param: Sendable {
     public let name: String
     /// The value the shrinker moves toward.
     public let minimum: Int
+    /// The values a fixed-range parameter takes (nil for one that grows with the campaign).
+    public let range: ClosedRange<Int>?
     let gen: Gen<Int>
 
-    public init(_ name: String, _ minimum: Int, _ gen: Gen<Int>) {
+    public init(_ name: String, _ minimum: Int, _ gen: Gen<Int>, range: ClosedRange<Int>? = nil) {
         self.name = name
         self.minimum = minimum
         self.gen = gen
+        self.range = range
     }
 
     /// `minimum...maximum`, edge-biased.
     public init(_ name: String, _ range: ClosedRange<Int>) {
-        self.init(name, range.lowerBound, .int(range))
+        self.init(name, range.lowerBound, .int(range), range: range)
     }
 
     /// From `minimum`, growing with the campaign's size by `scale` per size step, up to `cap`.

@@ -4,7 +4,7 @@ import Reference
 /// Every property, in one place: differential (optimized vs reference under both fills), the
 /// metamorphic laws, and the error properties. A campaign runs those of each op on its cases.
 public enum Properties {
-    public static let all: [Property] = differential + variantLaws + convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws
+    public static let all: [Property] = differential + otherVariant + variantLaws + convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws
 
     /// The properties of one op.
     public static func of(_ op: String) -> [Property] { all.filter { $0.op == op } }
@@ -19,6 +19,22 @@ public enum Properties {
             Property(entry.name, "optimized-vs-reference", .valid([.random, .exact])) { c, fill in versusReference(c, fill, entry.kind) },
             Property(entry.name, "invalid-input-raises", .invalid) { c, _ in invalidRaises(c) },
         ]
+    }
+
+    /// A candidate that declares execution paths (`CandidateVariant`) is judged on a second one for
+    /// every case: the case's variant with its first switchable axis moved to the next value. So
+    /// every case checks two paths of the program, and a departure of one path is its own finding.
+    static let otherVariant: [Property] = OpTable.all.map { entry in
+        Property(entry.name, "other-variant-vs-reference", .valid([.random, .exact])) { c, fill in
+            guard let candidate = UnderTest.implementation.candidate, let other = CandidateVariant.current?.other(candidate.variants) else {
+                return .discard
+            }
+            return CandidateVariant.$current.withValue(other) {
+                let verdict = versusReference(c, fill, entry.kind)
+                guard case let .fail(why) = verdict else { return verdict }
+                return knownDeparture(c).map(Verdict.quirk) ?? .fail("under \(other): \(why)")
+            }
+        }
     }
 
     /// The differential check, with the mistrust guard on arithmetic outputs.

@@ -1,0 +1,183 @@
+import Reference
+
+/// A region of an op's case space where implementations switch to special code: an output extent
+/// of 0 or 1, a kernel one longer or shorter than its input, a stride past the kernel, one
+/// channel, and the like. Each class is a predicate over a case's parameters, derived from the
+/// op's output-size formulas (docs/SPECIFICATION.md, "Boundary classes").
+///
+/// A fixed share of every campaign's cases (`Campaign.boundaryShare`) is drawn into these classes,
+/// for Conform's own code and for any candidate alike: a boundary draw picks a primary class (in
+/// turn) and two more (at random), and draws small parameters, each biased to its edges, until all
+/// three hold (or, when they cannot hold at once, the primary alone). Every case is classified whatever drew it; a class no case reached is `UNREACHED`.
+public struct BoundaryClass: Sendable, Hashable {
+    public let op: String
+    public let name: String
+    let holds: @Sendable ([String: Int]) -> Bool
+
+    public static func == (a: BoundaryClass, b: BoundaryClass) -> Bool { a.op == b.op && a.name == b.name }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(op)
+        hasher.combine(name)
+    }
+
+    /// `op: name`, as the coverage table prints it.
+    public var id: String { "\(op): \(name)" }
+
+    /// Whether the case these (generator) parameters build lies in the class.
+    public func contains(_ params: [String: Int]) -> Bool { holds(params) }
+
+    /// The classes of an op (empty for an op without any).
+    public static func of(_ op: String) -> [BoundaryClass] { all.filter { $0.op == op } }
+
+    /// Every op's classes, in the order the coverage table prints them.
+    public static let all: [BoundaryClass] = convolutionClasses(op: "conv2d") + convolutionClasses(op: "conv1d")
+        + convolutionClasses(op: "depthwise_conv2d") + convolutionClasses(op: "separable_conv2d")
+
+    /// The classes of the parameters, by name.
+    public static func classify(_ params: [String: Int], op: String) -> [BoundaryClass] {
+        of(op).filter { $0.holds(params) }
+    }
+}
+
+// MARK: drawing
+
+extension BoundaryClass {
+    /// The parameter ranges of a boundary draw: small, so that extents of 0 and 1, single channels
+    /// and strides past the input are common. A parameter not listed keeps its ordinary draw.
+    static let smallRanges: [String: ClosedRange<Int>] = [
+        "batch": 1...3, "height": 1...9, "width": 1...9, "kernelHeight": 1...5, "kernelWidth": 1...5, "kernel": 1...5,
+        "strideH": 1...4, "strideW": 1...4, "stride": 1...4, "dilationH": 1...3, "dilationW": 1...3, "dilation": 1...3,
+        "padTop": 0...5, "padBottom": 0...5, "padLeft": 0...5, "padRight": 0...5, "padBefore": 0...5, "padAfter": 0...5,
+        "channelsPerGroup": 1...4, "groups": 1...4, "outputsPerGroup": 1...4, "channels": 1...4, "multiplier": 1...3,
+        "outputs": 1...4, "sizeClass": 0...0,
+    ]
+
+    /// One small value: the minimum a third of the time, the maximum a sixth, else uniform.
+    static func small(_ range: ClosedRange<Int>, _ rng: inout SplitMix64) -> Int {
+        switch rng.next() % 6 {
+        case 0, 1: range.lowerBound
+        case 2: range.upperBound
+        default: range.lowerBound + Int(rng.next() % UInt64(range.count))
+        }
+    }
+
+    /// Draws a spec inside `primary` (and inside every class of `wishes` when they can all hold at
+    /// once), or nil when `tries` draws found none that builds. The spec carries `boundary = 1`,
+    /// which lets the builder keep shapes its ordinary draws avoid (pads past the kernel).
+    static func draw(_ primary: BoundaryClass, wishes: [BoundaryClass], generator: OpGenerator, fill: Fill,
+                     rng: inout SplitMix64, size: Int, tries: Int = 4000) -> CaseSpec? {
+        let base = generator.parameters.run(&rng, size: size)
+        for attempt in 0..<tries {
+            var p = base
+            for param in generator.params {
+                if let range = smallRanges[param.name] { p[param.name] = small(range, &rng) }
+                else if param.name == "padding", let kinds = param.range { p["padding"] = kinds.lowerBound + Int(rng.next() % UInt64(kinds.count)) }
+            }
+            p["boundary"] = 1
+            // The wishes are dropped for the last half of the tries.
+            guard primary.holds(p), attempt >= tries / 2 || wishes.allSatisfy({ $0.holds(p) }) else { continue }
+            let spec = CaseSpec(op: generator.op, params: p, fill: fill, valueSeed: rng.next())
+            if generator.build(spec) != nil { return spec }
+        }
+        return nil
+    }
+}
+
+// MARK: convolutions
+
+/// A convolution's geometry as the boundary classes read it, from a generator's parameters.
+struct ConvolutionView {
+    var batch = 1, inputChannels = 1, outputChannels = 1, groups = 1
+    /// The spatial axes with their names (`rows`, `cols`; conv1d's one axis is `cols`).
+    var axes: [(name: String, geometry: AxisGeometry)] = []
+    var explicit = false, same = false, causal = false
+
+    /// nil when the parameters describe no valid convolution.
+    init?(op: String, _ raw: [String: Int]) {
+        let p = op == "conv2d" ? OpGenerator.sized(raw) : raw
+        do {
+            if op == "conv1d" {
+                let kind = p.v("padding")
+                let padding: Padding = switch kind {
+                case 0: .valid
+                case 1: .same
+                case 3: .causal
+                default: .explicit([PadPair(p.v("padBefore"), p.v("padAfter"))])
+                }
+                (explicit, same, causal) = (kind == 2, kind == 1, kind == 3)
+                let g = try AxisGeometry.resolve(op: op, axis: "W", input: p.v("width"), kernel: p.v("kernel"), stride: p.v("stride"),
+                                                 dilation: p.v("dilation"), padding: padding)
+                axes = [("cols", g)]
+                (groups, batch) = (p.v("groups"), p.v("batch"))
+                (inputChannels, outputChannels) = (groups * p.v("channelsPerGroup"), groups * p.v("outputsPerGroup"))
+                return
+            }
+            let (_, attrs) = OpGenerator.conv2DAttrs(p)
+            (explicit, same) = (p.v("padding") == 2, p.v("padding") == 1)
+            let (rows, cols) = try attrs.geometry(op: op, height: p.v("height"), width: p.v("width"),
+                                                  kernelHeight: p.v("kernelHeight"), kernelWidth: p.v("kernelWidth"))
+            axes = [("rows", rows), ("cols", cols)]
+            batch = p.v("batch")
+            if op == "conv2d" {
+                groups = p.v("groups")
+                (inputChannels, outputChannels) = (groups * p.v("channelsPerGroup"), groups * p.v("outputsPerGroup"))
+            } else {
+                inputChannels = p.v("channels")
+                outputChannels = op == "separable_conv2d" ? p.v("outputs") : p.v("channels") * p.v("multiplier")
+                groups = inputChannels
+            }
+        } catch {
+            return nil
+        }
+    }
+
+    func axis(_ name: String) -> AxisGeometry? { axes.first { $0.name == name }?.geometry }
+}
+
+extension BoundaryClass {
+    /// The classes of a convolution, from its output-size formulas: per spatial axis, the output
+    /// extents 0 and 1, a dilated kernel one longer or shorter than the input or exactly as long
+    /// (dilated), a stride past the kernel or the input, explicit pads at least the kernel, SAME's
+    /// odd pixel; and one input or output channel, as many groups as channels, several images with
+    /// one output row or column.
+    static func convolutionClasses(op: String) -> [BoundaryClass] {
+        func cls(_ name: String, _ holds: @escaping @Sendable (ConvolutionView) -> Bool) -> BoundaryClass {
+            BoundaryClass(op: op, name: name) { p in ConvolutionView(op: op, p).map(holds) ?? false }
+        }
+        let axisNames = op == "conv1d" ? ["cols"] : ["rows", "cols"]
+        var classes = [BoundaryClass]()
+        for a in axisNames {
+            func on(_ name: String, _ test: @escaping @Sendable (AxisGeometry, ConvolutionView) -> Bool) -> BoundaryClass {
+                cls("\(a): \(name)") { v in v.axis(a).map { test($0, v) } ?? false }
+            }
+            classes += [
+                on("output extent 0") { g, _ in g.output == 0 },
+                on("output extent 1") { g, _ in g.output == 1 },
+                on("kernel = input + 1") { g, _ in g.extent == g.input + 1 },
+                on("kernel = input − 1") { g, _ in g.extent == g.input - 1 },
+                on("stride > kernel") { g, _ in g.stride > g.extent && g.output >= 2 },
+                on("stride ≥ input") { g, _ in g.stride > 1 && g.stride >= g.input },
+                on("dilated extent = input") { g, _ in g.dilation > 1 && g.extent == g.input },
+                on("explicit pad ≥ kernel") { g, v in v.explicit && max(g.padBefore, g.padAfter) >= g.extent },
+                on("SAME's odd pixel") { g, v in v.same && (g.padBefore + g.padAfter) % 2 == 1 },
+            ]
+        }
+        classes += [
+            cls("one input channel") { $0.inputChannels == 1 },
+            cls("one output channel") { $0.outputChannels == 1 },
+            cls("several images, one output column") { v in v.batch >= 2 && v.axis("cols")?.output == 1 },
+        ]
+        if op != "conv1d" {
+            classes.append(cls("several images, one output row") { v in v.batch >= 2 && v.axis("rows")?.output == 1 })
+            // Unequal strides: TensorFlow's depthwise kernel refuses them, oneDNN takes another route.
+            classes.append(cls("strides differ") { v in v.axis("rows")?.stride != v.axis("cols")?.stride })
+        }
+        if op == "conv2d" || op == "conv1d" {
+            classes.append(cls("groups = channels") { v in v.groups > 1 && v.groups == v.inputChannels })
+        }
+        if op == "conv1d" {
+            classes.append(cls("CAUSAL, stride ≥ 2") { v in v.causal && (v.axis("cols")?.stride ?? 1) >= 2 })
+        }
+        return classes
+    }
+}
