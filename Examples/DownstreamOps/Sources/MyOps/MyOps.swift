@@ -16,12 +16,13 @@ public enum MyOps {
         let span = d * (k - 1) + 1
         let (out, before): (Int, Int)
         switch attrs.padding {
-        case .valid: (out, before) = ((w - span) / s + 1, 0)
+        case .valid: (out, before) = ((w - span + s) / s, 0)
         case .same: (out, before) = ((w + s - 1) / s, max(0, ((w + s - 1) / s - 1) * s + span - w) / 2)
         case .causal: (out, before) = ((w + s - 1) / s, span - 1)
-        case let .explicit(pairs): (out, before) = ((w + pairs[0].before + pairs[0].after - span) / s + 1, pairs[0].before)
+        case let .explicit(pairs): (out, before) = ((w + pairs[0].before + pairs[0].after - span + s) / s, pairs[0].before)
         }
-        guard out > 0 else { throw OpError(op: "conv1d", field: "input", expected: "at least \(span) steps", actual: "\(w)") }
+        // TensorFlow's size (n − span + s) / s truncates toward zero: 0 is an empty output, only a negative size an error.
+        guard out >= 0 else { throw OpError(op: "conv1d", field: "input", expected: "at least \(span - 2 * s + 1) steps", actual: "\(w)") }
         var y = [Float](repeating: 0, count: n * out * cout)
         for b in 0..<n {
             for i in 0..<out {
