@@ -193,7 +193,7 @@ func conv2dKernels<T: ConformFloat>(_ input: Tensor<T>, _ filters: Tensor<T>, _ 
         PathCounter.hit(.emptyExtent)
         var shape = g.outputShape
         if Mutants.on(.emptyOutputKeepsInputExtent) { (shape[1], shape[2]) = (max(shape[1], g.height), max(shape[2], g.width)) }
-        return try! Tensor(shape: shape, scalars: [T](repeating: 0, count: shape.reduce(1, *)))
+        return try! Tensor(shape: shape, repeating: 0)
     }
     // Every algorithm writes every output element, so the buffer starts uninitialised (no zero pass).
     let out = [T](unsafeUninitializedCapacity: count) { y, initialized in

@@ -29,7 +29,7 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
         PathCounter.hit(.depthwiseEmpty)
         var shape = g.outputShape
         if Mutants.on(.depthwiseEmptyOneRow) { shape[1] = max(shape[1], 1) }
-        return try! Tensor(shape: shape, scalars: [T](repeating: 0, count: shape.reduce(1, *)))
+        return try! Tensor(shape: shape, repeating: 0)
     }
     let x: [T]
     if g.multiplier == 1 {

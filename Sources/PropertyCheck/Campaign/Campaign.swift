@@ -357,7 +357,7 @@ public struct Campaign: Sendable {
                                   shrinkSteps: shrunk?.steps ?? 0, execution: execution)
             failure.candidate = candidate
             failure.variant = variant
-            failure.failedUnder = property.name.hasSuffix("/other-variant-vs-reference")
+            failure.failedUnder = property.name.hasSuffix("/" + Properties.otherVariantLaw)
                 ? variant.flatMap { v in underTest.candidate.flatMap { v.other($0.variants) } } : variant
             failure.classes = BoundaryClass.classify(shrunk?.spec.params ?? spec.params, op: generator.op).map(\.name).sorted()
             // A failure under several threads that one thread does not reproduce is a race or a bad split.

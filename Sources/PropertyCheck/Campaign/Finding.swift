@@ -14,7 +14,7 @@ public struct Finding: Sendable {
 
     /// What makes two failures the same finding.
     public static func key(_ f: Campaign.Failure) -> String {
-        let law = f.property.replacingOccurrences(of: "/other-variant-vs-reference", with: "/optimized-vs-reference")
+        let law = f.property.replacingOccurrences(of: "/" + Properties.otherVariantLaw, with: "/optimized-vs-reference")
         let symptom = f.message.contains("shape") ? "shape" : "values"
         return [f.op, law, (f.failedUnder ?? f.variant)?.description ?? "", symptom, f.classes.joined(separator: ";")].joined(separator: "|")
     }

@@ -138,11 +138,10 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         return try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec " + command], environment: environment)
     }
 
-    /// A copy of the program for one request, started with `environment`: an idle one, or a new
-    /// one (its hello read and dropped).
-    private func checkout(_ environment: [String: String]) throws(CandidateError) -> ChildProcess {
+    /// A copy of the program for one request, started with `environment` (whose pool is `key`): an
+    /// idle one, or a new one (its hello read and dropped).
+    private func checkout(_ environment: [String: String], key: String) throws(CandidateError) -> ChildProcess {
         available.wait()
-        let key = Self.environmentKey(environment)
         lock.lock()
         if let child = idle[key]?.popLast() {
             lock.unlock()
@@ -162,9 +161,9 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         }
     }
 
-    private func checkin(_ child: ChildProcess?, _ environment: [String: String] = [:]) {
+    private func checkin(_ child: ChildProcess?, key: String = "") {
         lock.lock()
-        if let child { idle[Self.environmentKey(environment), default: []].append(child) }
+        if let child { idle[key, default: []].append(child) }
         lock.unlock()
         available.signal()
     }
@@ -207,8 +206,8 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let variant = CandidateVariant.current
         let requestAxes = variants.filter { $0.scope == .request }.compactMap { axis in variant?.choices[axis.name].map { (axis.name, JSONValue.string($0)) } }
         if !requestAxes.isEmpty { fields.append(("variant", .object(requestAxes))) }
-        let environment = environment(variant)
-        let child = try checkout(environment)
+        let environment = environment(variant), key = Self.environmentKey(environment)
+        let child = try checkout(environment, key: key)
         func broken(_ what: String) -> CandidateError {
             child.kill()
             let ending = child.wait()
@@ -227,11 +226,11 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             }
             reply = json
             guard ok else {
-                checkin(child, environment)
+                checkin(child, key: key)
                 throw .refused(reply["error"]?.string ?? "no message")
             }
         }
-        checkin(child, environment)
+        checkin(child, key: key)
         var result = [String: AnyTensor]()
         for (name, path) in outputFiles {
             guard let file = path.string, let bytes = FileManager.default.contents(atPath: file) else {

@@ -3,12 +3,13 @@ import Reference
 /// A region of an op's case space where implementations switch to special code: an output extent
 /// of 0 or 1, a kernel one longer or shorter than its input, a stride past the kernel, one
 /// channel, and the like. Each class is a predicate over a case's parameters, derived from the
-/// op's output-size formulas (docs/SPECIFICATION.md, "Boundary classes").
+/// op's output-size formulas (docs/BOUNDARIES.md, "Boundary classes").
 ///
 /// A fixed share of every campaign's cases (`Campaign.boundaryShare`) is drawn into these classes,
 /// for Conform's own code and for any candidate alike: a boundary draw picks a primary class (in
 /// turn) and two more (at random), and draws small parameters, each biased to its edges, until all
-/// three hold (or, when they cannot hold at once, the primary alone). Every case is classified whatever drew it; a class no case reached is `UNREACHED`.
+/// three hold (or, when they cannot hold at once, the primary alone). Every case is classified
+/// whatever drew it; a class no case reached is `UNREACHED`.
 public struct BoundaryClass: Sendable, Hashable {
     public let op: String
     public let name: String
@@ -98,15 +99,9 @@ struct ConvolutionView {
         do {
             if op == "conv1d" {
                 let kind = p.v("padding")
-                let padding: Padding = switch kind {
-                case 0: .valid
-                case 1: .same
-                case 3: .causal
-                default: .explicit([PadPair(p.v("padBefore"), p.v("padAfter"))])
-                }
                 (explicit, same, causal) = (kind == 2, kind == 1, kind == 3)
                 let g = try AxisGeometry.resolve(op: op, axis: "W", input: p.v("width"), kernel: p.v("kernel"), stride: p.v("stride"),
-                                                 dilation: p.v("dilation"), padding: padding)
+                                                 dilation: p.v("dilation"), padding: OpGenerator.conv1dPadding(p))
                 axes = [("cols", g)]
                 (groups, batch) = (p.v("groups"), p.v("batch"))
                 (inputChannels, outputChannels) = (groups * p.v("channelsPerGroup"), groups * p.v("outputsPerGroup"))

@@ -11,6 +11,17 @@ extension OpGenerator {
         }
     }
 
+    /// conv1d's padding from its parameters: `padding` 0 VALID, 1 SAME, 3 CAUSAL, else explicit
+    /// `[padBefore, padAfter]`.
+    static func conv1dPadding(_ p: [String: Int]) -> Padding {
+        switch p.v("padding") {
+        case 0: .valid
+        case 1: .same
+        case 3: .causal
+        default: .explicit([PadPair(p.v("padBefore"), p.v("padAfter"))])
+        }
+    }
+
     static let spatial: [Param] = [
         Param("batch", 1...2), Param("height", from: 1, scale: 0.6, cap: 20), Param("width", from: 1, scale: 0.8, cap: 24),
         Param("kernelHeight", 1...5), Param("kernelWidth", 1...6), Param("strideH", 1...3), Param("strideW", 1...4),
@@ -113,8 +124,7 @@ extension OpGenerator {
         build: { p, fill, rng in
             let (g, cpg, opg, k, d) = (p.v("groups"), p.v("channelsPerGroup"), p.v("outputsPerGroup"), p.v("kernel"), p.v("dilation"))
             let pads = (p.v("padBefore"), p.v("padAfter"))
-            let padding: Padding = switch p.v("padding") { case 0: .valid; case 1: .same; case 3: .causal; default: .explicit([PadPair(pads.0, pads.1)]) }
-            let attrs = Conv1DAttributes(strides: [p.v("stride")], padding: padding, dilations: [d])
+            let attrs = Conv1DAttributes(strides: [p.v("stride")], padding: conv1dPadding(p), dilations: [d])
             let x = [p.v("batch"), p.v("width"), g * cpg], f = [k, cpg, g * opg]
             guard p.v("padding") != 2 || max(pads.0, pads.1) < (k - 1) * d + 1 || p.v("boundary") == 1 else { return nil }
             let xt = Fill.random.tensor(x, &rng, as: Float.self), ft = Fill.random.tensor(f, &rng, as: Float.self)

@@ -21,11 +21,14 @@ public enum Properties {
         ]
     }
 
+    /// The name of the law that judges a second execution path (its failures depart on that path).
+    public static let otherVariantLaw = "other-variant-vs-reference"
+
     /// A candidate that declares execution paths (`CandidateVariant`) is judged on a second one for
     /// every case: the case's variant with its first switchable axis moved to the next value. So
     /// every case checks two paths of the program, and a departure of one path is its own finding.
     static let otherVariant: [Property] = OpTable.all.map { entry in
-        Property(entry.name, "other-variant-vs-reference", .valid([.random, .exact])) { c, fill in
+        Property(entry.name, otherVariantLaw, .valid([.random, .exact])) { c, fill in
             guard let candidate = UnderTest.implementation.candidate, let other = CandidateVariant.current?.other(candidate.variants) else {
                 return .discard
             }
