@@ -15,9 +15,21 @@ public enum CheckReport {
         var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + (pathTable ? [""] + aligned(pathRows(result)) : [])
         if !result.boundaryHits.isEmpty { out += [""] + aligned(classRows(result)) }
         let accepted = result.summaries.reduce(0) { $0 + $1.acceptsInvalid }
-        if accepted > 0 { out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed)") }
+        if accepted > 0 {
+            let kinds = Finding.group(result.acceptances, by: Finding.acceptanceKey)
+            out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed), \(kinds.count) kind\(kinds.count == 1 ? "" : "s"):")
+            for (i, k) in kinds.enumerated() {
+                out.append("ACCEPTED \(i + 1): \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(caseList(k))): \(k.first.message)")
+                out.append("  REPRO \(k.first.replayCommand)")
+            }
+        }
         let quirks = result.summaries.reduce(0) { $0 + $1.quirks }
-        if quirks > 0 { out.append("\(quirks) case\(quirks == 1 ? "" : "s") explained by known quirks and refusals (counted, not failed)") }
+        if quirks > 0 {
+            out.append("\(quirks) case\(quirks == 1 ? "" : "s") explained by known quirks and refusals (counted, not failed):")
+            for k in Finding.group(result.quirkFindings, by: Finding.acceptanceKey) {
+                out.append("QUIRK \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(caseList(k))): \(k.first.message)")
+            }
+        }
         for path in result.unreached {
             out.append("UNREACHED \(path.rawValue): no case of \(path.ops.joined(separator: ", ")) reached this path of the optimized code")
         }
@@ -25,8 +37,7 @@ public enum CheckReport {
         if !findings.isEmpty {
             out.append("\(findings.count) distinct finding\(findings.count == 1 ? "" : "s") in \(result.failures.count) failure\(result.failures.count == 1 ? "" : "s"):")
             for (i, f) in findings.enumerated() {
-                let cases = f.cases.prefix(8).map(String.init).joined(separator: ", ") + (f.count > 8 ? ", …" : "")
-                out.append("FINDING \(i + 1): \(f.first.property)\(f.first.variant.map { " [\($0)]" } ?? ""), \(f.count) case\(f.count == 1 ? "" : "s") (\(cases)), "
+                out.append("FINDING \(i + 1): \(f.first.property)\(f.first.variant.map { " [\($0)]" } ?? ""), \(f.count) case\(f.count == 1 ? "" : "s") (\(caseList(f))), "
                            + "shrunk to \(f.first.shrunk.elementCount) elements: \(f.first.message)")
                 out.append("  REPRO \(f.first.replayCommand)")
             }
@@ -36,6 +47,11 @@ public enum CheckReport {
         }
         out.append("\(result.passed) passed, \(result.failed + result.mistrusted + result.unreached.count + result.unreachedClasses.count) failed")
         return out
+    }
+
+    /// The first eight case indices of a group, then an ellipsis.
+    static func caseList(_ f: Finding) -> String {
+        f.cases.prefix(8).map(String.init).joined(separator: ", ") + (f.count > 8 ? ", …" : "")
     }
 
     /// boundary class, judged cases inside it: the classes of the campaign's ops, in table order.
@@ -77,6 +93,14 @@ public enum CheckReport {
             ("findings", .array(Finding.group(result.failures).map { f in
                 .object([("property", .string(f.first.property)), ("variant", f.first.variant?.json ?? .null), ("count", JSONValue(f.count)),
                          ("cases", .array(f.cases.map { JSONValue($0) })), ("message", .string(f.first.message)), ("repro", .string(f.first.repro))])
+            })),
+            ("accepted_invalid", .array(Finding.group(result.acceptances, by: Finding.acceptanceKey).map { f in
+                .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
+                         ("message", .string(f.first.message)), ("repro", .string(f.first.repro))])
+            })),
+            ("known_departures", .array(Finding.group(result.quirkFindings, by: Finding.acceptanceKey).map { f in
+                .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
+                         ("message", .string(f.first.message))])
             })),
             ("failures", .array(result.failures.map { f in
                 .object([("property", .string(f.property)), ("op", .string(f.op)), ("case", JSONValue(f.caseIndex)),

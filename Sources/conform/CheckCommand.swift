@@ -97,7 +97,7 @@ struct CheckCommand: ParsableCommand {
         var results = [Campaign.Result]()
         for implementation in underTest {
             campaign.underTest = implementation
-            // A failure like one already printed (the same finding) is counted, not printed again.
+            // A failure, accepted invalid input or known departure like one already printed is counted, not printed again.
             var printed = Set<String>()
             campaign.ops = selected
             if let candidate = implementation.candidate {
@@ -124,10 +124,12 @@ struct CheckCommand: ParsableCommand {
                 say("REPRO \(case_.replayCommand)")
                 say("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
             }, onAcceptance: { finding in
+                guard printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(finding.replayCommand)")
                 say("ACCEPTS-INVALID \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
             }, onQuirk: { finding in
+                guard printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(finding.replayCommand)")
                 say("QUIRK \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")

@@ -134,7 +134,11 @@ struct CandidateTests {
     func acceptsInvalid() throws {
         let out = try CLITests.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40"])
         #expect(out.status == 0, "\(out.lines.suffix(3))")
-        #expect(out.lines.contains { $0.hasPrefix("ACCEPTS-INVALID conv2d/invalid-input-raises") })
+        // Each kind is printed once, with what the candidate answered and why the specification rejects the input.
+        let printed = out.lines.filter { $0.hasPrefix("ACCEPTS-INVALID conv2d/invalid-input-raises") }
+        #expect(printed.count == 1 && printed[0].contains("answered finite values (output [1])") && printed[0].contains("channels"), "\(printed)")
+        let section = try #require(out.lines.firstIndex { $0.contains("invalid inputs accepted (counted, not failed), 1 kind:") }, "\(out.lines.suffix(8))")
+        #expect(out.lines[section + 1].hasPrefix("ACCEPTED 1: conv2d/invalid-input-raises, ") && out.lines[section + 2].hasPrefix("  REPRO conform replay "))
     }
 
     @Test("Conform's optimized ops served as a candidate by the same binary pass like the in-process ones")

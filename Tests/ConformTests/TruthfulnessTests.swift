@@ -101,18 +101,32 @@ struct TruthfulnessTests {
         let unequal: [(String, JSONValue)] = [("strides", .array([JSONValue(1), JSONValue(2)])), ("padding", .string("SAME"))]
         let equal: [(String, JSONValue)] = [("strides", .array([JSONValue(2), JSONValue(2)])), ("padding", .string("SAME"))]
         let tensorflow = "InvalidArgumentError: Current implementation only supports equal length strides in the row and column dimensions."
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, message: tensorflow)?.id == "depthwise-unequal-strides")
-        #expect(KnownRefusal.explaining(op: "separable_conv2d", attrs: unequal, message: tensorflow)?.id == "depthwise-unequal-strides")
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, outputShapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
+        #expect(KnownRefusal.explaining(op: "separable_conv2d", attrs: unequal, outputShapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
         // Another framework refusing the same case for its own reason; TensorFlow's message on a case it does not name.
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, message: "ValidationError: shape missing") == nil)
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: equal, message: tensorflow) == nil)
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: unequal, message: tensorflow) == nil)
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, outputShapes: [:], message: "ValidationError: shape missing") == nil)
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: equal, outputShapes: [:], message: tensorflow) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: unequal, outputShapes: [:], message: tensorflow) == nil)
         let dilated: [(String, JSONValue)] = [("padding", .string("SAME")), ("dilations", .array([JSONValue(1), JSONValue(2)]))]
         let onnx = "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Dilation not supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER."
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: dilated, message: onnx)?.id == "onnxruntime-same-dilation")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: dilated, outputShapes: [:], message: onnx)?.id == "onnxruntime-same-dilation")
         #expect(KnownRefusal.phrase(for: "onnxruntime-same-dilation").contains("as ONNX Runtime is known to"))
         #expect(KnownRefusal.explaining(op: "conv2d", attrs: [("padding", .string("VALID")), ("dilations", .array([JSONValue(1), JSONValue(2)]))],
-                                        message: onnx) == nil)
+                                        outputShapes: [:], message: onnx) == nil)
+        // An empty output: PyTorch's and ONNX Runtime's refusals, each only with its own message and only when the output is empty.
+        let torch = "RuntimeError: Calculated padded input size per channel: (1 x 2). Kernel size: (1 x 3). Kernel size can't be greater than actual input size"
+        let ort = "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Non-zero status code returned while running Conv node. Status Message: Invalid input shape: {1,2}"
+        let valid: [(String, JSONValue)] = [("padding", .string("VALID"))]
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 0, 2]], message: torch)?.id == "torch-conv-empty-output")
+        #expect(KnownRefusal.explaining(op: "conv1d", attrs: valid, outputShapes: ["output": [2, 0, 2]], message: ort)?.id == "onnxruntime-conv-empty-output")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 1, 2]], message: torch) == nil)
+        // An empty batch or no output channels is not the refused case.
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [0, 1, 1, 2]], message: ort) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 1, 0]], message: torch) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 0, 1, 2]], message: onnx) == nil)
+        let weight = "RuntimeError: Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 1, 1, 1] instead"
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 2, 2, 0]], message: weight)?.id == "torch-conv-no-output-channels")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 2, 2, 3]], message: weight) == nil)
     }
 
     @Test("ONNX Runtime's SAME past the kernel is its registered departure: the pixel after, and nothing else")
@@ -136,5 +150,12 @@ struct TruthfulnessTests {
         let stride2: [(String, JSONValue)] = [("strides", .array([JSONValue(2)])), ("padding", .string("SAME"))]
         #expect(explained(try picks(1), stride2) == nil)
         #expect(KnownRefusal.phrase(for: "onnxruntime-same-stride-past-kernel").contains("ONNX Runtime's known quirk"))
+        // An empty input (a TensorFlow-valid case) is explained by nothing, and asking must not trap.
+        let empty = try Tensor<Float>(shape: [1, 0, 1], scalars: [])
+        let emptyInputs: [String: AnyTensor] = ["input": .float32(empty), "filters": .float32(f)]
+        let emptyOutput = AnyTensor.float32(try Reference.conv1d(empty, f, Conv1DAttributes(strides: [4], padding: .same)))
+        for got in [emptyOutput, .float32(try Tensor(shape: [1, 1, 1], scalars: [7]))] {
+            #expect(Departure.explaining(op: "conv1d", inputs: emptyInputs, attrs: attrs, got: got, definition: emptyOutput) == nil)
+        }
     }
 }

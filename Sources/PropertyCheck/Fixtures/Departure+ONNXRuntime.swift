@@ -46,6 +46,8 @@ extension Departure {
               let x = try? Tensor(shape: input.shape, scalars: input.doubles), let f = try? Tensor(shape: filter.shape, scalars: filter.doubles) else {
             return "an input and a \(filterKey) of rank \(axes + 2) expected"
         }
+        // An empty input has no pixel to read past: nothing this departure could explain.
+        guard x.count > 0, f.count > 0 else { return "an empty input or filter" }
         func ints(_ key: String) -> [Int] { attrs.first { $0.0 == key }?.1.array?.compactMap(\.int) ?? Array(repeating: 1, count: axes) }
         let (strides, dilations) = (ints("strides"), ints("dilations"))
         guard strides.count == axes, dilations.count == axes, strides.allSatisfy({ $0 > 0 }) else { return "strides and dilations per axis expected" }
@@ -62,6 +64,7 @@ extension Departure {
             }
         }
         guard starts.contains(where: { $0 > 0 }) else { return "no axis where the stride exceeds the dilated kernel by 2 or more" }
+        guard zip(x.shape, starts).allSatisfy({ $0 > $1 }) else { return "a crop past the input" }
         guard let predicted = try? compute(cropped(x, from: starts), f, strides, pads, dilations) else {
             return "ONNX Runtime's answer cannot be computed"
         }
@@ -70,7 +73,7 @@ extension Departure {
 
     /// `x` without its first `starts[a]` elements along each axis `a`.
     static func cropped(_ x: Tensor<Double>, from starts: [Int]) -> Tensor<Double> {
-        let shape = zip(x.shape, starts).map { $0 - $1 }
+        let shape = zip(x.shape, starts).map { max(0, $0 - $1) }
         var strides = Array(repeating: 1, count: x.shape.count)
         for a in stride(from: x.shape.count - 2, through: 0, by: -1) { strides[a] = strides[a + 1] * x.shape[a + 1] }
         let count = shape.reduce(1, *)

@@ -69,6 +69,7 @@ public struct Departure: Sendable {
         func pair(_ key: String) -> [Int] { attrs.first { $0.0 == key }?.1.array?.compactMap(\.int) ?? [1, 1] }
         let (strides, dilations) = (pair("strides"), pair("dilations"))
         guard input.shape.count == 4, filter.shape.count == 4, strides.count == 2, dilations.count == 2,
+              strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }),
               let x = try? Tensor(shape: input.shape, scalars: input.doubles), let f = try? Tensor(shape: filter.shape, scalars: filter.doubles) else {
             return .failure(Mismatch(reason: "a 2-D depthwise convolution expected"))
         }

@@ -125,7 +125,8 @@ public struct FixtureRunner: Sendable {
                 } catch {
                     // Refusing a valid input TensorFlow is known to refuse: that refusal, counted, not failed.
                     if case let .refused(message) = error,
-                       let known = KnownRefusal.explaining(op: fixtureCase.op, attrs: fixtureCase.attrs, message: message) {
+                       let known = KnownRefusal.explaining(op: fixtureCase.op, attrs: fixtureCase.attrs,
+                                                          outputShapes: expected.mapValues(\.shape), message: message) {
                         results.append(CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation, verdict: .quirk(known.id),
                                                   checks: [], seconds: Self.seconds(since: t)))
                         continue

@@ -15,14 +15,22 @@ public struct KnownRefusal: Sendable {
     public let note: String
     /// Text the framework's refusal message contains (any one, case-insensitive).
     let messages: [String]
-    let applies: @Sendable (_ attrs: [(String, JSONValue)]) -> Bool
+    /// Whether the refusal covers a case: its attributes and the shapes of the outputs the
+    /// definition gives it (by output name).
+    let applies: @Sendable (_ attrs: [(String, JSONValue)], _ outputShapes: [String: [Int]]) -> Bool
 
-    public static let all: [KnownRefusal] = [depthwiseUnequalStrides, causalStrideDilation, onnxSameDilation]
+    public static let all: [KnownRefusal] = [depthwiseUnequalStrides, causalStrideDilation, onnxSameDilation,
+                                             torchEmptyOutput, onnxEmptyOutput, torchNoOutputChannels, kerasConv1DNoFilters,
+                                             depthwiseDilatedEmptyOutput]
 
-    /// The refusal that explains `op` refusing a case with `attrs` by `message`, if any.
-    public static func explaining(op: String, attrs: [(String, JSONValue)], message: String) -> KnownRefusal? {
+    /// The refusal that explains `op` refusing a case with `attrs`, whose outputs by the definition
+    /// have `outputShapes`, by `message`, if any.
+    public static func explaining(op: String, attrs: [(String, JSONValue)], outputShapes: [String: [Int]],
+                                  message: String) -> KnownRefusal? {
         let said = message.lowercased()
-        return all.first { $0.ops.contains(op) && $0.applies(attrs) && $0.messages.contains { said.contains($0.lowercased()) } }
+        return all.first {
+            $0.ops.contains(op) && $0.applies(attrs, outputShapes) && $0.messages.contains { said.contains($0.lowercased()) }
+        }
     }
 
     /// How a report says what the quirk or refusal `id` explains.
@@ -44,7 +52,7 @@ public struct KnownRefusal: Sendable {
         id: "depthwise-unequal-strides", ops: ["depthwise_conv2d", "separable_conv2d"], framework: "TensorFlow",
         note: "DepthwiseConv2dNative supports only equal row and column strides",
         messages: ["only supports equal length strides"]
-    ) { attrs in
+    ) { attrs, _ in
         let s = ints(attrs, "strides")
         return s.count == 2 && s[0] != s[1]
     }
@@ -55,7 +63,7 @@ public struct KnownRefusal: Sendable {
         id: "keras-conv1d-stride-dilation", ops: ["conv1d"], framework: "Keras",
         note: "Keras Conv1D refuses strides > 1 with dilation_rate > 1",
         messages: ["not supported in conjunction with `dilation_rate > 1`"]
-    ) { attrs in
+    ) { attrs, _ in
         attrs.first { $0.0 == "padding" }?.1.string == "CAUSAL" && (ints(attrs, "strides").first ?? 1) > 1 && (ints(attrs, "dilations").first ?? 1) > 1
     }
 
@@ -66,7 +74,60 @@ public struct KnownRefusal: Sendable {
         id: "onnxruntime-same-dilation", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "ONNX Runtime",
         note: "Conv refuses auto_pad SAME_UPPER with a dilation above 1",
         messages: ["dilation not supported for autopadtype::same_upper"]
-    ) { attrs in
+    ) { attrs, _ in
         attrs.first { $0.0 == "padding" }?.1.string == "SAME" && ints(attrs, "dilations").contains { $0 > 1 }
     }
+
+    /// Whether a convolution's output (`[N, spatial…, C]`) has a spatial extent of 0: the padded
+    /// input is shorter than the dilated kernel along that axis, where TensorFlow's output-size
+    /// rule `(n − extent + s) / s` truncates to 0 rows and returns an empty tensor.
+    static func emptySpatialOutput(_ outputShapes: [String: [Int]]) -> Bool {
+        guard let shape = outputShapes["output"], shape.count >= 3 else { return false }
+        return shape.dropFirst().dropLast().contains(0)
+    }
+
+    /// PyTorch's convolutions refuse a padded input shorter than the kernel ("Kernel size can't be
+    /// greater than actual input size") where TensorFlow returns an empty output.
+    static let torchEmptyOutput = KnownRefusal(
+        id: "torch-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "PyTorch",
+        note: "F.conv1d/F.conv2d refuse a padded input shorter than the dilated kernel, where the output is empty",
+        messages: ["kernel size can't be greater than actual input size"]
+    ) { _, outputs in emptySpatialOutput(outputs) }
+
+    /// PyTorch's convolutions refuse a weight with 0 output channels ("expected weight to be at
+    /// least G at dimension 0", G the groups), where TensorFlow returns the empty output `[…, 0]`.
+    static let torchNoOutputChannels = KnownRefusal(
+        id: "torch-conv-no-output-channels", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "PyTorch",
+        note: "F.conv1d/F.conv2d refuse a weight of 0 output channels, where the output is empty",
+        messages: ["expected weight to be at least"]
+    ) { _, outputs in outputs["output"]?.last == 0 }
+
+    /// Keras `Conv1D` (TensorFlow's causal convolution) refuses 0 filters ("Expected a strictly
+    /// positive value"), where tf.nn's convolutions return the empty output.
+    static let kerasConv1DNoFilters = KnownRefusal(
+        id: "keras-conv1d-no-filters", ops: ["conv1d"], framework: "Keras",
+        note: "Keras Conv1D refuses filters = 0",
+        messages: ["expected a strictly positive value. received filters"]
+    ) { attrs, outputs in
+        attrs.first { $0.0 == "padding" }?.1.string == "CAUSAL" && outputs["output"]?.last == 0
+    }
+
+    /// tf.nn.depthwise_conv2d (and separable_conv2d's depthwise step) runs a dilated kernel as
+    /// a strided convolution between SpaceToBatchND and BatchToSpaceND; when the output is empty
+    /// the last step refuses ("cropped_shape[0]=-1 must be non-negative") where the output-size
+    /// rule gives 0 rows.
+    static let depthwiseDilatedEmptyOutput = KnownRefusal(
+        id: "tf-depthwise-dilated-empty-output", ops: ["depthwise_conv2d", "separable_conv2d"], framework: "TensorFlow",
+        note: "the space-to-batch wrapper of a dilated depthwise convolution refuses an empty output",
+        messages: ["must be non-negative"]
+    ) { attrs, outputs in
+        ints(attrs, "dilations").contains { $0 > 1 } && emptySpatialOutput(outputs)
+    }
+
+    /// ONNX Runtime's CPU `Conv` refuses the same inputs ("Invalid input shape").
+    static let onnxEmptyOutput = KnownRefusal(
+        id: "onnxruntime-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "ONNX Runtime",
+        note: "Conv refuses a padded input shorter than the dilated kernel, where the output is empty",
+        messages: ["invalid input shape"]
+    ) { _, outputs in emptySpatialOutput(outputs) }
 }

@@ -54,7 +54,8 @@ public enum Properties {
     static func knownDeparture(_ c: GeneratedCase) -> String? {
         let answer: [String: AnyTensor]
         do { answer = try Run.underTest(c) } catch let CandidateError.refused(message) {
-            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, message: message)?.id
+            guard let definition = try? c.prepare().reference() else { return nil }
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, outputShapes: definition.outputs.mapValues(\.shape), message: message)?.id
         } catch { return nil }
         guard let prepared = try? c.prepare(), let reference = try? prepared.reference(),
               let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
@@ -128,16 +129,30 @@ public enum Properties {
         return nil
     }
 
+    /// What a candidate answered where it should have refused: whether the outputs are empty,
+    /// finite or not, and their shapes (`an empty output (output [1, 0, 2, 1])`,
+    /// `non-finite values (output [2, 3]: 4 of 6 non-finite)`).
+    static func describe(_ answer: [String: AnyTensor]) -> String {
+        let outputs = answer.sorted { $0.key < $1.key }
+        let nonFinite = outputs.map { _, t in t.dtype.isFloatingPoint ? t.doubles.filter { !$0.isFinite }.count : 0 }
+        let kind = outputs.allSatisfy({ $0.value.count == 0 }) ? "an empty output" : nonFinite.contains { $0 > 0 } ? "non-finite values" : "finite values"
+        let shapes = zip(outputs, nonFinite).map { output, bad in
+            "\(output.key) \(output.value.shape)" + (bad > 0 ? ": \(bad) of \(output.value.count) non-finite" : "")
+        }
+        return "\(kind) (\(shapes.joined(separator: ", ")))"
+    }
+
     /// Both implementations must reject an invalid case with a typed error; a candidate must refuse
     /// it (`ok: false`), and one that computes something anyway accepts invalid input.
     static func invalidRaises(_ c: GeneratedCase) -> Verdict {
         if let candidate = UnderTest.implementation.candidate {
             guard candidate.offers(op: c.op, inputs: c.inputs) else { return .discard }
-            // Only cases the specification itself rejects.
-            if let prepared = try? c.prepare(), (try? prepared.reference()) != nil { return .discard }
+            // Only cases the specification itself rejects, and why it does.
+            let reason: String
+            do { _ = try c.prepare().reference(); return .discard } catch { reason = "\(error)" }
             do {
-                _ = try Run.underTest(c)
-                return .acceptsInvalid("\(candidate.name) computed outputs for an input the specification rejects")
+                let answer = try Run.underTest(c)
+                return .acceptsInvalid("\(candidate.name) answered \(describe(answer)) for an input the specification rejects (\(reason))")
             } catch let CandidateError.failed(why) {
                 return .fail(why)
             } catch {
