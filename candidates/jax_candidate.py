@@ -7,9 +7,15 @@ own, so it offers none of those.
     conform check --candidate "$PEERS/bin/python candidates/jax_candidate.py" --ops conv2d
 
 float64 needs `jax_enable_x64`, set here. Requests run on the CPU backend, with one intra-op
-thread unless `--threads N` says otherwise (XLA's Eigen pool would otherwise take every core)."""
+thread unless `--threads N` says otherwise (XLA's Eigen pool would otherwise take every core).
+
+Its hello declares a request variant (docs/CANDIDATES.md, "Variants"), `mode`: the op compiled
+whole under `jax.jit` (XLA fuses the separable convolution's two steps) or dispatched op by op
+under `jax.disable_jit()`."""
+import functools
 import os
 
+import candidate_protocol
 from candidate_protocol import serve, threads
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -33,13 +39,35 @@ def padding(p, kernel, dilation):
     return p if isinstance(p, str) else [tuple(pair) for pair in p]
 
 
+VARIANTS = {"mode": {"scope": "request", "values": ["jit", "eager"]}}
+
+
 def conv(x, w, strides, pad, dilations, groups, spec):
-    out = lax.conv_general_dilated(x, w, window_strides=strides, padding=pad, rhs_dilation=dilations,
-                                   dimension_numbers=spec, feature_group_count=groups)
-    return np.asarray(out)
+    return lax.conv_general_dilated(x, w, window_strides=strides, padding=pad, rhs_dilation=dilations,
+                                    dimension_numbers=spec, feature_group_count=groups)
+
+
+def frozen(value):
+    """A hashable copy of an attribute (lists become tuples), for jit's static arguments."""
+    return tuple(frozen(v) for v in value) if isinstance(value, list) else value
+
+
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def compiled(op, attrs, inputs):
+    return forward(op, dict(attrs), inputs)
 
 
 def run(op, a, inputs):
+    """`forward` as the request's mode runs it: one compiled function, or op by op."""
+    if candidate_protocol.variant.get("mode") == "jit":
+        out = compiled(op, tuple(sorted((k, frozen(v)) for k, v in a.items())), inputs)
+    else:
+        with jax.disable_jit():
+            out = forward(op, a, inputs)
+    return {"output": np.asarray(out["output"])}
+
+
+def forward(op, a, inputs):
     x = inputs["input"]
     if op == "conv1d":
         w = inputs["filters"]
@@ -52,7 +80,7 @@ def run(op, a, inputs):
     if op in ("depthwise_conv2d", "separable_conv2d"):
         f = inputs["filter" if op == "depthwise_conv2d" else "depthwise_filter"]
         kh, kw, c, m = f.shape
-        if x.shape[3] != c:
+        if x.shape[3] != c:  # shapes are static under jit too
             raise ValueError(f"input has {x.shape[3]} channels, the filter {c}")
         # Depthwise is a grouped convolution with one input channel per group; output channel
         # c·M + m is filter[:, :, c, m], which is HWIO [kh, kw, 1, C·M] in row-major order.
@@ -65,4 +93,4 @@ def run(op, a, inputs):
 
 
 if __name__ == "__main__":
-    serve("jax", jax.__version__, OPS, run)
+    serve("jax", jax.__version__, OPS, run, variants=VARIANTS)

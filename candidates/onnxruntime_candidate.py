@@ -9,13 +9,22 @@ TensorFlow's kind, so it offers none of those.
     conform check --candidate "$PEERS/bin/python candidates/onnxruntime_candidate.py" --ops conv2d
 
 A session is built once per geometry and reused, so `kind: time` times `InferenceSession.run`
-(with the layout transposes), not model building. One intra-op thread unless `--threads N`."""
+(with the layout transposes), not model building. One intra-op thread unless `--threads N`.
+
+Its hello declares a request variant (docs/CANDIDATES.md, "Variants"), `graph_optimization`: the
+session's graph optimisation level (disabled, basic, extended, all), each a session of its own;
+the levels differ in the Conv rewrites and kernels ONNX Runtime picks (NCHWc layouts at "all")."""
 import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper
 
+import candidate_protocol
 from candidate_protocol import serve, threads
+
+LEVELS = {"disabled": ort.GraphOptimizationLevel.ORT_DISABLE_ALL, "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+          "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}
+VARIANTS = {"graph_optimization": {"scope": "request", "values": list(LEVELS)}}
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
 ELEMENT = {np.dtype(np.float16): TensorProto.FLOAT16, np.dtype(np.float32): TensorProto.FLOAT,
@@ -37,7 +46,10 @@ def conv_attributes(padding, kernel, strides, dilations, groups):
 
 
 def session(key, nodes, inputs, dtype):
-    """An InferenceSession for a graph of `nodes`, inputs by name and shape, output "y"."""
+    """An InferenceSession for a graph of `nodes`, inputs by name and shape, output "y", at the
+    request's optimisation level (ONNX Runtime's default, all, without one)."""
+    level = candidate_protocol.variant.get("graph_optimization", "all")
+    key = (level, *key)
     if key not in sessions:
         if len(sessions) >= 4:  # a campaign brings a new geometry per case: keep the recent ones only
             sessions.clear()
@@ -48,6 +60,7 @@ def session(key, nodes, inputs, dtype):
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads()
         options.inter_op_num_threads = 1
+        options.graph_optimization_level = LEVELS[level]
         sessions[key] = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     return sessions[key]
 
@@ -85,4 +98,4 @@ def run(op, a, inputs):
 
 if __name__ == "__main__":
     # The CPU execution provider has no float64 Conv ("Could not find an implementation for Conv(11)").
-    serve("onnxruntime", ort.__version__, OPS, run, dtypes={op: ["<f2", "<f4"] for op in OPS})
+    serve("onnxruntime", ort.__version__, OPS, run, dtypes={op: ["<f2", "<f4"] for op in OPS}, variants=VARIANTS)

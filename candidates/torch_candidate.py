@@ -8,12 +8,23 @@ windows or TensorFlow's Philox stream, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/torch_candidate.py" --ops conv2d,frame
 
-One intra-op thread unless `--threads N` says otherwise."""
+One intra-op thread unless `--threads N` says otherwise. Its hello declares two request variants
+(docs/CANDIDATES.md, "Variants"), PyTorch's run-time choices of kernel: `layout` (contiguous
+channels-first tensors, channels-last tensors, channels-last weights with a channels-first input,
+or contiguous with oneDNN switched off) and `threads` (1 or 2 intra-op threads for the request)."""
+import contextlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+import candidate_protocol
 from candidate_protocol import serve, threads
+
+VARIANTS = {
+    "layout": {"scope": "request", "values": ["contiguous", "channels_last", "channels_last_weights", "mkldnn_off"]},
+    "threads": {"scope": "request", "values": ["1", "2"]},
+}
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame"]
 
@@ -42,9 +53,22 @@ def padded(x, amounts):
     return F.pad(x, flat) if any(flat) else x
 
 
+def laid_out(x, w):
+    """x and w in the memory layout the request's variant names (as given without one)."""
+    layout = candidate_protocol.variant.get("layout")
+    if layout == "channels_last":
+        return x.contiguous(memory_format=torch.channels_last), w.contiguous(memory_format=torch.channels_last)
+    if layout == "channels_last_weights":
+        return x.contiguous(), w.contiguous(memory_format=torch.channels_last)
+    if layout in ("contiguous", "mkldnn_off"):
+        return x.contiguous(), w.contiguous()
+    return x, w
+
+
 def conv2d(x, w, a, groups):
     """x NCHW, w OIHW; the attribute's padding applied first."""
     x = padded(x, pads(a["padding"], x.shape[2:], w.shape[2:], a["strides"], a["dilations"]))
+    x, w = laid_out(x, w)
     return F.conv2d(x, w, stride=a["strides"], dilation=a["dilations"], groups=groups)
 
 
@@ -66,6 +90,15 @@ def frame(signal, a):
 
 
 def run(op, a, inputs):
+    """`compute` under the request's variant: its thread count, oneDNN off for `mkldnn_off`."""
+    if "threads" in candidate_protocol.variant:
+        torch.set_num_threads(int(candidate_protocol.variant["threads"]))
+    off = candidate_protocol.variant.get("layout") == "mkldnn_off"
+    with torch.backends.mkldnn.flags(enabled=False) if off else contextlib.nullcontext():
+        return compute(op, a, inputs)
+
+
+def compute(op, a, inputs):
     if op == "frame":
         return {"output": frame(inputs["signal"], a)}
     x = torch.from_numpy(inputs["input"])
@@ -73,6 +106,9 @@ def run(op, a, inputs):
         w = torch.from_numpy(inputs["filters"]).permute(2, 1, 0)
         x = x.permute(0, 2, 1)
         x = padded(x, pads(a["padding"], x.shape[2:], w.shape[2:], a["strides"], a["dilations"]))
+        if candidate_protocol.variant.get("layout"):
+            # Three-dimensional tensors have no channels-last format: every layout is contiguous here.
+            x, w = x.contiguous(), w.contiguous()
         y = F.conv1d(x, w, stride=a["strides"], dilation=a["dilations"], groups=x.shape[1] // w.shape[1])
         return {"output": y.permute(0, 2, 1).contiguous().numpy()}
     x = x.permute(0, 3, 1, 2)
@@ -92,4 +128,4 @@ def run(op, a, inputs):
 
 if __name__ == "__main__":
     torch.set_num_threads(threads())
-    serve("torch", torch.__version__, OPS, run)
+    serve("torch", torch.__version__, OPS, run, variants=VARIANTS)
