@@ -33,6 +33,7 @@ public struct BoundaryClass: Sendable, Hashable {
     /// Every op's classes, in the order the coverage table prints them.
     public static let all: [BoundaryClass] = convolutionClasses(op: "conv2d") + convolutionClasses(op: "conv1d")
         + convolutionClasses(op: "depthwise_conv2d") + convolutionClasses(op: "separable_conv2d")
+        + frameClasses() + windowClasses() + glimpseClasses()
 
     /// The classes of the parameters, by name.
     public static func classify(_ params: [String: Int], op: String) -> [BoundaryClass] {
@@ -51,6 +52,20 @@ extension BoundaryClass {
         "padTop": 0...5, "padBottom": 0...5, "padLeft": 0...5, "padRight": 0...5, "padBefore": 0...5, "padAfter": 0...5,
         "channelsPerGroup": 1...4, "groups": 1...4, "outputsPerGroup": 1...4, "channels": 1...4, "multiplier": 1...3,
         "outputs": 1...4, "sizeClass": 0...0,
+        "length": 1...9, "other": 1...3, "rank": 1...3, "frameLength": 1...6, "frameStep": 1...5,
+        "steps": 2...12, "sequenceLength": 1...5, "sequenceStride": 1...4, "samplingRate": 1...3, "startIndex": 0...3,
+        "endIndexFromEnd": 0...3, "features": 0...2, "extraAxis": 0...2, "targets": 0...3,
+        "glimpseHeight": 0...6, "glimpseWidth": 0...6, "padEnd": 0...1, "axisChoice": 0...5,
+    ]
+
+    /// Extents an op accepts at 0 that its ordinary draws never make 0, by op: 0 one boundary
+    /// draw in `n`.
+    static let zeroOdds: [String: [String: UInt64]] = [
+        "frame": ["length": 8, "other": 8],
+        "conv2d": ["batch": 16, "height": 16, "width": 16, "outputsPerGroup": 16],
+        "conv1d": ["batch": 16, "width": 16, "outputsPerGroup": 16],
+        "depthwise_conv2d": ["batch": 16, "height": 16, "width": 16, "multiplier": 16],
+        "separable_conv2d": ["batch": 16, "height": 16, "width": 16, "outputs": 16],
     ]
 
     /// One small value: the minimum a third of the time, the maximum a sixth, else uniform.
@@ -66,21 +81,32 @@ extension BoundaryClass {
     /// once), or nil when `tries` draws found none that builds. The spec carries `boundary = 1`,
     /// which lets the builder keep shapes its ordinary draws avoid (pads past the kernel).
     static func draw(_ primary: BoundaryClass, wishes: [BoundaryClass], generator: OpGenerator, fill: Fill,
-                     rng: inout SplitMix64, size: Int, tries: Int = 4000) -> CaseSpec? {
+                     rng: inout SplitMix64, size: Int, tries: Int = 4000, pool: Int = 12) -> CaseSpec? {
         let base = generator.parameters.run(&rng, size: size)
+        let classes = BoundaryClass.of(generator.op)
+        // The best of `pool` specs that build: the one inside the most classes at once.
+        var best: (spec: CaseSpec, classes: Int)?, found = 0
         for attempt in 0..<tries {
             var p = base
             for param in generator.params {
-                if let range = smallRanges[param.name] { p[param.name] = small(range, &rng) }
+                if let range = smallRanges[param.name] {
+                    p[param.name] = zeroOdds[generator.op]?[param.name].map { rng.next() % $0 == 0 } == true ? 0 : small(range, &rng)
+                }
                 else if param.name == "padding", let kinds = param.range { p["padding"] = kinds.lowerBound + Int(rng.next() % UInt64(kinds.count)) }
+                // Frameworks' special kernels (oneDNN's, MKL's) are float32 ones: two boundary draws in three take it.
+                else if param.name == "dtype", let kinds = param.range, rng.next() % 3 != 0 { p["dtype"] = kinds.lowerBound }
             }
             p["boundary"] = 1
             // The wishes are dropped for the last half of the tries.
             guard primary.holds(p), attempt >= tries / 2 || wishes.allSatisfy({ $0.holds(p) }) else { continue }
             let spec = CaseSpec(op: generator.op, params: p, fill: fill, valueSeed: rng.next())
-            if generator.build(spec) != nil { return spec }
+            guard generator.build(spec) != nil else { continue }
+            let inside = classes.filter { $0.holds(p) }.count
+            if best == nil || inside > best!.classes { best = (spec, inside) }
+            found += 1
+            if found == pool { break }
         }
-        return nil
+        return best?.spec
     }
 }
 
@@ -133,8 +159,8 @@ extension BoundaryClass {
     /// The classes of a convolution, from its output-size formulas: per spatial axis, the output
     /// extents 0 and 1, a dilated kernel one longer or shorter than the input or exactly as long
     /// (dilated), a stride past the kernel or the input, explicit pads at least the kernel, SAME's
-    /// odd pixel; and one input or output channel, as many groups as channels, several images with
-    /// one output row or column.
+    /// odd pixel; an empty batch, input axis or output channel axis; one input or output channel,
+    /// as many groups as channels, several images with one output row or column.
     static func convolutionClasses(op: String) -> [BoundaryClass] {
         func cls(_ name: String, _ holds: @escaping @Sendable (ConvolutionView) -> Bool) -> BoundaryClass {
             BoundaryClass(op: op, name: name) { p in ConvolutionView(op: op, p).map(holds) ?? false }
@@ -148,6 +174,8 @@ extension BoundaryClass {
             classes += [
                 on("output extent 0") { g, _ in g.output == 0 },
                 on("output extent 1") { g, _ in g.output == 1 },
+                // One output: the stride then changes no value, only the addresses a kernel walks.
+                on("output extent 1, stride ≥ 2") { g, _ in g.output == 1 && g.stride >= 2 },
                 on("kernel = input + 1") { g, _ in g.extent == g.input + 1 },
                 on("kernel = input − 1") { g, _ in g.extent == g.input - 1 },
                 on("stride > kernel") { g, _ in g.stride > g.extent && g.output >= 2 },
@@ -158,6 +186,10 @@ extension BoundaryClass {
             ]
         }
         classes += [
+            // Empty tensors TensorFlow's shape rules accept (docs/BOUNDARIES.md, the audit).
+            cls("empty batch") { $0.batch == 0 },
+            cls("an input extent of 0") { v in v.axes.contains { $0.geometry.input == 0 } },
+            cls("no output channels") { $0.outputChannels == 0 },
             cls("one input channel") { $0.inputChannels == 1 },
             cls("one output channel") { $0.outputChannels == 1 },
             cls("several images, one output column") { v in v.batch >= 2 && v.axis("cols")?.output == 1 },

@@ -46,7 +46,7 @@ extension OpGenerator {
         op: "timeseries_windows",
         params: [Param("steps", from: 2, scale: 2, cap: 80), Param("features", 0...4), Param("extraAxis", 0...2),
                  Param("sequenceLength", from: 1, scale: 0.5, cap: 12), Param("sequenceStride", 1...5), Param("samplingRate", 1...4),
-                 Param("startIndex", 0...6), Param("endIndexFromEnd", 0...6), Param("targets", 0...1), Param("integers", 0...1)],
+                 Param("startIndex", 0...6), Param("endIndexFromEnd", 0...6), Param("targets", 0...3), Param("integers", 0...1)],
         build: { p, fill, rng in
             let t = p.v("steps")
             guard p.v("sequenceStride") < t, p.v("samplingRate") < t else { return nil }
@@ -55,13 +55,18 @@ extension OpGenerator {
             let end: Int? = p.v("endIndexFromEnd") == 0 ? nil : t - p.v("endIndexFromEnd")
             let attrs = WindowAttributes(sequenceLength: p.v("sequenceLength"), sequenceStride: p.v("sequenceStride"),
                                          samplingRate: p.v("samplingRate"), startIndex: start, endIndex: end)
-            guard (try? attrs.windows(length: t, targets: nil)) != nil else { return nil }
+            guard (try? attrs.windows(length: t, targets: windowTargetRows(p))) != nil else { return nil }
             let shape = [t] + (p.v("features") > 0 ? [p.v("features")] : []) + (p.v("extraAxis") > 0 ? [p.v("extraAxis")] : [])
             let data: AnyTensor = p.v("integers") == 1
                 ? .int64(try! Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Int64(rng.next() % 1000) - 500 }))
                 : .float32(fill.tensor(shape, &rng))
             var inputs: [(String, AnyTensor)] = [("data", data)]
-            if p.v("targets") == 1 { inputs.append(("targets", .int32(try! Tensor(shape: [t], scalars: (0..<t).map(Int32.init))))) }
+            if let rows = windowTargetRows(p) {
+                // Row k holds k (and k·10 + j along its own axis): a target taken from the wrong row shows.
+                let trail = windowTargetTrailing(p)
+                let scalars = (0..<rows).flatMap { k in trail == 0 ? [Int32(k)] : (0..<trail).map { Int32(k * 10 + $0) } }
+                inputs.append(("targets", .int32(try! Tensor(shape: [rows] + (trail == 0 ? [] : [trail]), scalars: scalars))))
+            }
             return GeneratedCase(op: "timeseries_windows",
                                  attrs: [("sequence_length", JSONValue(attrs.sequenceLength)), ("sequence_stride", JSONValue(attrs.sequenceStride)),
                                          ("sampling_rate", JSONValue(attrs.samplingRate)), ("start_index", start.map { JSONValue($0) } ?? .null),
@@ -77,6 +82,19 @@ extension OpGenerator {
             attrs.append((key, JSONValue(value)))
             return GeneratedCase(op: "timeseries_windows", attrs: attrs, inputs: [("data", .float32(Fill.exact.tensor([t, 2], &rng)))])
         })
+
+    /// The target rows of a windows case (`targets`: 0 none, 1 one per step, 2 one per step with
+    /// an axis of 2 of their own, 3 fewer than the steps, which caps the window count).
+    static func windowTargetRows(_ p: [String: Int]) -> Int? {
+        switch p.v("targets") {
+        case 0: nil
+        case 3: max(1, p.v("steps") - p.v("sequenceLength") - p.v("sequenceStride"))
+        default: p.v("steps")
+        }
+    }
+
+    /// The extent of the targets' own axis (0: targets are one-dimensional).
+    static func windowTargetTrailing(_ p: [String: Int]) -> Int { p.v("targets") == 2 ? 2 : 0 }
 
     public static let frame = OpGenerator(
         op: "frame",

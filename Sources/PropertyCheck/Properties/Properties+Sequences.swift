@@ -75,15 +75,26 @@ extension Properties {
                 guard let windows = out["windows"] else { return .fail("no windows") }
                 let (stride, rate) = (attr(c, "sequence_stride")?.int ?? 1, attr(c, "sampling_rate")?.int ?? 1)
                 let start = attr(c, "start_index")?.int ?? 0
-                let row = data.count / data.shape[0]
-                for k in 0..<windows.shape[0] {
+                let row = data.count / max(data.shape[0], 1)
+                let count = windows.shape.first ?? 0
+                guard windows.shape == [count, length] + data.shape.dropFirst() else {
+                    return .fail("windows shape \(windows.shape), where [n, \(length)] + \(Array(data.shape.dropFirst())) is due")
+                }
+                for k in 0..<count {
                     for j in 0..<length {
                         for e in 0..<row where windows.bits(at: (k * length + j) * row + e) != data.bits(at: (start + k * stride + j * rate) * row + e) {
                             return .fail("window \(k) step \(j) element \(e) is not data row \(start + k * stride + j * rate)")
                         }
                     }
-                    if let targets = out["targets"], let given = c.input("targets"), targets.bits(at: k) != given.bits(at: start + k * stride) {
-                        return .fail("target \(k) is not targets[\(start + k * stride)]")
+                    // A target is a whole row of the targets (they may have axes of their own).
+                    if let targets = out["targets"], let given = c.input("targets") {
+                        let trow = given.count / max(given.shape.first ?? 1, 1)
+                        guard targets.shape == [count] + given.shape.dropFirst() else {
+                            return .fail("targets shape \(targets.shape), where \([count] + Array(given.shape.dropFirst())) is due")
+                        }
+                        for e in 0..<trow where targets.bits(at: k * trow + e) != given.bits(at: (start + k * stride) * trow + e) {
+                            return .fail("target \(k) element \(e) is not targets[\(start + k * stride)] element \(e)")
+                        }
                     }
                 }
                 return .pass
