@@ -48,7 +48,18 @@ struct JudgeTests {
         for i in Self.fillIndices(out) { zeroFill[i] = 0 }
         var expected = run
         expected.outputs["output"] = .float32(try Tensor(shape: out.shape, scalars: zeroFill))
-        #expect(Self.passes(prepared, ["output": .float32(out)], expected.outputs, expected))
+        #expect(Self.passes(prepared, ["output": .float32(out)], expected.outputs, run))
+    }
+
+    @Test("glimpse noise judge: Conform's optimized fill must be the reference's seeded values, not merely in range",
+          arguments: ["uniform", "gaussian"])
+    func noiseJudgeFixesOwnFill(noise: String) throws {
+        let (prepared, run) = try Self.glimpse(noise: noise)
+        guard case let .float32(out) = run.outputs["output"]! else { Issue.record("not float32"); return }
+        // Every fill value moved to another value of its own item's range: in range, but not the seeded draw.
+        var moved = out.scalars
+        for i in Self.fillIndices(out) { moved[i] = i < out.count / 2 ? 5 : 24 }
+        #expect(!Self.passes(prepared, ["output": .float32(try Tensor(shape: out.shape, scalars: moved))], run.outputs, run))
     }
 
     @Test("glimpse noise judge: a wrong fill, a wrong shape and a wrong in-image value each fail", arguments: ["uniform", "gaussian"])

@@ -77,6 +77,7 @@ struct PropertyCheckTests {
         case .directGroupPairs?: 128              // eight groups of four channels, their filters, a tap or two
         case .directGroupWidePairs?: 2 + 2 * 9    // two groups of 9+ output channels: one pixel of 2 channels, a 1×1×1×18 filter
         case .directPacked?: 24                   // found through the split-concat law: two or three groups' channels and filters
+        case .float16Chunked?: (1 << 18) + 8192    // more than one 262 144-element conversion chunk, a 1×1 filter and its output
         default: 16
         }
     }

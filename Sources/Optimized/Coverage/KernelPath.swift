@@ -22,6 +22,8 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case spatialSegments = "conv2d/spatial/several-segments"
     case fft = "conv2d/fft"
     case float16ViaFloat32 = "float16/via-float32"
+    /// float16 conversions of more than one 256 Ki-element chunk, spread over the op's threads.
+    case float16Chunked = "float16/chunked-conversion"
     /// An output extent of 0 or an empty input: no kernel runs.
     case emptyExtent = "conv2d/empty-extent"
     // depthwise (and separable's first stage)
@@ -74,6 +76,8 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
              .directRowMerged, .directRowMergedGroups, .directGroupBlocked, .directGroupHalves, .directGroupPairs, .directGroupWidePairs, .directFloat64, .spatial, .spatialPast48, .spatialSegments, .fft, .emptyExtent:
             return convs
         case .float16ViaFloat32: return convs + ["conv2d_at"]
+        // Only conv2d's size class of large float16 tensors reaches it.
+        case .float16Chunked: return ["conv2d"]
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]

@@ -37,7 +37,8 @@ public func extractGlimpse(
                     // Planted bug (debug builds): every item's noise drawn from item 0's values.
                     let source = Mutants.on(.glimpseNoiseFromFirstItem) ? 0 : b
                     let fill = glimpseFill(item: Array(x[source * itemIn ..< (source + 1) * itemIn]), channels: c, count: itemOut,
-                                           noise: attrs.noise, seed: attrs.seed, batchIndex: b)
+                                           noise: attrs.noise, seed: attrs.seed,
+                                           batchIndex: Mutants.on(.glimpseNoiseStreamOfFirstItem) ? 0 : b)
                     fill.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: itemOut) }
                 }
                 guard !rows.isEmpty, !cols.isEmpty else { continue }

@@ -49,10 +49,16 @@ enum Half {
     /// Runs `body` over `0..<count` in ranges of 256 Ki elements spread over the op's threads (one
     /// range, on this thread, when that is all there is).
     static func chunks(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let size = 1 << 18, n = (count + size - 1) / size
+        let size = chunkSize, n = (count + size - 1) / size
         guard n > 1 else { body(0..<count); return }
-        Threading.forEach(n) { c in body((c * size)..<min(count, (c + 1) * size)) }
+        PathCounter.hit(.float16Chunked)
+        // Planted bug (debug builds): each chunk stops one element short.
+        let short = Mutants.on(.float16ChunkShort) ? 1 : 0
+        Threading.forEach(n) { c in body((c * size)..<(min(count, (c + 1) * size) - short)) }
     }
+
+    /// Elements per conversion chunk.
+    static let chunkSize = 1 << 18
 }
 
 extension Tensor {

@@ -95,6 +95,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case glimpseClippedShortRow
     /// Glimpse noise is drawn from the first batch item's value range for every item.
     case glimpseNoiseFromFirstItem
+    /// Every item's glimpse noise comes from item 0's random stream (each value still in its own item's range).
+    case glimpseNoiseStreamOfFirstItem
     /// With sampling_rate 1, the last window repeats the one before it.
     case windowsLastRepeats
     /// Windows lose their last window when sampling_rate > 1.
@@ -131,6 +133,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case batchNormAllTrainable
     /// float16 inputs widened from their bit patterns instead of their values.
     case float16WidenedFromBits
+    /// A float16 conversion of several chunks stops one element short of each chunk's end.
+    case float16ChunkShort
 
     /// The one row of the path table this bug lives on; nil for the semantic bugs every path shares.
     public var path: KernelPath? {
@@ -173,6 +177,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .glimpseInsideDropsLastRow: .glimpseInside
         case .glimpseClippedShortRow: .glimpseClipped
         case .glimpseNoiseFromFirstItem: .glimpseNoise
+        case .glimpseNoiseStreamOfFirstItem: .glimpseNoise
         case .windowsLastRepeats: .windowsContiguous
         case .windowsCountOffByOne: .windowsSampled
         case .windowsViewFromZero: .windowsViewOffset
@@ -189,6 +194,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .cycleShifted, .cycleHangsOnSingleCandidate: .pairingCycle
         case .batchNormAllTrainable: .countParams
         case .float16WidenedFromBits: .float16ViaFloat32
+        case .float16ChunkShort: .float16Chunked
         }
     }
 }

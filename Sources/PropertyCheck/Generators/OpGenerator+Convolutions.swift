@@ -62,6 +62,10 @@ extension OpGenerator {
         /// Deep groups for several im2col tiles and several tap slices of the direct kernel:
         /// 24–40 channels per group, 3×3 to 5×5 kernels, 22–27² input pixels.
         case deep = 6
+        /// Large float16 tensors, whose conversions to and from float32 run in several chunks:
+        /// a float16 case (only) becomes a 1×1 convolution of 64 channels over 64–66 × 65–67
+        /// pixels (at least 266 240 input elements, past one 262 144-element chunk) to 1 output.
+        case halfChunks = 3
     }
 
     /// Parameters moved into a size class.
@@ -84,7 +88,11 @@ extension OpGenerator {
             (p["height"], p["width"], p["strideH"], p["strideW"], p["dilationH"], p["dilationW"]) =
                 (21 + min(p.v("height"), 6), 21 + min(p.v("width"), 6), 1, 1, 1, 1)
             (p["channelsPerGroup"], p["outputsPerGroup"], p["groups"]) = (23 + min(p.v("channelsPerGroup"), 17), min(p.v("outputsPerGroup"), 4), 1)
-        case nil: break
+        case .halfChunks? where p.v("dtype") == 2:
+            (p["kernelHeight"], p["kernelWidth"], p["strideH"], p["strideW"], p["dilationH"], p["dilationW"], p["padding"]) = (1, 1, 1, 1, 1, 1, 0)
+            (p["height"], p["width"]) = (64 + min(p.v("height"), 2), 65 + min(p.v("width"), 2))
+            (p["channelsPerGroup"], p["outputsPerGroup"], p["groups"], p["batch"]) = (64, 1, 1, 1)
+        case .halfChunks?, nil: break
         }
         return p
     }
