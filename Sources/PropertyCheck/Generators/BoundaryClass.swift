@@ -182,6 +182,11 @@ extension BoundaryClass {
                 on("stride ≥ input") { g, _ in g.stride > 1 && g.stride >= g.input },
                 on("dilated extent = input") { g, _ in g.dilation > 1 && g.extent == g.input },
                 on("explicit pad ≥ kernel") { g, v in v.explicit && max(g.padBefore, g.padAfter) >= g.extent },
+                // The last window's last tap on the padding after the input: kernels that clip the
+                // final window (and, with several images, the next image's first row) go wrong here.
+                on("last window ends in the padding after") { g, _ in
+                    g.output >= 1 && g.padAfter > 0 && (g.output - 1) * g.stride + g.extent > g.padBefore + g.input
+                },
                 on("SAME's odd pixel") { g, v in v.same && (g.padBefore + g.padAfter) % 2 == 1 },
             ]
         }

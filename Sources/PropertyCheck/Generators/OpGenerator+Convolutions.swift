@@ -57,7 +57,8 @@ extension OpGenerator {
         /// 2nd segment), few rows and channels.
         case wide = 4
         /// Many narrow groups, as ResNeXt has: 8 or 16 groups of 4 input channels and at most 4
-        /// outputs, on a small image (the four-channel pair kernel takes eight whole groups).
+        /// outputs, on a small image, in float32 or float16 (the four-channel pair kernel takes
+        /// eight whole groups).
         case manyGroups = 2
         /// Deep groups for several im2col tiles and several tap slices of the direct kernel:
         /// 24–40 channels per group, 3×3 to 5×5 kernels, 22–27² input pixels.
@@ -82,6 +83,8 @@ extension OpGenerator {
             (p["channelsPerGroup"], p["outputsPerGroup"]) = (min(p.v("channelsPerGroup"), 2), min(p.v("outputsPerGroup"), 3))
         case .manyGroups?:
             (p["groups"], p["channelsPerGroup"], p["outputsPerGroup"]) = (8 * min(p.v("groups"), 2), 4, min(p.v("outputsPerGroup"), 4))
+            // The grouped direct kernels are float32 ones (float16 runs them too): no float64 here.
+            if p.v("dtype") == 1 { p["dtype"] = 0 }
             (p["height"], p["width"]) = (min(p.v("height"), 6), min(p.v("width"), 6))
         case .deep?:
             (p["kernelHeight"], p["kernelWidth"]) = (2 + min(p.v("kernelHeight"), 3), 2 + min(p.v("kernelWidth"), 3))
