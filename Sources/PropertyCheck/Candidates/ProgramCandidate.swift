@@ -187,18 +187,16 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let id = nextID
         lock.unlock()
         var inputFiles = [(String, JSONValue)](), outputFiles = [(String, JSONValue)]()
-        var written = [URL]()
-        defer { for url in written { try? FileManager.default.removeItem(at: url) } }
-        for (name, tensor) in inputs {
-            let url = scratch.appendingPathComponent("\(id)-in-\(name).npy")
-            do { try Data(NPY.encode(tensor)).write(to: url) } catch { throw .failed("cannot write \(url.path): \(error)") }
-            written.append(url)
-            inputFiles.append((name, .string(url.path)))
+        // A folder per request, under a name the program cannot predict, reached only through Conform's own descriptor.
+        let folder = try RequestFolder(in: scratch)
+        defer { folder.remove() }
+        for (index, (name, tensor)) in inputs.enumerated() {
+            let file = "in-\(index).npy"
+            try folder.create(file, NPY.encode(tensor))
+            inputFiles.append((name, .string(folder.path(of: file))))
         }
-        for name in outputs {
-            let url = scratch.appendingPathComponent("\(id)-out-\(name).npy")
-            written.append(url)
-            outputFiles.append((name, .string(url.path)))
+        for (index, name) in outputs.enumerated() {
+            outputFiles.append((name, .string(folder.path(of: "out-\(index).npy"))))
         }
         var fields: [(String, JSONValue)] = [("id", JSONValue(id)), ("kind", .string(kind)), ("op", .string(op)), ("attrs", .object(attrs)),
                                              ("inputs", .object(inputFiles)), ("outputs", .object(outputFiles))]
@@ -232,11 +230,10 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         }
         checkin(child, key: key)
         var result = [String: AnyTensor]()
-        for (name, path) in outputFiles {
-            guard let file = path.string, let bytes = FileManager.default.contents(atPath: file) else {
-                throw .failed("protocol: it replied ok but wrote no \(name) output")
-            }
-            do { result[name] = try NPY.decode([UInt8](bytes)) } catch { throw .failed("its \(name) output is not a usable .npy: \(error)") }
+        // An output may take a quarter of the run's memory budget: decoding holds it about three times.
+        let limit = MemoryBudget.bytes / 4
+        for (index, name) in outputs.enumerated() {
+            result[name] = try folder.readOutput("out-\(index).npy", name: name, limit: limit)
         }
         let seconds = (reply["seconds"]?.array ?? []).compactMap(\.double)
         if kind == "time" && seconds.count != count {

@@ -21,6 +21,24 @@ extension Run {
         guard let candidate = UnderTest.implementation.candidate else { return try optimized(c) }
         guard candidate.offers(op: c.op, inputs: c.inputs), let entry = OpTable.entry(named: c.op) else { throw NotOffered() }
         let outputs = entry.outputs + (c.inputs.contains { $0.0 == "targets" } ? entry.optionalOutputs : [])
-        return try candidate.run(op: c.op, attrs: OpTable.filledAttributes(c.op, c.attrs), inputs: c.inputs, outputs: outputs)
+        let got = try candidate.run(op: c.op, attrs: OpTable.filledAttributes(c.op, c.attrs), inputs: c.inputs, outputs: outputs)
+        try checkShapes(c, got)
+        return got
+    }
+
+    /// A candidate's outputs have the shapes the definition gives them before any law reads a
+    /// value (a law indexes an output by the definition's geometry): a missing output or another
+    /// shape is a failure of the case, unless one of TensorFlow's registered quirks explains it.
+    /// An input the definition rejects has no shape due.
+    static func checkShapes(_ c: GeneratedCase, _ got: [String: AnyTensor]) throws(CandidateError) {
+        guard let definition = try? c.prepare().reference() else { return }
+        for (name, due) in definition.outputs.sorted(by: { $0.key < $1.key }) {
+            guard let output = got[name] else { throw .failed("protocol: it wrote no output \"\(name)\"") }
+            guard output.shape == due.shape else {
+                let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
+                if Departure.explaining(op: c.op, inputs: inputs, attrs: c.attrs, got: output, definition: due) != nil { continue }
+                throw .failed("output \"\(name)\": shape: expected \(due.shape), got \(output.shape)")
+            }
+        }
     }
 }

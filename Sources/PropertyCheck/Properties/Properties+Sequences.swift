@@ -107,8 +107,13 @@ extension Properties {
                       let out = try Run.underTest(c)["output"] else { return .discard }
                 let rank = signal.shape.count
                 let axis = (attr(c, "axis")?.int ?? -1) < 0 ? (attr(c, "axis")?.int ?? -1) + rank : attr(c, "axis")!.int!
+                guard (0..<rank).contains(axis), step > 0 else { return .discard }
                 let (n, inner) = (signal.shape[axis], signal.shape[(axis + 1)...].reduce(1, *))
-                let outer = signal.shape[..<axis].reduce(1, *), frames = out.shape[axis]
+                // The candidate's output is checked whole before a value of it is read.
+                let frames = FrameAttributes(frameLength: length, frameStep: step, padEnd: attr(c, "pad_end")?.bool ?? false).frameCount(n)
+                let due = Array(signal.shape[..<axis]) + [frames, length] + Array(signal.shape[(axis + 1)...])
+                guard out.shape == due else { return .fail("output shape \(out.shape), where \(due) is due") }
+                let outer = signal.shape[..<axis].reduce(1, *)
                 let pad = attr(c, "pad_value")?.double ?? 0
                 for o in 0..<outer {
                     for i in 0..<frames {

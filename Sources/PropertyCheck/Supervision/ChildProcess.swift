@@ -76,8 +76,16 @@ public final class ChildProcess {
         // No other descriptor of this process leaks into the child (a test runner's or a supervisor's
         // pipes would otherwise stay open in grandchildren and hide their parent's exit).
         Self.closeOnExec()
+        // Its own process group, so that killing it kills what it started; and Conform adopts any
+        // descendant that leaves the group and outlives its parent, so it can kill that too.
+        Self.becomeSubreaper()
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         close(toChild[0]); close(fromChild[1]); close(errorPipe[1])
         guard status == 0 else {
             close(toChild[1]); close(fromChild[0]); close(errorPipe[0])
@@ -171,18 +179,56 @@ public final class ChildProcess {
         return wait()
     }
 
-    /// Kills the child (SIGKILL) if it still runs.
+    /// Kills the child and its process group (SIGKILL), and any descendant that left the group.
     public func kill() {
+        // The group goes even when the child itself has already exited: what it forked may still run.
+        _ = Glibc.kill(-pid, SIGKILL)
         if ending == nil && ended() == nil { _ = Glibc.kill(pid, SIGKILL) }
+        if ending != nil { Self.killStrays() }
     }
 
-    /// Waits for the child to end.
+    /// Waits for the child to end; what it left behind in its group, or adopted by Conform, is killed.
     @discardableResult
     public func wait() -> Ending {
         if let ending { return ending }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return record(status)
+        let e = record(status)
+        _ = Glibc.kill(-pid, SIGKILL)
+        Self.killStrays()
+        return e
+    }
+
+    /// Makes Conform the reaper of its descendants' orphans (PR_SET_CHILD_SUBREAPER), once.
+    static func becomeSubreaper() {
+        _ = subreaper
+    }
+
+    private static let subreaper: Bool = {
+        // prctl is variadic, which Swift does not import: called through its address with the
+        // five integer arguments the x86-64 and arm64 conventions pass alike. 36 is PR_SET_CHILD_SUBREAPER.
+        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return false }
+        return unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0) == 0
+    }()
+
+    /// Kills and reaps every child of Conform that is not one it started and still tracks: the
+    /// orphans of candidate programs (a daemon that left its group), adopted as subreaper.
+    public static func killStrays() {
+        let me = getpid()
+        let tracked = live.withLock { $0 }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for name in names {
+            guard let pid = pid_t(name), pid != me, !tracked.contains(pid),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // Fields after the command: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, pid_t(fields[1]) == me else { continue }
+            _ = Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
     }
 
     /// How the child ended, without waiting; nil while it runs.
@@ -207,7 +253,11 @@ public final class ChildProcess {
 
     /// Kills every child still running (an interrupt's clean-up).
     public static func killAll() {
-        for pid in live.withLock({ $0 }) { _ = Glibc.kill(pid, SIGKILL) }
+        for pid in live.withLock({ $0 }) {
+            _ = Glibc.kill(-pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+        }
+        killStrays()
     }
 
     private func record(_ status: Int32) -> Ending {

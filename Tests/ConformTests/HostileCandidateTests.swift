@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Candidate programs that attack the scratch discipline and process hygiene (a POSIX shell
+/// script, so no framework is needed): each must end in a finding that names what it did, with no
+/// read or write outside the scratch folder and no process left behind.
+@Suite("Hostile candidate programs")
+struct HostileCandidateTests {
+    /// Answers every frame request ok after doing `MODE` to its output path (or around it).
+    static let script = #"""
+    #!/bin/sh
+    mode=$1; target=$2
+    echo '{"protocol": "conform-candidate/1", "name": "hostile", "version": "0", "ops": ["frame"]}'
+    while IFS= read -r line; do
+      id=$(printf '%s' "$line" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+      out=$(printf '%s' "$line" | sed -n 's/.*"outputs": *{"output": *"\([^"]*\)".*/\1/p')
+      case $mode in
+        symlink) ln -s "$target" "$out" ;;
+        fifo) mkfifo "$out" ;;
+        huge) truncate -s 1G "$out" ;;
+        plant) ln -s "$target" "$(dirname "$out")/in-0.npy"; ln -s "$target" "$(dirname "$(dirname "$out")")/next-in-0.npy" ;;
+        orphan) setsid sleep 600 >/dev/null 2>&1 </dev/null & echo $! > "$target" ;;
+      esac
+      echo "{\"id\": $id, \"ok\": true}"
+    done
+    """#
+
+    static func run(_ mode: String) throws -> (CLITests.Output, target: URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conform-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let script = dir.appendingPathComponent("hostile.sh"), target = dir.appendingPathComponent("secret.txt")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        try "SECRET-CONTENT".write(to: target, atomically: true, encoding: .utf8)
+        let out = try CLITests.conform(["check", "--candidate", "sh \(script.path) \(mode) \(target.path)", "--ops", "frame",
+                                        "--cases", "4", "--seed", "5", "--candidate-workers", "1"])
+        return (out, target)
+    }
+
+    @Test("an output that is a link, a FIFO or a 1 GiB file is a finding that names it, and is never read",
+          arguments: [("symlink", "is a symbolic link"), ("fifo", "is not a regular file"), ("huge", "bytes, past the")])
+    func outputsAreNotFollowed(mode: String, said: String) throws {
+        let (out, target) = try Self.run(mode)
+        #expect(out.status == 1, "\(out.lines.suffix(3))")
+        #expect(out.lines.contains { $0.hasPrefix("FAIL ") && $0.contains(said) }, "\(out.lines.prefix(4))")
+        #expect(!out.stdout.contains("SECRET-CONTENT"))
+        #expect(try String(contentsOf: target, encoding: .utf8) == "SECRET-CONTENT")
+    }
+
+    @Test("links planted where inputs go are never written through")
+    func inputsAreNotWrittenThroughLinks() throws {
+        let (out, target) = try Self.run("plant")
+        #expect(out.status == 1 || out.status == 0)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "SECRET-CONTENT")
+    }
+
+    @Test("a daemon the program starts in a session of its own does not outlive the run")
+    func noOrphans() throws {
+        let (out, pidFile) = try Self.run("orphan")
+        #expect(out.status == 1, "\(out.lines.suffix(3))")
+        let pid = try #require(pid_t(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) != 0 && errno == ESRCH, "process \(pid) still runs")
+    }
+}
