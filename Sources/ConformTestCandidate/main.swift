@@ -11,6 +11,7 @@ import Report
 //   dropped-frame  frame with pad_end drops its last frame
 //   crash-on-7     traps on a conv2d or frame input with an extent of 7
 //   hang-on-7      never answers a request whose input has an extent of 7
+//   exit-once      exits with status 3 on its first request ever (--marker FILE remembers it), then computes
 //   garbage-hello  greets with something that is not a conform-candidate/1 hello
 //   refuse-all     refuses every input
 //   accept-invalid computes conv2d even when the reference rejects it (channels not divisible)
@@ -55,6 +56,10 @@ Mutants.with(mutant) {
             throw OpError(op: op, field: other.0, expected: allowed.joined(separator: " or "), actual: other.1.dtype.npyDescr)
         }
         if fault == "crash-on-7" && hasExtent7(inputs) { fatalError("planted crash on an extent of 7") }
+        if fault == "exit-once", let marker = option("--marker"), !FileManager.default.fileExists(atPath: marker) {
+            FileManager.default.createFile(atPath: marker, contents: nil)
+            exit(3)
+        }
         if fault == "hang-on-7" && hasExtent7(inputs) { while true { sleep(1) } }
         if fault == "refuse-all" { throw OpError(op: op, field: "(all)", expected: "nothing", actual: "refused by the planted fault") }
         if fault == "accept-invalid", op == "conv2d", case let .float32(x)? = inputs.first(where: { $0.0 == "input" })?.1,

@@ -112,7 +112,8 @@ struct CheckCommand: ParsableCommand {
             }
             let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
             let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
-                guard printed.insert(Finding.key(failure)).inserted else { return }
+                // Once a program is declared unusable, its ERROR at the end says so once.
+                guard !failure.message.contains("unusable: "), printed.insert(Finding.key(failure)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(failure.replayCommand)")
                 say("FAIL \(failure.property)\(failure.variant.map { " [\($0)]" } ?? "") (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
@@ -139,6 +140,10 @@ struct CheckCommand: ParsableCommand {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil) { say(line) }
             exitCode = max(exitCode, result.exitCode)
+            if let why = (implementation.candidate as? ProgramCandidate)?.unusable {
+                say("ERROR candidate \(implementation.name) is unusable: \(why)")
+                exitCode = max(exitCode, 2)
+            }
             results.append(result)
         }
         if let json, let result = results.first {

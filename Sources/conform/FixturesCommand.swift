@@ -62,7 +62,10 @@ struct FixturesCommand: ParsableCommand {
             }
             judged += try candidates.start()
             let run = FixtureRunner(implementations: judged).run(directories: urls, progress: progress)
-            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged), run.exitCode)
+            // A program declared unusable ends the run with one ERROR, not a failure per case.
+            let unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }
+            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged) + unusable,
+                                 unusable.isEmpty ? run.exitCode : 2)
         } else if inProcess {
             let run = Mutants.with(planted) { FixtureRunner(implementations: implementation).run(directories: urls, progress: progress) }
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode)

@@ -24,6 +24,7 @@ struct HostileCandidateTests {
         huge) truncate -s 1G "$out" ;;
         plant) ln -s "$target" "$(dirname "$out")/in-0.npy"; ln -s "$target" "$(dirname "$(dirname "$out")")/next-in-0.npy" ;;
         orphan) setsid sleep 600 >/dev/null 2>&1 </dev/null & echo $! > "$target" ;;
+        wrong-id) echo "{\"id\": 999999, \"ok\": true}"; continue ;;
       esac
       echo "{\"id\": $id, \"ok\": true}"
     done
@@ -44,6 +45,7 @@ struct HostileCandidateTests {
           arguments: [("symlink", "is a symbolic link"), ("fifo", "is not a regular file"), ("huge", "bytes, past the")])
     func outputsAreNotFollowed(mode: String, said: String) throws {
         let (out, target) = try Self.run(mode)
+        defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
         #expect(out.status == 1, "\(out.lines.suffix(3))")
         #expect(out.lines.contains { $0.hasPrefix("FAIL ") && $0.contains(said) }, "\(out.lines.prefix(4))")
         #expect(!out.stdout.contains("SECRET-CONTENT"))
@@ -53,13 +55,43 @@ struct HostileCandidateTests {
     @Test("links planted where inputs go are never written through")
     func inputsAreNotWrittenThroughLinks() throws {
         let (out, target) = try Self.run("plant")
+        defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
         #expect(out.status == 1 || out.status == 0)
         #expect(try String(contentsOf: target, encoding: .utf8) == "SECRET-CONTENT")
+    }
+
+    @Test("a failure that does not happen again while shrinking still names what happened the first time")
+    func causeSurvivesShrinking() throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("conform-exit-once-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: marker) }
+        let out = try CLITests.conform(["check", "--candidate", CandidateTests.command("exit-once", ops: "frame") + " --marker \(marker.path)",
+                                        "--ops", "frame", "--cases", "4", "--candidate-workers", "1"])
+        #expect(out.status == 1, "\(out.lines.suffix(3))")
+        let fail = try #require(out.lines.first { $0.hasPrefix("FAIL ") }, "\(out.lines.prefix(4))")
+        #expect(fail.contains("failed once, not again while shrinking") && fail.contains("exited with status 3"), "\(fail)")
+    }
+
+    @Test("a program that breaks the protocol on every request is declared unusable: one ERROR, exit 2, soon")
+    func brokenProgramIsUnusable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conform-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("hostile.sh")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        let out = try CLITests.conform(["check", "--candidate", "sh \(script.path) wrong-id x", "--ops", "frame", "--cases", "50", "--seed", "5"])
+        #expect(out.status == 2, "\(out.lines.suffix(3))")
+        #expect(out.lines.filter { $0.hasPrefix("ERROR candidate hostile is unusable: 5 requests in a row broke the protocol") }.count == 1,
+                "\(out.lines.suffix(3))")
+        #expect(out.lines.filter { $0.hasPrefix("FAIL ") }.count <= 5)
+        let fixtures = try CLITests.conform(["fixtures", "--candidate", "sh \(script.path) wrong-id x", "--implementation", "reference",
+                                             Paths.fixtures.appendingPathComponent("frame").path])
+        #expect(fixtures.status == 2 && fixtures.lines.contains { $0.hasPrefix("ERROR candidate hostile is unusable") }, "\(fixtures.lines.suffix(3))")
     }
 
     @Test("a daemon the program starts in a session of its own does not outlive the run")
     func noOrphans() throws {
         let (out, pidFile) = try Self.run("orphan")
+        defer { try? FileManager.default.removeItem(at: pidFile.deletingLastPathComponent()) }
         #expect(out.status == 1, "\(out.lines.suffix(3))")
         let pid = try #require(pid_t(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) != 0 && errno == ESRCH, "process \(pid) still runs")

@@ -292,7 +292,7 @@ public struct Campaign: Sendable {
     /// `runCase` once the case, its execution and the candidate's variant are drawn.
     func runCase(_ k: Int, generator: OpGenerator, spec: CaseSpec, fill: Fill, execution: Execution, variant: CandidateVariant?,
                  onProperty: (String) -> Void) -> (CaseOutcome, Set<KernelPath>) {
-        var failing = [(Property, Bool, GeneratedCase)]()
+        var failing = [(Property, Bool, GeneratedCase, String)]()
         var mistrusted: Failure?, accepted: Failure?, quirk: Failure?
         // A case no property judged (a candidate that does not take its dtype) was not run: a discard, not a pass.
         var judged = false
@@ -330,14 +330,14 @@ public struct Campaign: Sendable {
                                         shrunk: c, message: KnownRefusal.phrase(for: id), shrinkSteps: 0, execution: execution)
                         quirk?.candidate = candidate
                         quirk?.variant = variant
-                    case .fail: failing.append((property, invalid, c))
+                    case let .fail(why): failing.append((property, invalid, c, why))
                     }
                 }
             }.paths
         } }
         // Shrinking runs after the paths are counted: its reruns are not the campaign's cases.
         var failures = [Failure]()
-        for (property, invalid, c) in failing {
+        for (property, invalid, c, firstWhy) in failing {
             // Fewer threads first: a failure that more threads than cores are not needed for shrinks
             // along the whole parallel path (with more threads than tasks, a small case runs serially).
             var execution = execution
@@ -353,7 +353,8 @@ public struct Campaign: Sendable {
                 Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
             }
             var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                  shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed (did not fail again while shrinking)",
+                                  // What happened the first time (an exit status, a signal, a timeout) is kept when it does not happen again.
+                                  shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed once, not again while shrinking: \(firstWhy)",
                                   shrinkSteps: shrunk?.steps ?? 0, execution: execution)
             failure.candidate = candidate
             failure.variant = variant

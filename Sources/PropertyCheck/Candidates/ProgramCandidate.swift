@@ -25,6 +25,31 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private var idle: [String: [ChildProcess]] = [:]
     private var running = 0
     private var nextID = 0
+    /// Protocol violations and failed restarts in a row (a good reply resets it).
+    private var consecutiveBreaks = 0
+    private var unusableReason: String?
+    /// Consecutive protocol violations or failed restarts after which the program is unusable.
+    public static let breaksBeforeUnusable = 5
+
+    /// Why the program was declared unusable, if it was: after `breaksBeforeUnusable` protocol
+    /// violations or failed restarts in a row, no request is sent any more and the run should end
+    /// with one ERROR (exit 2) rather than a finding per case.
+    public var unusable: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return unusableReason
+    }
+
+    /// Counts a protocol violation or failed restart (`why`), or a good reply (nil).
+    private func note(broken why: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let why else { consecutiveBreaks = 0; return }
+        consecutiveBreaks += 1
+        if consecutiveBreaks >= Self.breaksBeforeUnusable && unusableReason == nil {
+            unusableReason = "\(consecutiveBreaks) requests in a row broke the protocol or could not restart it; the last: \(why)"
+        }
+    }
     private let available: DispatchSemaphore
 
     /// Starts the program and reads its hello.
@@ -182,6 +207,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private func request(kind: String, op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String],
                          repeat count: Int?) throws(CandidateError) -> (outputs: [String: AnyTensor], seconds: [Double]) {
         if ScratchFolders.interrupted.withLock({ $0 }) { throw .failed("interrupted") }
+        if let why = unusable { throw .failed("unusable: \(why)") }
         lock.lock()
         nextID += 1
         let id = nextID
@@ -205,7 +231,11 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let requestAxes = variants.filter { $0.scope == .request }.compactMap { axis in variant?.choices[axis.name].map { (axis.name, JSONValue.string($0)) } }
         if !requestAxes.isEmpty { fields.append(("variant", .object(requestAxes))) }
         let environment = environment(variant), key = Self.environmentKey(environment)
-        let child = try checkout(environment, key: key)
+        let child: ChildProcess
+        do { child = try checkout(environment, key: key) } catch {
+            note(broken: error.description)
+            throw error
+        }
         func broken(_ what: String) -> CandidateError {
             child.kill()
             let ending = child.wait()
@@ -220,8 +250,11 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         case .closed: throw broken("crashed: it closed its stdout")
         case let .line(text):
             guard let json = try? JSONParser.parse(text), json["id"]?.int == id, let ok = json["ok"]?.bool else {
-                throw broken("protocol: expected the reply to request \(id), got \(String(text.prefix(200)))")
+                let why = "protocol: expected the reply to request \(id), got \(String(text.prefix(200)))"
+                note(broken: why)
+                throw broken(why)
             }
+            note(broken: nil)
             reply = json
             guard ok else {
                 checkin(child, key: key)
