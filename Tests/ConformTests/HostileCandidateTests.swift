@@ -88,6 +88,12 @@ struct HostileCandidateTests {
         #expect(fixtures.status == 2 && fixtures.lines.contains { $0.hasPrefix("ERROR candidate hostile is unusable") }, "\(fixtures.lines.suffix(3))")
     }
 
+    @Test("a program that exits before its hello is named as exited, with its status, not as slow")
+    func exitBeforeHello() throws {
+        let out = try CLITests.conform(["check", "--candidate", "sh -c 'exit 3'", "--ops", "frame", "--cases", "2"])
+        #expect(out.status == 2 && out.stdout.contains("the program exited with status 3 before its hello"), "\(out.stdout)")
+    }
+
     @Test("a daemon the program starts in a session of its own does not outlive the run")
     func noOrphans() throws {
         let (out, pidFile) = try Self.run("orphan")

@@ -71,11 +71,15 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let hello: JSONValue
         do {
             child = try Self.start(command)
-            guard case let .line(text) = child.readLine(timeout: startupTimeout) else {
+            let first = child.readLine(timeout: startupTimeout)
+            guard case let .line(text) = first else {
                 let tail = child.stderrLines()
                 child.kill()
+                // A program that ended is named as ended, not as slow.
+                let what = first == .closed ? "no line: the program \(child.wait()) before its hello"
+                    : "no line within \(Int(startupTimeout)) s"
                 throw FixtureError(.unsupportedFormat, file: command, field: "hello", expected: "a conform-candidate/1 hello line",
-                                   actual: "no line within \(Int(startupTimeout)) s" + (tail.isEmpty ? "" : "; stderr: " + tail.joined(separator: " | ")))
+                                   actual: what + (tail.isEmpty ? "" : "; stderr: " + tail.joined(separator: " | ")))
             }
             guard let parsed = try? JSONParser.parse(text), parsed["protocol"]?.string == "conform-candidate/1" else {
                 child.kill()
