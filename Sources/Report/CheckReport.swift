@@ -49,6 +49,15 @@ public enum CheckReport {
         return out
     }
 
+    /// Counted, not failed, outcomes (accepted invalid inputs, known departures) as JSON, one
+    /// entry per kind (`Finding.acceptanceKey`).
+    static func countedJSON(_ outcomes: [Campaign.Failure], repro: Bool) -> JSONValue {
+        .array(Finding.group(outcomes, by: Finding.acceptanceKey).map { f in
+            .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
+                     ("message", .string(f.first.message))] + (repro ? [("repro", .string(f.first.repro))] : []))
+        })
+    }
+
     /// The first eight case indices of a group, then an ellipsis.
     static func caseList(_ f: Finding) -> String {
         f.cases.prefix(8).map(String.init).joined(separator: ", ") + (f.count > 8 ? ", …" : "")
@@ -94,14 +103,8 @@ public enum CheckReport {
                 .object([("property", .string(f.first.property)), ("variant", f.first.variant?.json ?? .null), ("count", JSONValue(f.count)),
                          ("cases", .array(f.cases.map { JSONValue($0) })), ("message", .string(f.first.message)), ("repro", .string(f.first.repro))])
             })),
-            ("accepted_invalid", .array(Finding.group(result.acceptances, by: Finding.acceptanceKey).map { f in
-                .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
-                         ("message", .string(f.first.message)), ("repro", .string(f.first.repro))])
-            })),
-            ("known_departures", .array(Finding.group(result.quirkFindings, by: Finding.acceptanceKey).map { f in
-                .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
-                         ("message", .string(f.first.message))])
-            })),
+            ("accepted_invalid", countedJSON(result.acceptances, repro: true)),
+            ("known_departures", countedJSON(result.quirkFindings, repro: false)),
             ("failures", .array(result.failures.map { f in
                 .object([("property", .string(f.property)), ("op", .string(f.op)), ("case", JSONValue(f.caseIndex)),
                          ("fill", .string(f.fill.rawValue)), ("original_elements", JSONValue(f.originalElements)),

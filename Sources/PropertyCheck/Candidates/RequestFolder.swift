@@ -48,13 +48,7 @@ struct RequestFolder {
         let fd = openat(descriptor, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .failed("cannot create the input \(file) in the request folder: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .failed("cannot write the input \(file): \(String(cString: strerror(errno)))") }
-            offset += n
-        }
+        guard ChildProcess.writeAll(fd, bytes) else { throw .failed("cannot write the input \(file): \(String(cString: strerror(errno)))") }
     }
 
     /// Reads the output `name` from `file`, refusing links, non-regular files and sizes past `limit`.

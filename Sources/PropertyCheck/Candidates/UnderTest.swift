@@ -17,12 +17,14 @@ struct NotOffered: Error {}
 extension Run {
     /// The implementation under test's outputs for a case (a candidate gets the case's attributes
     /// with every default filled in and the names of the outputs to write).
-    static func underTest(_ c: GeneratedCase) throws -> [String: AnyTensor] {
+    /// `definition`, when the caller has already run the reference, spares running it again for
+    /// the candidate's shape check.
+    static func underTest(_ c: GeneratedCase, definition: ReferenceRun? = nil) throws -> [String: AnyTensor] {
         guard let candidate = UnderTest.implementation.candidate else { return try optimized(c) }
         guard candidate.offers(op: c.op, inputs: c.inputs), let entry = OpTable.entry(named: c.op) else { throw NotOffered() }
         let outputs = entry.outputs + (c.inputs.contains { $0.0 == "targets" } ? entry.optionalOutputs : [])
         let got = try candidate.run(op: c.op, attrs: OpTable.filledAttributes(c.op, c.attrs), inputs: c.inputs, outputs: outputs)
-        try checkShapes(c, got)
+        try checkShapes(c, got, definition: definition)
         return got
     }
 
@@ -30,8 +32,8 @@ extension Run {
     /// value (a law indexes an output by the definition's geometry): a missing output or another
     /// shape is a failure of the case, unless one of TensorFlow's registered quirks explains it.
     /// An input the definition rejects has no shape due.
-    static func checkShapes(_ c: GeneratedCase, _ got: [String: AnyTensor]) throws(CandidateError) {
-        guard let definition = try? c.prepare().reference() else { return }
+    static func checkShapes(_ c: GeneratedCase, _ got: [String: AnyTensor], definition: ReferenceRun?) throws(CandidateError) {
+        guard let definition = definition ?? (try? c.prepare().reference()) else { return }
         for (name, due) in definition.outputs.sorted(by: { $0.key < $1.key }) {
             guard let output = got[name] else { throw .failed("protocol: it wrote no output \"\(name)\"") }
             guard output.shape == due.shape else {

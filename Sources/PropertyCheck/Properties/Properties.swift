@@ -52,13 +52,13 @@ public enum Properties {
     /// `c` (one more run of the case, only after a failure): a law that fails on a case whose own
     /// answer departs as a quirk says fails because of that quirk.
     static func knownDeparture(_ c: GeneratedCase) -> String? {
+        // The definition is run once: for the refusal's output shapes, the candidate's shape check and the quirk's comparison.
+        guard let reference = try? c.prepare().reference() else { return nil }
         let answer: [String: AnyTensor]
-        do { answer = try Run.underTest(c) } catch let CandidateError.refused(message) {
-            guard let definition = try? c.prepare().reference() else { return nil }
-            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, outputShapes: definition.outputs.mapValues(\.shape), message: message)?.id
+        do { answer = try Run.underTest(c, definition: reference) } catch let CandidateError.refused(message) {
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, outputShapes: reference.outputs.mapValues(\.shape), message: message)?.id
         } catch { return nil }
-        guard let prepared = try? c.prepare(), let reference = try? prepared.reference(),
-              let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
+        guard let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
         let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
         return Departure.explaining(op: c.op, inputs: inputs, attrs: c.attrs, got: got, definition: definition)?.id
     }

@@ -56,7 +56,7 @@ enum Run {
     static func both(_ c: GeneratedCase) throws -> (reference: ReferenceRun, optimized: [String: AnyTensor], prepared: PreparedCase) {
         let prepared = try c.prepare()
         let reference = try prepared.reference()
-        return (reference, try underTest(c), prepared)
+        return (reference, try underTest(c, definition: reference), prepared)
     }
 
     /// The optimized implementation's outputs.
