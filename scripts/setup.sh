@@ -2,8 +2,9 @@
 # Installs the system packages Conform builds against (GSL, OpenBLAS, pkg-config) when missing.
 # Debian/Ubuntu; needs root or sudo only if something is missing.
 set -euo pipefail
-# chromium renders the report page in the tests (a headless screenshot).
-packages=(libgsl-dev libopenblas-dev pkg-config chromium)
+# chromium renders the report page in the tests (a headless screenshot); GNU time measures the
+# peak memory of hostile runs in the tests.
+packages=(libgsl-dev libopenblas-dev pkg-config chromium time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

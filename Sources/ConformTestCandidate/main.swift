@@ -19,6 +19,10 @@ import Report
 //                  the strided convolution on each space-to-batch phase (a quirk, not a failure),
 //                  and refusing unequal row and column strides (a known refusal, not a failure)
 //   bad-dtypes     greets with a dtypes field that is not an object of dtype lists
+//   malformed-KIND answers every request with its outputs malformed: KIND is rank-up (an extra
+//                  axis of 1), rank-down (the last axis dropped), scalar, extent (the last axis one
+//                  longer), empty (the first axis 0), dtype (another dtype) or nan (every value NaN);
+//                  each takes them in turn, one request after another
 // --ops a,b limits the ops it offers (default: conv1d, conv2d, frame); --name NAME names it in
 // its hello (default test-candidate-FAULT; "tensorflow" makes it the report's live TensorFlow);
 // --dtypes op:f8,op:f4 declares the input dtypes it computes (NumPy kinds, "<" implied) and makes
@@ -38,6 +42,10 @@ case "padding-side": .sameOddPixelAtStart
 case "dropped-frame": .framePadEndFloor
 default: nil
 }
+
+// Top-level code runs in order: these must exist before the server starts.
+let malformations = ["rank-up", "rank-down", "scalar", "extent", "empty", "dtype", "nan"]
+nonisolated(unsafe) var requests = 0
 
 func hasExtent7(_ inputs: [(String, AnyTensor)]) -> Bool { inputs.contains { $0.1.shape.contains(7) } }
 
@@ -79,7 +87,51 @@ Mutants.with(mutant) {
            let answer = try spaceToBatchDepthwise(attrs, inputs, strides: strides, dilations: dilations) {
             return ["output": .float32(answer)]
         }
-        return try CandidateServer.optimized(op, attrs, inputs)
+        let answer = try CandidateServer.optimized(op, attrs, inputs)
+        if fault.hasPrefix("malformed-") {
+            var kind = String(fault.dropFirst("malformed-".count))
+            if kind == "each" {
+                kind = malformations[requests % malformations.count]
+                requests += 1
+            }
+            return answer.mapValues { malformed($0, kind) }
+        }
+        return answer
+    }
+}
+
+/// `t` made wrong in one way (`kind`), its values kept where the new shape has room for them.
+func malformed(_ t: AnyTensor, _ kind: String) -> AnyTensor {
+    let shape = t.shape
+    let changed: [Int] = switch kind {
+    case "rank-up": shape + [1]
+    case "rank-down": Array(shape.dropLast())
+    case "scalar": []
+    case "extent": shape.isEmpty ? [2] : Array(shape.dropLast()) + [shape[shape.count - 1] + 1]
+    case "empty": shape.isEmpty ? [0] : [0] + Array(shape.dropFirst())
+    default: shape
+    }
+    func reshaped<S>(_ x: Tensor<S>, _ zero: S) -> Tensor<S> {
+        let count = changed.reduce(1, *)
+        let kept = Array(x.scalars.prefix(count))
+        return try! Tensor(shape: changed, scalars: kept + Array(repeating: zero, count: count - kept.count))
+    }
+    switch (kind, t) {
+    case let ("dtype", .float32(x)): return .float64(try! Tensor(shape: x.shape, scalars: x.scalars.map(Double.init)))
+    case let ("dtype", .float64(x)): return .float32(try! Tensor(shape: x.shape, scalars: x.scalars.map(Float.init)))
+    case let ("dtype", .float16(x)): return .float32(try! Tensor(shape: x.shape, scalars: x.scalars.map(Float.init)))
+    case let ("dtype", .int64(x)): return .int32(try! Tensor(shape: x.shape, scalars: x.scalars.map { Int32(truncatingIfNeeded: $0) }))
+    case let ("dtype", .int32(x)): return .int64(try! Tensor(shape: x.shape, scalars: x.scalars.map(Int64.init)))
+    case let ("dtype", .bool(x)): return .int32(try! Tensor(shape: x.shape, scalars: x.scalars.map { $0 ? 1 : 0 }))
+    case let ("nan", .float32(x)): return .float32(try! Tensor(shape: x.shape, scalars: x.scalars.map { _ in .nan }))
+    case let ("nan", .float64(x)): return .float64(try! Tensor(shape: x.shape, scalars: x.scalars.map { _ in .nan }))
+    case let ("nan", .float16(x)): return .float16(try! Tensor(shape: x.shape, scalars: x.scalars.map { _ in .nan }))
+    case let (_, .float32(x)): return .float32(reshaped(x, 0))
+    case let (_, .float64(x)): return .float64(reshaped(x, 0))
+    case let (_, .float16(x)): return .float16(reshaped(x, 0))
+    case let (_, .int32(x)): return .int32(reshaped(x, 0))
+    case let (_, .int64(x)): return .int64(reshaped(x, 0))
+    case let (_, .bool(x)): return .bool(reshaped(x, false))
     }
 }
 

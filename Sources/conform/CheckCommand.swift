@@ -196,7 +196,7 @@ struct ReplayCommand: ParsableCommand {
             if let planted { fields.append(("mutant", .string(planted.rawValue))) }
             let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
-            let reply = supervisor.send(.object(fields))
+            let reply = supervisor.send(.object(fields), op: json["case"]?["op"]?.string ?? "")
             if case let .reply(answer) = reply, let error = answer["error"]?.string {
                 say("ERROR \(error)")
                 throw ExitCode(2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PropertyCheck
 
 #if canImport(Glibc)
 import Glibc
@@ -20,33 +21,45 @@ struct HostileCandidateTests {
       out=$(printf '%s' "$line" | sed -n 's/.*"outputs": *{"output": *"\([^"]*\)".*/\1/p')
       case $mode in
         symlink) ln -s "$target" "$out" ;;
+        hardlink) ln "$target" "$out" ;;
         fifo) mkfifo "$out" ;;
         huge) truncate -s 1G "$out" ;;
         plant) ln -s "$target" "$(dirname "$out")/in-0.npy"; ln -s "$target" "$(dirname "$(dirname "$out")")/next-in-0.npy" ;;
         orphan) setsid sleep 600 >/dev/null 2>&1 </dev/null & echo $! > "$target" ;;
         wrong-id) echo "{\"id\": 999999, \"ok\": true}"; continue ;;
+        hang) sleep 600 ;;
+        flood) head -c 20000000 /dev/zero | tr '\0' x ;;
+        flood-stderr) head -c 2000000 /dev/zero | tr '\0' x >&2 ;;
+        fork) for i in 1 2 3 4 5 6 7 8; do sleep 600 & done; echo $! > "$target" ;;
       esac
       echo "{\"id\": $id, \"ok\": true}"
     done
     """#
 
-    static func run(_ mode: String) throws -> (CLITests.Output, target: URL) {
+    static func run(_ mode: String, options: [String] = []) throws -> (CLITests.Output, target: URL, peak: Int) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conform-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("hostile.sh"), target = dir.appendingPathComponent("secret.txt")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
         try "SECRET-CONTENT".write(to: target, atomically: true, encoding: .utf8)
-        let out = try CLITests.conform(["check", "--candidate", "sh \(script.path) \(mode) \(target.path)", "--ops", "frame",
-                                        "--cases", "4", "--seed", "5", "--candidate-workers", "1"])
-        return (out, target)
+        // A private TMPDIR: the run's scratch folder must be gone when it ends, whatever the program did.
+        let tmp = dir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        let (out, peak) = try CLITests.conformMeasured(["check", "--candidate", "sh \(script.path) \(mode) \(target.path)", "--ops", "frame",
+                                                        "--cases", "4", "--seed", "5", "--candidate-workers", "1"] + options,
+                                                       environment: ["TMPDIR": tmp.path])
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "\(mode): left in the scratch parent: \(left)")
+        return (out, target, peak)
     }
 
     @Test("an output that is a link, a FIFO or a 1 GiB file is a finding that names it, and is never read",
-          arguments: [("symlink", "is a symbolic link"), ("fifo", "is not a regular file"), ("huge", "bytes, past the")])
+          arguments: [("symlink", "is a symbolic link"), ("hardlink", "is a hard link"), ("fifo", "is not a regular file"), ("huge", "bytes, past the")])
     func outputsAreNotFollowed(mode: String, said: String) throws {
-        let (out, target) = try Self.run(mode)
+        let (out, target, peak) = try Self.run(mode)
         defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
         #expect(out.status == 1, "\(out.lines.suffix(3))")
+        #expect(peak < 256 << 20, "Conform's peak resident memory: \(peak >> 20) MiB")
         #expect(out.lines.contains { $0.hasPrefix("FAIL ") && $0.contains(said) }, "\(out.lines.prefix(4))")
         #expect(!out.stdout.contains("SECRET-CONTENT"))
         #expect(try String(contentsOf: target, encoding: .utf8) == "SECRET-CONTENT")
@@ -54,7 +67,7 @@ struct HostileCandidateTests {
 
     @Test("links planted where inputs go are never written through")
     func inputsAreNotWrittenThroughLinks() throws {
-        let (out, target) = try Self.run("plant")
+        let (out, target, _) = try Self.run("plant")
         defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
         #expect(out.status == 1 || out.status == 0)
         #expect(try String(contentsOf: target, encoding: .utf8) == "SECRET-CONTENT")
@@ -94,9 +107,42 @@ struct HostileCandidateTests {
         #expect(out.status == 2 && out.stdout.contains("the program exited with status 3 before its hello"), "\(out.stdout)")
     }
 
-    @Test("a daemon the program starts in a session of its own does not outlive the run")
-    func noOrphans() throws {
-        let (out, pidFile) = try Self.run("orphan")
+    @Test("every law checks a candidate's output before reading it: each op, each way of being malformed in turn, findings and no crash")
+    func malformedOutputs() throws {
+        let ops = OpTable.names.joined(separator: ",")
+        // One request after another gets the next malformation (an extra axis, a missing one, a scalar, a longer axis,
+        // an empty one, another dtype, NaNs): every law of every op meets each of them within a few cases.
+        let out = try CLITests.conform(["check", "--candidate", CandidateTests.command("malformed-each", ops: ops),
+                                        "--cases", "12", "--seed", "3", "--candidate-workers", "1"])
+        // 1: findings. A trap in Conform would be a signal (128 + n) and no summary.
+        #expect(out.status == 1, "\(out.lines.suffix(5))")
+        #expect(out.lines.contains { $0.hasPrefix("FAIL ") }, "\(out.lines.prefix(5))")
+        #expect(out.lines.contains { $0.contains("distinct finding") }, "\(out.lines.suffix(5))")
+    }
+
+    @Test("a program that never answers is declared unusable after a few timeouts, not waited on for every case")
+    func hangingProgramIsUnusable() throws {
+        let (out, target, _) = try Self.run("hang", options: ["--cases", "50", "--candidate-timeout", "1"])
+        defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
+        #expect(out.status == 2, "\(out.lines.suffix(3))")
+        #expect(out.lines.contains { $0.hasPrefix("ERROR candidate hostile is unusable: 5 requests in a row") && $0.contains("timed out") },
+                "\(out.lines.suffix(3))")
+    }
+
+    @Test("a line without end on stdout or a flood on stderr costs bounded memory and is a finding",
+          arguments: [("flood", "not read further"), ("flood-stderr", "wrote no output")])
+    func floodsAreBounded(mode: String, said: String) throws {
+        let (out, target, peak) = try Self.run(mode)
+        defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
+        #expect(out.status == 1 || out.status == 2, "\(out.lines.suffix(3))")
+        #expect(out.stdout.contains(said), "\(out.lines.prefix(4))")
+        #expect(peak < 256 << 20, "Conform's peak resident memory: \(peak >> 20) MiB")
+    }
+
+    @Test("nothing the program starts outlives the run: children it forks, a daemon in a session of its own",
+          arguments: ["fork", "orphan"])
+    func noOrphans(mode: String) throws {
+        let (out, pidFile, _) = try Self.run(mode)
         defer { try? FileManager.default.removeItem(at: pidFile.deletingLastPathComponent()) }
         #expect(out.status == 1, "\(out.lines.suffix(3))")
         let pid = try #require(pid_t(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -33,6 +33,27 @@ struct SupervisionTests {
         #expect(clean.status == 0 && clean.stdout.hasPrefix("pass"), "\(clean.stdout)")
     }
 
+    @Test("a case's time limit follows its cost and its op's measured speed, between a floor and --case-timeout")
+    func timeLimitFollowsTheCase() {
+        let limits = CaseTimeLimit(ceiling: 300, floor: 10, slack: 10)
+        // An op not seen yet: one second plus a slow prior rate, times the slack.
+        #expect(abs(limits.limit(op: "frame", units: 100) - 10) < 0.01)
+        #expect(limits.limit(op: "conv2d", units: 1e7) == 110)
+        #expect(limits.limit(op: "conv2d", units: 1e12) == 300)
+        // Seen: the slowest finished case, scaled up to the new cost and never down.
+        limits.record(op: "conv2d", units: 1e6, seconds: 2)
+        #expect(limits.limit(op: "conv2d", units: 1e3) == 20)
+        #expect(limits.limit(op: "conv2d", units: 4e6) == 80)
+        limits.record(op: "conv2d", units: 1e3, seconds: 0.5)
+        #expect(limits.limit(op: "conv2d", units: 1e3) == 20)
+        limits.record(op: "frame", units: 100, seconds: 0.01)
+        #expect(limits.limit(op: "frame", units: 100) == 10)
+        // A case's units count its flops and its inputs.
+        let x = AnyTensor.float32(try! Tensor(shape: [1, 4, 4, 1], repeating: 1)), w = AnyTensor.float32(try! Tensor(shape: [3, 3, 1, 2], repeating: 1))
+        let units = CaseTimeLimit.units(op: "conv2d", attrs: [("padding", .string("VALID"))], inputs: [("input", x), ("filters", w)])
+        #expect(units == 16 + 18 + 2 * 2 * 2 * 2 * 9)
+    }
+
     @Test("a hang is a finding: the worker is killed after --case-timeout and the case has a REPRO")
     func hangIsAFinding() throws {
         try #require(Mutants.available, "mutants need a debug build")

@@ -119,7 +119,9 @@ public struct Conv2DPlan: Equatable, Sendable {
             guard g.rows.stride == 1 && g.cols.stride == 1 && g.groups == 1 else { return false }
             let p = FFTPlan.paddedLength(g.height + g.rows.padBefore + g.rows.padAfter)
                 * FFTPlan.paddedLength(g.width + g.cols.padBefore + g.cols.padAfter)
-            return Double(g.batch * (g.inputChannels + 1)) * 16 * Double(p) < Double(MemoryBudget.bytes)
+            // Its planes, beside what the run holds and the output it writes.
+            let free = Double(MemoryBudget.bytes - MemoryBudget.held) - Double(g.outputShape.reduce(1, *)) * Double(MemoryBudget.bytesPerOutputElement(op: "conv2d"))
+            return Double(g.batch * (g.inputChannels + 1)) * 16 * Double(p) < free
         }
     }
 
@@ -162,13 +164,32 @@ extension Conv2DPlan {
 public func conv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filters: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
-    if T.self == Float16.self { return try Half.viaFloat([input, filters]) { (t: [Tensor<Float>]) throws(OpError) in try conv2d(t[0], t[1], attrs) } }
+    if T.self == Float16.self { return try Half.viaFloat(op: "conv2d", [input, filters]) { (t: [Tensor<Float>]) throws(OpError) in try conv2d(t[0], t[1], attrs) } }
     var g = try Conv2DGeometry(input: input.shape, filters: filters.shape, attrs: attrs)
+    try checkWorkingSet(g)
     if Mutants.on(.sameOddPixelAtStart) && attrs.padding == .same {
         (g.rows.padBefore, g.rows.padAfter) = (g.rows.padAfter, g.rows.padBefore)
         (g.cols.padBefore, g.cols.padAfter) = (g.cols.padAfter, g.cols.padBefore)
     }
     return conv2d(input, filters, geometry: g, plan: Conv2DPlan(g, elementType: T.dtype))
+}
+
+/// Refuses a geometry whose working memory, beside the output and the padded copy the geometry
+/// counted, passes the budget: the filter repacked into panels (output channels padded to 32
+/// lanes) and, per thread, a direct tile's tap pointers and packed patches (at most 144 pixels;
+/// patches only below 16 channels a group) and an im2col tile (at least 16 pixels' patches), 8
+/// bytes an element. A kernel of a million taps needs gigabytes here, not in its files.
+func checkWorkingSet(_ g: Conv2DGeometry, op: String = "conv2d") throws(OpError) {
+    let v = Validator(op: op)
+    let taps = try v.product("filters", g.kernelHeight, g.kernelWidth)
+    let k = try v.product("filters", taps, g.channelsPerGroup)
+    let lanes = try v.product("filters", g.groups, (g.outputChannelsPerGroup + 31) / 32 * 32)
+    let panels = try v.product("filters", lanes, k, 8)
+    let direct = try v.sum("filters", try v.product("filters", 144, taps, 8), g.channelsPerGroup < 16 ? try v.product("filters", 144, k, 8) : 0)
+    let im2col = max(try v.product("filters", 16, k, 8), 786_432)
+    let tiles = try v.product("filters", Threading.current, try v.sum("filters", direct, im2col))
+    let output = try v.product("output", g.outputShape.reduce(1) { $0 * max($1, 0) }, MemoryBudget.bytesPerOutputElement(op: op))
+    try v.memory("filters", elements: try v.sum("filters", panels, tiles, output), bytesEach: 1, shape: [g.kernelHeight, g.kernelWidth, g.channelsPerGroup, g.outputChannels])
 }
 
 /// `conv2d` with the algorithm forced, for tests and benchmarks that compare the paths.

@@ -12,7 +12,7 @@ import Reference
 public func conv2dAt<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: Conv2DAtAttributes
 ) throws(OpError) -> Tensor<T> {
-    if T.self == Float16.self { return try Half.viaFloat([input, kernel]) { (t: [Tensor<Float>]) throws(OpError) in try conv2dAt(t[0], t[1], attrs) } }
+    if T.self == Float16.self { return try Half.viaFloat(op: "conv2d_at", [input, kernel]) { (t: [Tensor<Float>]) throws(OpError) in try conv2dAt(t[0], t[1], attrs) } }
     let window = try Reference.conv2dAtWindow(input.shape, kernel.shape, attrs)
     typealias S = Specialize
     return try! S.tensor(T.self,

@@ -13,7 +13,7 @@ import Reference
 public func depthwiseConv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ filter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
-    if T.self == Float16.self { return try Half.viaFloat([input, filter]) { (t: [Tensor<Float>]) throws(OpError) in try depthwiseConv2d(t[0], t[1], attrs) } }
+    if T.self == Float16.self { return try Half.viaFloat(op: "depthwise_conv2d", [input, filter]) { (t: [Tensor<Float>]) throws(OpError) in try depthwiseConv2d(t[0], t[1], attrs) } }
     let g = try DepthwiseGeometry(input: input.shape, filter: filter.shape, attrs: attrs)
     typealias S = Specialize
     return try! S.tensor(T.self,

@@ -11,10 +11,10 @@ import Reference
 public func separableConv2d<T: ConformFloat>(
     _ input: Tensor<T>, _ depthwiseFilter: Tensor<T>, _ pointwiseFilter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
-    try Reference.validateSeparable(input.shape, depthwiseFilter.shape, pointwiseFilter.shape)
+    try Reference.validateSeparable(input.shape, depthwiseFilter.shape, pointwiseFilter.shape, attrs)
     // float16: both stages in float32, one rounding at the end (not one per stage).
     if T.self == Float16.self {
-        return try Half.viaFloat([input, depthwiseFilter, pointwiseFilter]) { (t: [Tensor<Float>]) throws(OpError) in
+        return try Half.viaFloat(op: "separable_conv2d", [input, depthwiseFilter, pointwiseFilter]) { (t: [Tensor<Float>]) throws(OpError) in
             try separableConv2d(t[0], t[1], t[2], attrs)
         }
     }

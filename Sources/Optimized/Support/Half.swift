@@ -9,6 +9,19 @@ import Reference
 enum Half {
     /// Runs `body` on float32 copies of `inputs` and rounds its result to T (T is Float16).
     static func viaFloat<T: ConformFloat>(
+        op: String? = nil, _ inputs: [Tensor<T>], _ body: ([Tensor<Float>]) throws(OpError) -> Tensor<Float>
+    ) throws(OpError) -> Tensor<T> {
+        // The widened copies are memory of the run: refused past the budget before they are made
+        // (named by `op`), and counted as held while the op runs on them.
+        let elements = inputs.reduce(0) { $0 + $1.count }
+        if let op { try Validator(op: op).memory("float16 inputs widened to float32", elements: elements, bytesEach: 4, shape: inputs.first?.shape ?? []) }
+        let result = MemoryBudget.$held.withValue(MemoryBudget.held + 4 * elements) { () -> Result<Tensor<T>, OpError> in
+            do throws(OpError) { return .success(try widened(inputs, body)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private static func widened<T: ConformFloat>(
         _ inputs: [Tensor<T>], _ body: ([Tensor<Float>]) throws(OpError) -> Tensor<Float>
     ) throws(OpError) -> Tensor<T> {
         PathCounter.hit(.float16ViaFloat32)

@@ -278,20 +278,22 @@ public struct Campaign: Sendable {
     /// Draws case `k` of an op and checks every property of the op on it, under the case's
     /// execution; returns the verdict and the paths of the optimized code the properties reached.
     /// `onProperty` hears each property's name before it runs (a supervisor names the one a crash hit).
-    public func runCase(_ k: Int, generator: OpGenerator, opIndex: Int,
+    /// `onCost` hears the case's work units (`CaseTimeLimit.units`) once it is built, before any runs.
+    public func runCase(_ k: Int, generator: OpGenerator, opIndex: Int, onCost: (Double) -> Void = { _ in },
                         onProperty: (String) -> Void = { _ in }) -> (CaseOutcome, Set<KernelPath>) {
         let fill: Fill = k % 2 == 0 ? .random : .exact
         guard let spec = drawCase(k, generator: generator, opIndex: opIndex) else { return (.discard, []) }
         let execution = execution(forCase: k)
         let variant = underTest.candidate.flatMap { CandidateVariant.draw($0.variants, seed: seed, caseIndex: k) }
         return CandidateVariant.$current.withValue(variant) {
-            runCase(k, generator: generator, spec: spec, fill: fill, execution: execution, variant: variant, onProperty: onProperty)
+            runCase(k, generator: generator, spec: spec, fill: fill, execution: execution, variant: variant, onCost: onCost,
+                    onProperty: onProperty)
         }
     }
 
     /// `runCase` once the case, its execution and the candidate's variant are drawn.
     func runCase(_ k: Int, generator: OpGenerator, spec: CaseSpec, fill: Fill, execution: Execution, variant: CandidateVariant?,
-                 onProperty: (String) -> Void) -> (CaseOutcome, Set<KernelPath>) {
+                 onCost: (Double) -> Void = { _ in }, onProperty: (String) -> Void) -> (CaseOutcome, Set<KernelPath>) {
         var failing = [(Property, Bool, GeneratedCase, String)]()
         var mistrusted: Failure?, accepted: Failure?, quirk: Failure?
         // A case no property judged (a candidate that does not take its dtype) was not run: a discard, not a pass.
@@ -299,6 +301,7 @@ public struct Campaign: Sendable {
         let candidate = underTest.candidate?.command
         // Each case is built once and shared by the op's properties.
         let valid = generator.build(spec), invalidCase = generator.invalidCase(spec)
+        if let c = valid ?? invalidCase { onCost(CaseTimeLimit.units(op: c.op, attrs: c.attrs, inputs: c.inputs)) }
         let reached = UnderTest.$implementation.withValue(underTest) { Execution.with(execution) {
             PathCounter.paths {
                 for property in Properties.of(generator.op) {

@@ -13,7 +13,10 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     public let ops: Set<String>
     public let version: String
     public let command: String?
+    /// The most one request may take (`--candidate-timeout`); each request's own limit follows its
+    /// cost and the program's measured speed on the op (`limits`).
     public let timeout: Double
+    public let limits: CaseTimeLimit
     public let workers: Int
     /// The input dtypes (NumPy descrs) the hello declares per op; an op it does not list takes every dtype.
     public let dtypes: [String: Set<String>]
@@ -25,8 +28,12 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private var idle: [String: [ChildProcess]] = [:]
     private var running = 0
     private var nextID = 0
-    /// Protocol violations and failed restarts in a row (a good reply resets it).
+    /// Protocol violations and failed restarts in a row, and crashes and timeouts before any good
+    /// reply (a good reply resets it).
     private var consecutiveBreaks = 0
+    /// Whether any request got a good reply: after one, a crash or a hang is a finding of its case
+    /// (a program may hang on one kind of input only), not a broken program.
+    private var answeredOnce = false
     private var unusableReason: String?
     /// Consecutive protocol violations or failed restarts after which the program is unusable.
     public static let breaksBeforeUnusable = 5
@@ -44,10 +51,10 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private func note(broken why: String?) {
         lock.lock()
         defer { lock.unlock() }
-        guard let why else { consecutiveBreaks = 0; return }
+        guard let why else { (consecutiveBreaks, answeredOnce) = (0, true); return }
         consecutiveBreaks += 1
         if consecutiveBreaks >= Self.breaksBeforeUnusable && unusableReason == nil {
-            unusableReason = "\(consecutiveBreaks) requests in a row broke the protocol or could not restart it; the last: \(why)"
+            unusableReason = "\(consecutiveBreaks) requests in a row broke the protocol, could not restart it, or (before any answer) crashed or timed out; the last: \(why)"
         }
     }
     private let available: DispatchSemaphore
@@ -60,6 +67,8 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
                 startupTimeout: Double = 60) throws(FixtureError) {
         self.command = command
         self.timeout = timeout
+        // A framework's first call of an op may trace or compile for seconds: a higher floor and more slack than a worker's.
+        self.limits = CaseTimeLimit(ceiling: timeout, floor: 15, slack: 20)
         self.workers = max(1, workers)
         self.available = DispatchSemaphore(value: max(1, workers))
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conform-candidate-\(UUID().uuidString)")
@@ -222,7 +231,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         defer { folder.remove() }
         for (index, (name, tensor)) in inputs.enumerated() {
             let file = "in-\(index).npy"
-            try folder.create(file, NPY.encode(tensor))
+            try folder.create(file, tensor)
             inputFiles.append((name, .string(folder.path(of: file))))
         }
         for (index, name) in outputs.enumerated() {
@@ -247,11 +256,22 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
             checkin(nil)
             return .failed(what + " (the program \(ending))" + (tail.isEmpty ? "" : "; its stderr: " + tail.joined(separator: " | ")))
         }
-        guard child.send(JSONValue.object(fields).description) else { throw broken("crashed: it stopped reading its stdin") }
+        // Timed runs repeat the computation after a warm-up: each run counts.
+        let units = CaseTimeLimit.units(op: op, attrs: attrs, inputs: inputs) * Double(1 + (count ?? 0))
+        let limit = limits.limit(op: kind + "/" + op, units: units), sent = Date()
+        func crashed(_ what: String) -> CandidateError {
+            lock.lock()
+            let first = !answeredOnce
+            lock.unlock()
+            if first { note(broken: what) }
+            return broken(what)
+        }
+        guard child.send(JSONValue.object(fields).description) else { throw crashed("crashed: it stopped reading its stdin") }
         let reply: JSONValue
-        switch child.readLine(timeout: timeout) {
-        case .timedOut: throw broken("timed out: no reply in \(Int(timeout)) s (--candidate-timeout)")
-        case .closed: throw broken("crashed: it closed its stdout")
+        switch child.readLine(timeout: limit) {
+        case .timedOut:
+            throw crashed("timed out: no reply in \(FixtureCase.format((limit * 10).rounded() / 10)) s (the case's limit, from its cost and the program's measured speed; --candidate-timeout caps it)")
+        case .closed: throw crashed("crashed: it closed its stdout")
         case let .line(text):
             guard let json = try? JSONParser.parse(text), json["id"]?.int == id, let ok = json["ok"]?.bool else {
                 let why = "protocol: expected the reply to request \(id), got \(String(text.prefix(200)))"
@@ -259,6 +279,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
                 throw broken(why)
             }
             note(broken: nil)
+            limits.record(op: kind + "/" + op, units: units, seconds: -sent.timeIntervalSinceNow)
             reply = json
             guard ok else {
                 checkin(child, key: key)
@@ -268,9 +289,9 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         checkin(child, key: key)
         var result = [String: AnyTensor]()
         // An output may take a quarter of the run's memory budget: decoding holds it about three times.
-        let limit = MemoryBudget.bytes / 4
+        let largest = MemoryBudget.bytes / 4
         for (index, name) in outputs.enumerated() {
-            result[name] = try folder.readOutput("out-\(index).npy", name: name, limit: limit)
+            result[name] = try folder.readOutput("out-\(index).npy", name: name, limit: largest)
         }
         let seconds = (reply["seconds"]?.array ?? []).compactMap(\.double)
         if kind == "time" && seconds.count != count {

@@ -44,11 +44,12 @@ struct RequestFolder {
     func path(of file: String) -> String { path + "/" + file }
 
     /// Writes `bytes` to a new file `file`; refuses to write through anything already there.
-    func create(_ file: String, _ bytes: [UInt8]) throws(CandidateError) {
+    func create(_ file: String, _ tensor: AnyTensor) throws(CandidateError) {
         let fd = openat(descriptor, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .failed("cannot create the input \(file) in the request folder: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        guard ChildProcess.writeAll(fd, bytes) else { throw .failed("cannot write the input \(file): \(String(cString: strerror(errno)))") }
+        // Written from the tensor's storage: no encoded copy of an input is held.
+        guard NPY.write(tensor, to: fd) else { throw .failed("cannot write the input \(file): \(String(cString: strerror(errno)))") }
     }
 
     /// Reads the output `name` from `file`, refusing links, non-regular files and sizes past `limit`.
@@ -74,11 +75,15 @@ struct RequestFolder {
         }
         // The header first: a body its shape and dtype do not account for is refused unread.
         let head = try read(fd, count: min(size, 8 + 4 + NPY.maxHeaderLength), name: name)
-        do { _ = try NPY.layout(prefix: head, fileSize: size) } catch {
+        let layout: NPY.Layout
+        do { layout = try NPY.layout(prefix: head, fileSize: size) } catch {
             throw .failed("its output \"\(name)\" is not a usable .npy: \(error)")
         }
-        let body = head.count < size ? try read(fd, count: size - head.count, name: name) : []
-        do { return try NPY.decode(head + body) } catch { throw .failed("its output \"\(name)\" is not a usable .npy: \(error)") }
+        // Then the body, straight into the tensor.
+        guard lseek(fd, off_t(layout.dataStart), SEEK_SET) == off_t(layout.dataStart) else {
+            throw .failed("its output \"\(name)\" cannot be read: \(String(cString: strerror(errno)))")
+        }
+        do { return try NPY.read(layout, from: fd) } catch { throw .failed("its output \"\(name)\" is not a usable .npy: \(error)") }
     }
 
     /// Exactly `count` bytes from `fd`, or an error (the file changed under us).

@@ -55,8 +55,9 @@ public struct FixtureRunner: Sendable {
         return run
     }
 
-    /// Judges one case under each implementation it has.
-    public func judge(_ fixtureCase: FixtureCase, in set: FixtureSet) -> [CaseResult] {
+    /// Judges one case under each implementation it has; `onCost` hears its work units (its
+    /// floating-point operations and expected output elements) once it is decoded, before any runs.
+    public func judge(_ fixtureCase: FixtureCase, in set: FixtureSet, onCost: (Double) -> Void = { _ in }) -> [CaseResult] {
         let file = set.manifestPath
         func unusable(_ error: FixtureError, _ implementation: Implementation? = nil) -> [CaseResult] {
             [CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,
@@ -73,12 +74,32 @@ public struct FixtureRunner: Sendable {
         let prepared: PreparedCase
         var expected = [String: AnyTensor]()
         do throws(FixtureError) {
+            // All of the case's tensors together, from their headers, before any body is read.
+            try set.checkBudget(fixtureCase)
             prepared = try entry.prepare(&context)
             for (name, fileName) in fixtureCase.outputs {
                 expected[name] = try set.tensor(fileName, caseID: fixtureCase.id, field: "outputs.\(name)")
             }
         } catch {
             return unusable(error)
+        }
+        onCost((prepared.flops ?? 0) + expected.values.reduce(0.0) { $0 + Double($1.count) })
+        // Every run below counts its needs beside the tensors the case holds; inputs are read once.
+        let loaded = context.loadedInputs
+        let held = (Array(loaded.values) + Array(expected.values)).reduce(0) { $0 + $1.count * $1.dtype.byteWidth }
+        return MemoryBudget.$held.withValue(held) {
+            judge(fixtureCase, in: set, entry: entry, prepared: prepared, expected: expected, inputs: loaded)
+        }
+    }
+
+    /// Judges a decoded case: the reference, then each implementation, against the expected outputs.
+    private func judge(_ fixtureCase: FixtureCase, in set: FixtureSet, entry: OpEntry, prepared: PreparedCase,
+                       expected: [String: AnyTensor], inputs loaded: [String: AnyTensor]) -> [CaseResult] {
+        var expected = expected
+        let file = set.manifestPath
+        func unusable(_ error: FixtureError, _ implementation: Implementation? = nil) -> [CaseResult] {
+            [CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,
+                        verdict: .unusable(error), checks: [], seconds: 0)]
         }
 
         let start = DispatchTime.now()
@@ -99,8 +120,7 @@ public struct FixtureRunner: Sendable {
             }
             let recorded = expected
             expected = referenceRun.outputs
-            var inputs = [String: AnyTensor]()
-            for (name, fileName) in fixtureCase.inputs { inputs[name] = try? set.tensor(fileName, caseID: fixtureCase.id, field: "inputs.\(name)") }
+            let inputs = loaded
             let name = recorded.keys.sorted().first ?? "output"
             if prepared.judge(.reference, referenceRun.outputs, recorded, referenceRun).allSatisfy(\.passed) {
                 departureFailure = .mismatched(name, "TensorFlow no longer departs (quirk \(quirk)): the recorded output is the definition")
@@ -113,10 +133,7 @@ public struct FixtureRunner: Sendable {
             var got = referenceRun.outputs, seconds = referenceSeconds
             if let candidate = implementation.candidate {
                 let t = DispatchTime.now()
-                var inputs = [(String, AnyTensor)]()
-                for (name, fileName) in fixtureCase.inputs {
-                    if let tensor = try? set.tensor(fileName, caseID: fixtureCase.id, field: "inputs.\(name)") { inputs.append((name, tensor)) }
-                }
+                let inputs = fixtureCase.inputs.compactMap { name, _ in loaded[name].map { (name, $0) } }
                 // A case the candidate does not compute (another dtype than its typed functions take): not judged.
                 guard candidate.offers(op: fixtureCase.op, inputs: inputs) else { continue }
                 do {
@@ -150,8 +167,7 @@ public struct FixtureRunner: Sendable {
             var verdict: CaseResult.Verdict = checks.allSatisfy(\.passed) ? .pass : .fail
             // A candidate's departure that a known TensorFlow quirk explains is that quirk, counted, not a failure.
             if verdict == .fail, implementation.candidate != nil, departureFailure == nil {
-                var inputs = [String: AnyTensor]()
-                for (name, fileName) in fixtureCase.inputs { inputs[name] = try? set.tensor(fileName, caseID: fixtureCase.id, field: name) }
+                let inputs = loaded
                 if let name = got.keys.sorted().first, let g = got[name], let d = referenceRun.outputs[name],
                    let departure = Departure.explaining(op: fixtureCase.op, inputs: inputs, attrs: fixtureCase.attrs, got: g, definition: d) {
                     verdict = .quirk(departure.id)

@@ -8,6 +8,8 @@ public struct CaseContext {
     public let file: String
     let load: (String, String) throws(FixtureError) -> AnyTensor
     private var loaded: [String: AnyTensor] = [:]
+    /// The inputs loaded so far, by name (every one the op read, once decoding is done).
+    public var loadedInputs: [String: AnyTensor] { loaded }
 
     public var caseID: String { fixtureCase.id }
 

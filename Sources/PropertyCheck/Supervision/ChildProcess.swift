@@ -47,10 +47,16 @@ public final class ChildProcess {
     public let pid: pid_t
     private var input: Int32, output: Int32, errors: Int32
     private var buffer = [UInt8]()
+    /// How much of `buffer` is known to hold no newline (so a long line is scanned once, not per read).
+    private var scanned = 0
     private var stderrTail = [UInt8]()
     private var ending: Ending?
     /// Bytes of stderr kept.
     static let tailBytes = 4096
+    /// The longest stdout line read (replies and events are short JSON): past it, what was read is
+    /// handed on as a line (which no JSON parser accepts) and dropped, so a child that writes
+    /// without end costs this much memory, not what it wrote.
+    static let maxLineBytes = 16 << 20
 
     /// Starts `executable` with `arguments` and this process's environment plus `environment`;
     /// the child's stdin, stdout and stderr are pipes.
@@ -126,11 +132,13 @@ public final class ChildProcess {
     public func readLine(timeout: Double) -> Read {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
+                scanned = 0
                 return .line(line)
             }
+            scanned = buffer.count
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { return .timedOut }
             var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
@@ -142,6 +150,12 @@ public final class ChildProcess {
                 let n = chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
                 if n > 0 {
                     buffer += chunk[..<n]
+                    if buffer.count > Self.maxLineBytes, !buffer[scanned...].contains(UInt8(ascii: "\n")) {
+                        let start = String(decoding: buffer.prefix(120), as: UTF8.self)
+                        buffer.removeAll()
+                        scanned = 0
+                        return .line(start + "… (a line of more than \(Self.maxLineBytes >> 20) MiB, not read further)")
+                    }
                 } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
                     drainErrors()
                     return .closed

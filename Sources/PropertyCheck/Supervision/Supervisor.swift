@@ -14,22 +14,27 @@ public final class Supervisor {
         case reply(JSONValue)
         /// The child died; how, the last event it sent, and the last lines of its stderr.
         case died(ChildProcess.Ending, lastEvent: JSONValue?, stderr: [String])
-        /// No reply within the timeout; the child was killed.
+        /// No reply within the request's time limit (seconds); the child was killed.
         case timedOut(Double, lastEvent: JSONValue?, stderr: [String])
     }
 
     public let executable: String
     public let arguments: [String]
-    /// Seconds a request may take before the child is declared hung.
-    public var timeout: Double
+    /// How long a request may take before the child is declared hung: it follows the case's cost
+    /// (which the child reports in a `cost` event once it has decoded the case) and the op's
+    /// measured speed, up to `--case-timeout`.
+    public let limits: CaseTimeLimit
     private var child: ChildProcess?
+    /// Crashes and hangs already shrunk (property and how it ended): a like one is reported as drawn.
+    private var shrunkDeaths = Set<String>()
 
     /// A supervisor of `executable arguments…` (by default this very binary's `worker` command,
-    /// with this process's memory budget).
-    public init(executable: String = Supervisor.currentExecutable, arguments: [String]? = nil, timeout: Double = 300) {
+    /// with this process's memory budget); no request runs longer than `timeout` seconds.
+    public init(executable: String = Supervisor.currentExecutable, arguments: [String]? = nil, timeout: Double = 300,
+                limits: CaseTimeLimit? = nil) {
         self.executable = executable
         self.arguments = arguments ?? ["worker", "--max-memory", "\(MemoryBudget.bytes)"]
-        self.timeout = timeout
+        self.limits = limits ?? CaseTimeLimit(ceiling: timeout)
     }
 
     deinit { child?.finish(grace: 1) }
@@ -39,9 +44,14 @@ public final class Supervisor {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     }
 
-    /// Sends `request` and waits for its reply, passing event lines to `onEvent`.
-    public func send(_ request: JSONValue, onEvent: (JSONValue) -> Void = { _ in }) -> Reply {
+    /// Sends `request`, a case of `op`, and waits for its reply, passing event lines to `onEvent`.
+    ///
+    /// Until the child reports the case's cost, the request may take what the op's smallest case
+    /// takes (`units` of reading, for a fixture whose files are large); then what that cost predicts.
+    public func send(_ request: JSONValue, op: String, units: Double = 1, onEvent: (JSONValue) -> Void = { _ in }) -> Reply {
         var lastEvent: JSONValue?
+        let start = Date()
+        var limit = limits.limit(op: op, units: units), cost = units
         let child: ChildProcess
         // No backtrace on a crash: the supervisor reports it, and symbolicating takes seconds.
         do { child = try self.child ?? ChildProcess(executable: executable, arguments: arguments, environment: ["SWIFT_BACKTRACE": "enable=no"]) } catch {
@@ -54,19 +64,22 @@ public final class Supervisor {
             return .died(child.wait(), lastEvent: lastEvent, stderr: stderr)
         }
         guard child.send(request.description) else { return dead() }
-        let deadline = Date().addingTimeInterval(timeout)
         while true {
-            switch child.readLine(timeout: max(0, deadline.timeIntervalSinceNow)) {
+            switch child.readLine(timeout: max(0, limit + start.timeIntervalSinceNow)) {
             case let .line(text):
                 guard let json = try? JSONParser.parse(text) else {
                     self.child = nil
                     child.kill()
                     return .died(child.wait(), lastEvent: lastEvent, stderr: ["not a JSON line on stdout: \(text.prefix(200))"])
                 }
-                if json["event"] != nil {
+                if json["event"]?.string == "cost", let reported = json["units"]?.double, reported.isFinite, reported >= 0 {
+                    cost = max(units, reported)
+                    limit = limits.limit(op: op, units: cost)
+                } else if json["event"] != nil {
                     lastEvent = json
                     onEvent(json)
                 } else {
+                    limits.record(op: op, units: cost, seconds: -start.timeIntervalSinceNow)
                     return .reply(json)
                 }
             case .closed: return dead()
@@ -75,7 +88,7 @@ public final class Supervisor {
                 child.kill()
                 let stderr = child.stderrLines()
                 child.wait()
-                return .timedOut(timeout, lastEvent: lastEvent, stderr: stderr)
+                return .timedOut(limit, lastEvent: lastEvent, stderr: stderr)
             }
         }
     }
@@ -92,7 +105,8 @@ public final class Supervisor {
         switch reply {
         case .reply: return nil
         case let .died(ending, _, stderr): return "crashed: the worker \(ending)\(tail(stderr))"
-        case let .timedOut(seconds, _, stderr): return "timed out: no reply in \(FixtureCase.format(seconds)) s, the worker was killed\(tail(stderr))"
+        case let .timedOut(seconds, _, stderr):
+            return "timed out: no reply in \(FixtureCase.format((seconds * 10).rounded() / 10)) s (the case's limit, from its cost and the op's measured speed), the worker was killed\(tail(stderr))"
         }
     }
 }
@@ -131,9 +145,9 @@ extension Supervisor {
 
     /// Checks a case in a fresh child: what a crash's shrinker asks of every candidate.
     public func checkInFreshChild(property: String, fill: Fill, case c: GeneratedCase, execution: Execution) -> Verdict {
-        let fresh = Supervisor(executable: executable, arguments: arguments, timeout: timeout)
+        let fresh = Supervisor(executable: executable, arguments: arguments, limits: limits)
         defer { fresh.stop() }
-        return Self.verdict(fresh.send(Self.checkRequest(property: property, fill: fill, case: c, execution: execution)))
+        return Self.verdict(fresh.send(Self.checkRequest(property: property, fill: fill, case: c, execution: execution), op: c.op))
     }
 
     /// The campaign's cases run in the child: a case whose child dies or hangs becomes a failure of
@@ -148,7 +162,7 @@ extension Supervisor {
                 ("threads", JSONValue(Threading.count)),
             ]
             if let mutant { request.append(("mutant", .string(mutant.rawValue))) }
-            let reply = send(.object(request))
+            let reply = send(.object(request), op: generator.op)
             if case let .reply(json) = reply {
                 let paths = Set((json["paths"]?.array ?? []).compactMap { $0.string.flatMap(KernelPath.init(rawValue:)) })
                 do { return (try Campaign.CaseOutcome(json: json), paths) } catch {
@@ -176,8 +190,15 @@ extension Supervisor {
         if case .invalid = property.input { invalid = true } else { invalid = false }
         guard let c = invalid ? generator.invalidCase(spec) : generator.build(spec) else { return nil }
         let execution = campaign.execution(forCase: k)
+        // A death like one already shrunk (same property, same way of ending) is reported as drawn:
+        // each step of shrinking a crash starts a process, and each of a hang waits out its limit.
+        let death = property.name + "|" + (message.hasPrefix("timed out") ? "timed out" : String(message.prefix { $0 != ";" }))
+        guard shrunkDeaths.insert(death).inserted else {
+            return Campaign.Failure(property: property.name, op: generator.op, caseIndex: k, fill: spec.fill, originalElements: c.elementCount,
+                                    shrunk: c, message: message + " (not shrunk: like an earlier case)", shrinkSteps: 0, execution: execution)
+        }
         var shrinker = campaign.shrinker
-        // A hang costs the whole timeout per candidate: only a few steps.
+        // A hang costs its whole limit per candidate: only a few steps.
         if message.hasPrefix("timed out") { shrinker.maxSteps = 6 }
         let shrunk = shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) { candidate in
             if case let .fail(why) = self.checkInFreshChild(property: property.name, fill: spec.fill, case: candidate, execution: execution) {

@@ -103,14 +103,16 @@ extension Validator {
         return count
     }
 
-    /// Refuses a need of `elements · bytesEach` bytes beyond `MemoryBudget.bytes`, naming the
-    /// estimate and the budget (before anything is allocated).
+    /// Refuses a need of `elements · bytesEach` bytes which, with what the run already holds
+    /// (`MemoryBudget.held`), passes `MemoryBudget.bytes`, naming the estimate and the budget
+    /// (before anything is allocated).
     public func memory(_ field: String, elements: Int, bytesEach: Int, shape: [Int]) throws(OpError) {
         let (need, overflow) = elements.multipliedReportingOverflow(by: bytesEach)
-        guard !overflow, need <= MemoryBudget.bytes else {
+        let held = MemoryBudget.held
+        guard !overflow, need <= MemoryBudget.bytes - held else {
             let estimate = overflow ? "more than 2^63 bytes" : MemoryBudget.describe(need)
             throw fail(field, expected: "a need within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory)",
-                       actual: "about \(estimate) for shape \(shape)")
+                       actual: "about \(estimate) for shape \(shape)" + (held > 0 ? " beside the \(MemoryBudget.describe(held)) of the case's tensors" : ""))
         }
     }
 }
@@ -120,10 +122,15 @@ extension Validator {
 public enum MemoryBudget {
     nonisolated(unsafe) public static var bytes = 1 << 30
 
-    /// Bytes a run holds per output element: the reference's Float64 value, magnitude and term
-    /// count plus both implementations' outputs for arithmetic ops; both outputs otherwise.
+    /// What the run already holds for the case an op is running on (its loaded inputs and
+    /// expected outputs), counted with every need the op declares: the budget is the whole run's.
+    @TaskLocal public static var held = 0
+
+    /// Bytes a run holds per output element, for the widest dtype (8 bytes): the reference's,
+    /// the implementation's and the expected output, plus the reference's Float64 value, magnitude
+    /// and term count for arithmetic ops.
     public static func bytesPerOutputElement(op: String) -> Int {
-        ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_at"].contains(op) ? 40 : 16
+        ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_at"].contains(op) ? 48 : 24
     }
 
     /// `123 MiB`, `2.5 GiB`.
@@ -134,6 +141,17 @@ public enum MemoryBudget {
 }
 
 extension Validator {
+
+    /// `a + b + …`, or an error naming `field` when it overflows.
+    public func sum(_ field: String, _ values: Int...) throws(OpError) -> Int {
+        var total = 0
+        for v in values {
+            let (r, overflow) = total.addingReportingOverflow(v)
+            guard !overflow else { throw fail(field, expected: "a sum that fits in 64 bits", actual: "\(values)") }
+            total = r
+        }
+        return total
+    }
 
     /// `a · b`, or an error naming `field` when it overflows.
     public func product(_ field: String, _ values: Int...) throws(OpError) -> Int {

@@ -237,23 +237,52 @@ public struct FixtureSet: Sendable {
         return [UInt8](data ?? Data())
     }
 
-    /// Loads the `.npy` file named by `field` (`inputs.filters`) of case `caseID`: the header is
-    /// checked against the file's size and the memory budget before the body is read.
-    public func tensor(_ name: String, caseID: String, field: String) throws(FixtureError) -> AnyTensor {
+    /// Refuses a case whose tensors, inputs and expected outputs together, pass the memory budget:
+    /// their sizes come from their headers, before any body is read.
+    public func checkBudget(_ fixtureCase: FixtureCase) throws(FixtureError) {
+        var total = 0
+        for (field, name) in fixtureCase.inputs.map({ ("inputs.\($0.0)", $0.1) }) + fixtureCase.outputs.map({ ("outputs.\($0.0)", $0.1) }) {
+            let layout = try self.layout(name, caseID: fixtureCase.id, field: field)
+            total += layout.byteCount
+            guard total <= MemoryBudget.bytes else {
+                throw FixtureError(.invalidInput, file: manifestPath, caseID: fixtureCase.id, field: field,
+                                   expected: "tensors within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory) together",
+                                   actual: "\(MemoryBudget.describe(total)) up to this one, of shape \(layout.shape)")
+            }
+        }
+    }
+
+    /// The header of the `.npy` file `name`, checked against the file's size (its body unread).
+    func layout(_ name: String, caseID: String, field: String) throws(FixtureError) -> NPY.Layout {
         try FixtureManifest.checkPath(name, file: manifestPath, caseID: caseID, field: field)
         let path = directory.appendingPathComponent(name).path
         let resolved = try Self.inside(directory, name, file: manifestPath, caseID: caseID, field: field)
         let size = try Self.size(resolved, file: path)
         let head = try Self.read(resolved, file: path, prefix: min(size, 12 + NPY.maxHeaderLength))
-        let layout: NPY.Layout
-        do { layout = try NPY.layout(prefix: head, fileSize: size) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
+        do { return try NPY.layout(prefix: head, fileSize: size) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
+    }
+
+    /// Loads the `.npy` file named by `field` (`inputs.filters`) of case `caseID`: the header is
+    /// checked against the file's size and the memory budget before the body is read.
+    public func tensor(_ name: String, caseID: String, field: String) throws(FixtureError) -> AnyTensor {
+        let layout = try self.layout(name, caseID: caseID, field: field)
+        let path = directory.appendingPathComponent(name).path
+        let resolved = try Self.inside(directory, name, file: manifestPath, caseID: caseID, field: field)
         guard layout.byteCount <= MemoryBudget.bytes else {
             throw FixtureError(.invalidInput, file: path, caseID: caseID, field: field,
                                expected: "data within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory)",
                                actual: "\(MemoryBudget.describe(layout.byteCount)) for shape \(layout.shape)")
         }
-        let bytes = try Self.read(resolved, file: path)
-        do { return try NPY.decode(bytes) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
+        // The body goes straight into the tensor: B bytes of data cost B bytes of memory, not three copies.
+        let descriptor = open(resolved, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw FixtureError(.io, file: path, caseID: caseID, field: field, expected: "a readable file", actual: "a file that cannot be opened")
+        }
+        defer { close(descriptor) }
+        guard lseek(descriptor, off_t(layout.dataStart), SEEK_SET) == off_t(layout.dataStart) else {
+            throw FixtureError(.io, file: path, caseID: caseID, field: field, expected: "a seekable file", actual: "a file that cannot be read")
+        }
+        do { return try NPY.read(layout, from: descriptor) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
     }
 
     /// Writes a fixture folder: `manifest.json` and every tensor under its file name (atomically).

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read, systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read, systemWrite = Darwin.write
+#endif
+
 /// Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
 ///
 /// Layout: the magic `\x93NUMPY`, a major and minor version byte, the header length
@@ -95,6 +103,91 @@ public enum NPY {
         return layout.fortranOrder ? t.fromFortranOrder() : t
     }
 
+    /// Reads the body `layout` describes from `descriptor` (positioned at its first data byte)
+    /// straight into the tensor's storage: no copy of the file is held, so a tensor of B bytes
+    /// costs B bytes (2B for Fortran order, transposed after the read).
+    ///
+    /// - Throws: `NPYError` (`.truncated`) when the file ends early or cannot be read.
+    public static func read(_ layout: Layout, from descriptor: Int32) throws(NPYError) -> AnyTensor {
+        var short = false
+        func load<T>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: layout.count) { buffer, initialized in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                var offset = 0
+                while offset < layout.byteCount {
+                    let n = systemRead(descriptor, raw.baseAddress! + offset, layout.byteCount - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { short = true; break }
+                    offset += n
+                }
+                // A short file leaves defined values behind it (the error below discards them).
+                if offset < layout.byteCount { (raw.baseAddress! + offset).initializeMemory(as: UInt8.self, repeating: 0, count: layout.byteCount - offset) }
+                initialized = layout.count
+            }
+        }
+        func swapped<T: FixedWidthInteger>(_ values: inout [T]) {
+            if layout.bigEndian { for i in values.indices { values[i] = T(bigEndian: values[i]) } }
+        }
+        let t: AnyTensor
+        switch layout.dtype {
+        case .float16:
+            var h = load(Float16.self)
+            if layout.bigEndian { for i in h.indices { h[i] = Float16(bitPattern: UInt16(bigEndian: h[i].bitPattern)) } }
+            t = .float16(Tensor(validatedShape: layout.shape, scalars: h))
+        case .float32:
+            var f = load(Float.self)
+            if layout.bigEndian { for i in f.indices { f[i] = Float(bitPattern: UInt32(bigEndian: f[i].bitPattern)) } }
+            t = .float32(Tensor(validatedShape: layout.shape, scalars: f))
+        case .float64:
+            var d = load(Double.self)
+            if layout.bigEndian { for i in d.indices { d[i] = Double(bitPattern: UInt64(bigEndian: d[i].bitPattern)) } }
+            t = .float64(Tensor(validatedShape: layout.shape, scalars: d))
+        case .int32:
+            var v = load(Int32.self)
+            swapped(&v)
+            t = .int32(Tensor(validatedShape: layout.shape, scalars: v))
+        case .int64:
+            var v = load(Int64.self)
+            swapped(&v)
+            t = .int64(Tensor(validatedShape: layout.shape, scalars: v))
+        case .bool:
+            // Any byte may be in the file; only 0 and 1 are Bools, so bytes are read and compared.
+            t = .bool(Tensor(validatedShape: layout.shape, scalars: load(UInt8.self).map { $0 != 0 }))
+        }
+        guard !short else {
+            throw NPYError(.truncated, field: "data", expected: "\(layout.byteCount) bytes", actual: "a file that ended early or could not be read")
+        }
+        return layout.fortranOrder ? t.fromFortranOrder() : t
+    }
+
+    /// Writes `tensor` as a `.npy` file (C order, little-endian) to `descriptor`, its body straight
+    /// from the tensor's storage (no encoded copy is held). Returns false when a write fails.
+    public static func write(_ tensor: AnyTensor, to descriptor: Int32) -> Bool {
+        func all(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
+            var offset = 0
+            while offset < count {
+                let n = systemWrite(descriptor, base + offset, count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                offset += n
+            }
+            return true
+        }
+        // The body is the storage's bytes: little-endian on every host Conform builds for.
+        let head = header(shape: tensor.shape, descr: tensor.dtype.npyDescr, fortranOrder: false)
+        guard head.withUnsafeBytes({ all($0.baseAddress!, $0.count) }) else { return false }
+        switch tensor {
+        case let .float16(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .float32(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .float64(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .int32(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .int64(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .bool(t):
+            let bytes = t.scalars.map { UInt8($0 ? 1 : 0) }
+            return bytes.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        }
+    }
+
     private static func decodeData(_ bytes: [UInt8], from start: Int, count: Int, shape: [Int], dtype: DType, bigEndian: Bool) -> AnyTensor {
         // Fortran order: the shape is read reversed (its C-order transpose) and transposed back.
         bytes.withUnsafeBytes { raw -> AnyTensor in
@@ -122,19 +215,9 @@ public enum NPY {
     /// `fortranOrder` writes the data column-major and `bigEndian` byte-swapped (`>f4`), as NumPy
     /// does for a transposed array or a `'>f4'` dtype: what a reader of any `.npy` must accept.
     public static func encode(_ tensor: AnyTensor, fortranOrder: Bool = false, bigEndian: Bool = false) -> [UInt8] {
-        let shape = tensor.shape
-        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         let swap = bigEndian && tensor.dtype != .bool
         let descr = swap ? ">" + tensor.dtype.npyDescr.dropFirst() : tensor.dtype.npyDescr
-        var header = "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
-        let small = header.utf8.count + 1 + 10 <= 65535
-        let prefix = small ? 10 : 12
-        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
-        header += String(repeating: " ", count: padding) + "\n"
-        var out = magic + (small ? [1, 0] : [2, 0])
-        let length = header.utf8.count
-        for i in 0..<(small ? 2 : 4) { out.append(UInt8(truncatingIfNeeded: length >> (8 * i))) }
-        out += Array(header.utf8)
+        var out = header(shape: tensor.shape, descr: descr, fortranOrder: fortranOrder)
         out.reserveCapacity(out.count + tensor.count * tensor.dtype.byteWidth)
         func append<T: FixedWidthInteger>(_ values: [T]) {
             for v in values { withUnsafeBytes(of: swap ? v.bigEndian : v.littleEndian) { out.append(contentsOf: $0) } }
@@ -148,6 +231,20 @@ public enum NPY {
         case let .bool(t): out.append(contentsOf: t.scalars.map { $0 ? 1 : 0 })
         }
         return out
+    }
+
+    /// The magic, version, length and header dict of a file, padded as NumPy pads it.
+    static func header(shape: [Int], descr: String, fortranOrder: Bool) -> [UInt8] {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
+        let small = header.utf8.count + 1 + 10 <= 65535
+        let prefix = small ? 10 : 12
+        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
+        header += String(repeating: " ", count: padding) + "\n"
+        var out = magic + (small ? [1, 0] : [2, 0])
+        let length = header.utf8.count
+        for i in 0..<(small ? 2 : 4) { out.append(UInt8(truncatingIfNeeded: length >> (8 * i))) }
+        return out + Array(header.utf8)
     }
 
     static func describe(_ bytes: ArraySlice<UInt8>) -> String {

@@ -24,7 +24,7 @@ public struct Conv2DGeometry: Equatable, Sendable {
                               outputChannels: outputChannels, filterRank: 4)
         (rows, cols) = try attrs.geometry(op: op, height: height, width: width,
                                           kernelHeight: kernelHeight, kernelWidth: kernelWidth)
-        _ = try v.outputCount(outputShape)
+        let count = try v.outputCount(outputShape)
         // The optimized algorithms may copy the input zero-padded (row-merged, column-vectorised, FFT planes).
         let (hp, o1) = height.addingReportingOverflow(rows.padBefore &+ rows.padAfter)
         let (wp, o2) = width.addingReportingOverflow(cols.padBefore &+ cols.padAfter)
@@ -32,7 +32,9 @@ public struct Conv2DGeometry: Equatable, Sendable {
         guard !o1, !o2, rows.padBefore <= 1 << 48, rows.padAfter <= 1 << 48, cols.padBefore <= 1 << 48, cols.padAfter <= 1 << 48 else {
             throw v.fail("padding", expected: "pads of at most 2^48", actual: "[[\(rows.padBefore), \(rows.padAfter)], [\(cols.padBefore), \(cols.padAfter)]]")
         }
-        try v.memory("padding", elements: try v.product("padding", padded[0], padded[1], padded[2], padded[3]), bytesEach: 16, shape: padded)
+        // That copy (16 bytes an element covers a Float64 one and its FFT plane) lives beside the output.
+        let copy = try v.product("padding", padded[0], padded[1], padded[2], padded[3], 16)
+        try v.memory("padding", elements: try v.sum("padding", copy, count * MemoryBudget.bytesPerOutputElement(op: op)), bytesEach: 1, shape: padded)
     }
 
     /// Multiply–adds that read real input (taps in the padding excluded), times two: the FLOP count.

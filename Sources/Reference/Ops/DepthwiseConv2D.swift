@@ -73,7 +73,11 @@ public struct DepthwiseGeometry: Equatable, Sendable {
         // A multiplier of 0 is an empty output in TensorFlow, not an error.
         try v.nonNegative("filter.shape[3]", multiplier)
         (rows, cols) = try attrs.geometry(op: op, height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth)
-        _ = try v.outputCount(outputShape)
+        let count = try v.outputCount(outputShape)
+        // The optimized op repeats each input value M times (8 bytes at most each) beside the output.
+        let repeated = multiplier > 1 ? try v.product("input", batch, height, width, channels, multiplier) : 0
+        try v.memory("filter.shape[3]", elements: try v.sum("input", try v.product("input", repeated, 8), count * MemoryBudget.bytesPerOutputElement(op: op)),
+                     bytesEach: 1, shape: [batch, height, width, channels * multiplier])
     }
 
     /// Multiply–adds that read real input, times two.

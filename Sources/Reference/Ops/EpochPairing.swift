@@ -95,6 +95,9 @@ public func validatePairingRows(
     guard attrs.epochs == 0 || lengths.count <= Int.max / attrs.epochs, lengths.count * attrs.epochs <= Validator.maxOutputElements else {
         throw v.fail("epochs", expected: "epochs × rows ≤ \(Validator.maxOutputElements)", actual: "\(attrs.epochs) × \(lengths.count)")
     }
+    // The pairs and the row lengths, within the memory budget (an epoch of no rows still costs its stream).
+    _ = try v.outputCount([attrs.epochs, lengths.count])
+    try v.memory("row_splits", elements: lengths.count, bytesEach: 8, shape: rowSplits.shape)
     return lengths
 }
 

@@ -12,7 +12,7 @@
 public func separableConv2dAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ depthwiseFilter: Tensor<T>, _ pointwiseFilter: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Accumulated {
-    try validateSeparable(input.shape, depthwiseFilter.shape, pointwiseFilter.shape)
+    try validateSeparable(input.shape, depthwiseFilter.shape, pointwiseFilter.shape, attrs)
     let v = Validator(op: "separable_conv2d")
     let cm = input.shape[3] * depthwiseFilter.shape[3]
     let p = pointwiseFilter.shape
@@ -49,7 +49,7 @@ public func separableConv2d<T: ConformFloat>(
 }
 
 /// Checks the three operands' ranks and the pointwise filter against `C·M`.
-public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [Int]) throws(OpError) {
+public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [Int], _ attrs: Conv2DAttributes) throws(OpError) {
     let v = Validator(op: "separable_conv2d")
     try v.rank("input", input, 4, layout: "[N, H, W, C]")
     try v.rank("depthwise_filter", depthwise, 4, layout: "[KH, KW, C, M]")
@@ -62,6 +62,15 @@ public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [
         throw v.fail("pointwise_filter.shape[2]", expected: "C·M = \(cm)", actual: "\(pointwise[2])")
     }
     try v.nonNegative("pointwise_filter.shape[3]", pointwise[3])
+    // The depthwise stage's result lives beside the output: its accumulation (24 bytes an element)
+    // in the reference, its rounded values in the optimized op, counted with the final output.
+    let stage: DepthwiseGeometry
+    do { stage = try DepthwiseGeometry(input: input, filter: depthwise, attrs: attrs) } catch { throw separableError(error) }
+    let shape = Array(stage.outputShape.dropLast()) + [pointwise[3]]
+    let final = try v.outputCount(shape)
+    let intermediate = try v.product("depthwise stage", stage.outputShape[0], stage.outputShape[1], stage.outputShape[2], stage.outputShape[3])
+    try v.memory("depthwise stage", elements: try v.sum("depthwise stage", try v.product("depthwise stage", intermediate, 32), final * MemoryBudget.bytesPerOutputElement(op: "separable_conv2d")),
+                 bytesEach: 1, shape: stage.outputShape)
 }
 
 /// A depthwise-stage error in separable_conv2d's words (its filter is `depthwise_filter`).

@@ -87,11 +87,14 @@ public func timeseriesWindows<Scalar: Sendable, Target: Sendable>(
     if let targets, targets.rank < 1 {
         throw v.fail("targets", expected: "rank ≥ 1 [T, ...]", actual: "a scalar")
     }
+    let length = attrs.sequenceLength
+    // Overflow-checked, within the output limit and the memory budget, before the start list is
+    // made (a window of an empty row still costs its start; Optimized has a lazy view for more).
+    let count = try attrs.windows(length: t, targets: targets?.shape[0]).count
+    _ = try v.outputCount([count, length] + Array(data.shape.dropFirst()))
+    if let targets { _ = try v.outputCount([count] + Array(targets.shape.dropFirst())) }
     let starts = Array(try attrs.starts(length: t, targets: targets?.shape[0]))
     let row = data.count / max(t, 1)
-    let length = attrs.sequenceLength
-    // Overflow-checked, within the output limit and the memory budget (Optimized has a lazy view for more).
-    _ = try v.outputCount([starts.count, length] + Array(data.shape.dropFirst()))
     var windows = [Scalar]()
     windows.reserveCapacity(starts.count * length * row)
     for p in starts {

@@ -44,7 +44,12 @@ public struct SupervisedFixtures {
                     ("implementations", .array(implementations.map { .string($0.rawValue) })), ("verbose", .bool(verbose)),
                     ("threads", JSONValue(Threading.count)),
                 ] + (Execution.current.mutant.map { [("mutant", .string($0.rawValue))] } ?? []))
-                let reply = supervisor.send(request)
+                // Until the worker has decoded the case and reports its cost, reading its files is the work.
+                let bytes = (fixtureCase.inputs + fixtureCase.outputs).reduce(0.0) { total, file in
+                    var info = stat()
+                    return total + (lstat(set.directory.appendingPathComponent(file.1).path, &info) == 0 ? Double(info.st_size) : 0)
+                }
+                let reply = supervisor.send(request, op: fixtureCase.op, units: bytes / 4)
                 if case let .reply(json) = reply, let lines = json["lines"]?.array, let passed = json["passed"]?.int,
                    let failed = json["failed"]?.int {
                     outcome.lines += lines.compactMap(\.string)

@@ -5,7 +5,8 @@ import Reference
 
 /// The child side of `Supervisor`: `conform worker` reads one JSON request per line on stdin and
 /// answers each with one JSON line on stdout, after any number of `{"event": ...}` lines that say
-/// what it is about to run (so the supervisor can name what a crash interrupted).
+/// what it is about to run (so the supervisor can name what a crash interrupted) and what the case
+/// costs (so its time limit follows the case).
 ///
 /// Requests (`kind`): `case` runs case `k` of an op's campaign (properties and shrinking) and
 /// replies with its outcome and paths; `check` runs one property on one case (a repro's fields)
@@ -26,6 +27,11 @@ public enum WorkerServer {
             }
             emit(reply)
         }
+    }
+
+    /// Tells the supervisor what the case costs (its time limit follows), before any code under test runs.
+    static func emitCost(_ units: Double) {
+        emit(.object([("event", .string("cost")), ("units", .number(String(units.rounded())))]))
     }
 
     static func emit(_ json: JSONValue) {
@@ -53,7 +59,7 @@ public enum WorkerServer {
             var campaign = Campaign(seed: seed, casesPerOp: cases, ops: [op])
             campaign.maxSize = request["max_size"]?.int ?? campaign.maxSize
             let (outcome, paths) = Mutants.with(planted) {
-                campaign.runCase(k, generator: generator, opIndex: opIndex) { property in
+                campaign.runCase(k, generator: generator, opIndex: opIndex, onCost: emitCost) { property in
                     emit(.object([("event", .string("property")), ("property", .string(property))]))
                 }
             }
@@ -61,6 +67,9 @@ public enum WorkerServer {
             fields.append(("paths", .array(paths.sorted().map { .string($0.rawValue) })))
             return .object(fields)
         case "check":
+            if let json = request["case"], let c = try? GeneratedCase(json: json) {
+                emitCost(CaseTimeLimit.units(op: c.op, attrs: c.attrs, inputs: c.inputs))
+            }
             let (_, verdict) = try Mutants.with(planted) { try Campaign.replay(request.description) }
             switch verdict {
             case .pass: return .object([("verdict", .string("pass"))])
@@ -83,7 +92,7 @@ public enum WorkerServer {
             var run = FixtureRun()
             run.results = Mutants.with(planted) {
                 FixtureRunner(implementations: implementations.isEmpty ? Implementation.allCases : implementations)
-                    .judge(set.manifest.cases[index], in: set)
+                    .judge(set.manifest.cases[index], in: set, onCost: emitCost)
             }
             let lines = FixtureReport.lines(for: run, verbose: request["verbose"]?.bool ?? false).dropLast(2)
             return .object([("lines", .array(lines.map { .string($0) })), ("passed", JSONValue(run.passed)),
