@@ -1,4 +1,4 @@
-"""The conform-candidate/1 loop (CANDIDATES.md) shared by the Python candidate programs: the hello
+"""The conform-candidate/1 loop (docs/CANDIDATES.md) shared by the Python candidate programs: the hello
 line, then one JSON request per line, answered in order. A program supplies `run(op, attrs,
 inputs) -> {output name: array}`; anything `run` raises is a refusal of that input."""
 import json

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A conform-candidate/1 program in Python and NumPy (CANDIDATES.md): conv1d, conv2d and frame,
+"""A conform-candidate/1 program in Python and NumPy (docs/CANDIDATES.md): conv1d, conv2d and frame,
 written from their definitions. Run it under Conform:
 
     conform fixtures --candidate "python3 candidates/numpy_candidate.py" fixtures/tensorflow

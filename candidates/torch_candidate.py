@@ -30,7 +30,7 @@ OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame"]
 
 
 def same(n, k, s, d):
-    """TensorFlow's SAME padding along one axis (OPS.md): out = ceil(n/s), the odd pixel after."""
+    """TensorFlow's SAME padding along one axis (docs/OPS.md): out = ceil(n/s), the odd pixel after."""
     out = -(-n // s)
     total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
     return total // 2, total - total // 2

@@ -32,7 +32,7 @@ struct FixtureTests {
         #expect(Set(Self.run.results.map(\.id)).count >= 300)
     }
 
-    @Test("OPS.md's worked values are named cases, and TensorFlow agreed with every one")
+    @Test("the exporter's checks of the worked values found TensorFlow agreeing with every one")
     func workedValues() throws {
         let check = try String(contentsOf: Paths.fixtures.appendingPathComponent("OPS-CHECK.txt"), encoding: .utf8)
         #expect(!check.contains("CONTRADICTS"))
@@ -40,6 +40,28 @@ struct FixtureTests {
         let worked = Self.run.results.filter { $0.id.contains("/worked-") }
         #expect(worked.count >= 14)
         #expect(worked.allSatisfy { $0.passed })
+    }
+
+    @Test("every worked value docs/OPS.md states is the expected output of the fixture case it names")
+    func documentedValues() throws {
+        let text = try String(contentsOf: Paths.repository.appendingPathComponent("docs/OPS.md"), encoding: .utf8)
+        // "- `op/case-id` … → `[v, v, …]`": the case's first expected output, flattened.
+        let stated = text.matches(of: /- `([a-z0-9_]+\/[a-z0-9-]+)`[^\n]*?→ `\[([-0-9., ]+)\]`/)
+        #expect(stated.count >= 18, "worked values found: \(stated.count)")
+        for match in stated {
+            let id = String(match.output.1)
+            let values = match.output.2.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let op = String(id.prefix { $0 != "/" })
+            let set = try FixtureSet(directory: Paths.fixtures.appendingPathComponent(op))
+            let c = try #require(set.manifest.cases.first { $0.id == id }, "docs/OPS.md names \(id), which no fixture case is")
+            let expected = try set.tensor(c.outputs[0].1, caseID: id, field: "output")
+            let got = (0..<expected.count).map { expected.double(at: $0) }
+            // A float32 value is stated in its shortest round-trip digits: equal once rounded to float32.
+            let same = got.count == values.count && zip(got, values).allSatisfy { a, b in
+                expected.dtype == .float32 ? Float(a) == Float(b) : a == b
+            }
+            #expect(same, "\(id): docs/OPS.md says \(values), the fixture holds \(got)")
+        }
     }
 
     @Test("the seed questions are named cases", arguments: [

@@ -18,7 +18,7 @@ enum PhiloxSIMD {
         while b < blocks {
             let offset = (SIMD8<UInt64>(repeating: firstBlock &+ UInt64(b)) &+ lanes) & SIMD8(repeating: blockMask)
             let low = SIMD8<UInt64>(repeating: baseLow) &+ offset
-            // A carry out of the low 64 bits bumps the high half (the 128-bit add of OPS.md).
+            // A carry out of the low 64 bits bumps the high half (the 128-bit add of docs/OPS.md).
             let carry = SIMD8<UInt64>(repeating: 0).replacing(with: 1, where: low .< SIMD8(repeating: baseLow))
             let high = SIMD8<UInt64>(repeating: baseHigh) &+ (Mutants.on(.philoxNoCarry) ? SIMD8(repeating: 0) : carry)
             var c0 = SIMD8<UInt32>(truncatingIfNeeded: low), c1 = SIMD8<UInt32>(truncatingIfNeeded: low &>> 32)

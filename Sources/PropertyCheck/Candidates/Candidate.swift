@@ -1,12 +1,12 @@
 import Reference
 
-/// Another implementation of some of Conform's ops (CANDIDATES.md): a user's Swift code, or a
+/// Another implementation of some of Conform's ops (docs/CANDIDATES.md): a user's Swift code, or a
 /// program in any language speaking `conform-candidate/1`. Judged exactly like Conform's own
 /// optimized ops, against the reference.
 public protocol Candidate: Sendable {
     /// The name reports print.
     var name: String { get }
-    /// The ops it offers (FIXTURES.md's names); Conform sends it no others.
+    /// The ops it offers (docs/FIXTURES.md's names); Conform sends it no others.
     var ops: Set<String> { get }
     /// The command that starts it, for a program (REPRO lines name it); nil for Swift code.
     var command: String? { get }

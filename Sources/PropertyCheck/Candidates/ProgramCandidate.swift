@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import Reference
 
-/// A candidate program speaking `conform-candidate/1` (CANDIDATES.md) over stdin and stdout, its
+/// A candidate program speaking `conform-candidate/1` (docs/CANDIDATES.md) over stdin and stdout, its
 /// tensors as `.npy` files in a scratch folder Conform creates, owns and removes (also on
 /// interrupt). Up to `workers` copies of the program run cases in parallel; a copy that dies,
 /// misses the per-request timeout or breaks the protocol makes that case a finding (with the last

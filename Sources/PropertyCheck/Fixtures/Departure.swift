@@ -1,6 +1,6 @@
 import Reference
 
-/// A known way TensorFlow departs from the definition (OPS.md's quirks). A fixture case that
+/// A known way TensorFlow departs from the definition (docs/OPS.md's quirks). A fixture case that
 /// names one in `departs` records TensorFlow's departing output: an implementation passes it by
 /// computing the definition, and the recorded output must still depart the way the quirk says,
 /// else the case fails naming the quirk (a new TensorFlow release that stopped departing).

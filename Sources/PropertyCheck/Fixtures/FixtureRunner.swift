@@ -2,7 +2,7 @@ import Foundation
 import Optimized
 import Reference
 
-/// Judges the implementations on fixture sets by FIXTURES.md's rules.
+/// Judges the implementations on fixture sets by docs/FIXTURES.md's rules.
 public struct FixtureRunner: Sendable {
     /// Which implementations to judge (both by default, where an op has both).
     public var implementations: [Implementation]

@@ -1,6 +1,6 @@
 import Reference
 
-/// The error bound of DESIGN.md's tolerance model: no hand-tuned rtol/atol.
+/// The error bound of docs/DESIGN.md's tolerance model: no hand-tuned rtol/atol.
 ///
 /// A sum of `n` products computed in floating point with unit roundoff `u`, in any order,
 /// satisfies `|got − exact| ≤ γ(n)·S` with `γ(n) = n·u / (1 − n·u)` and `S = Σ|t_i|`.

@@ -1,6 +1,6 @@
 import Reference
 
-/// The op table: every op of OPS.md, once.
+/// The op table: every op of docs/OPS.md, once.
 public enum OpTable {
     public static let all: [OpEntry] = [
         .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .extractGlimpse,
@@ -13,7 +13,7 @@ public enum OpTable {
     /// The op names, in table order.
     public static var names: [String] { all.map(\.name) }
 
-    /// The attributes a candidate receives: the case's, with every default filled in (CANDIDATES.md).
+    /// The attributes a candidate receives: the case's, with every default filled in (docs/CANDIDATES.md).
     public static func filledAttributes(_ op: String, _ attrs: [(String, JSONValue)]) -> [(String, JSONValue)] {
         let ints = { (values: [Int]) in JSONValue.array(values.map { JSONValue($0) }) }
         let conv2d: [(String, JSONValue)] = [("strides", ints([1, 1])), ("dilations", ints([1, 1]))]

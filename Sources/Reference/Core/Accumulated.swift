@@ -2,7 +2,7 @@
 ///
 /// Each output element is a sum of products `t_i`. The reference accumulates it in Float64
 /// and records its magnitude `S = Σ|t_i|` and its term count `n`; a float result computed in
-/// any order then satisfies `|got − exact| ≤ γ(n)·S` (DESIGN.md, "Tolerance model").
+/// any order then satisfies `|got − exact| ≤ γ(n)·S` (docs/DESIGN.md, "The tolerance model").
 public struct Accumulated: Sendable, Equatable {
     public var shape: [Int]
     /// Σ t_i accumulated in Float64, per element.

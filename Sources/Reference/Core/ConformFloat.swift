@@ -1,7 +1,7 @@
 /// A floating-point element type the arithmetic ops are generic over (Float16, Float and Double).
 ///
 /// Reference ops accumulate every sum in Float64 whatever the element type; the unit
-/// roundoff feeds the tolerance model (DESIGN.md): `γ(n) = n·u / (1 − n·u)`.
+/// roundoff feeds the tolerance model (docs/DESIGN.md): `γ(n) = n·u / (1 − n·u)`.
 public protocol ConformFloat: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// The fixture dtype of this type.

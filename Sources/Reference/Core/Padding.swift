@@ -1,4 +1,4 @@
-/// How a convolution pads its input, per OPS.md "Output size and padding".
+/// How a convolution pads its input, per docs/OPS.md, "Output extent and padding".
 public enum Padding: Equatable, Sendable, CustomStringConvertible {
     /// No padding; the dilated kernel must fit inside the input.
     case valid
@@ -49,7 +49,7 @@ public struct AxisGeometry: Equatable, Sendable {
     /// The dilated kernel's extent `(k−1)·d + 1`.
     public var extent: Int { (kernel - 1) * dilation + 1 }
 
-    /// Resolves one axis by the table of OPS.md; `axis` names the axis in errors.
+    /// Resolves one axis by the table of docs/OPS.md; `axis` names the axis in errors.
     ///
     /// `padding` must already be reduced to this axis: `.explicit` carries one pair.
     public static func resolve(

@@ -11,7 +11,7 @@ public struct FixtureCase: Equatable, Sendable {
     /// Output name → file name.
     public var outputs: [(String, String)]
     public var note: String?
-    /// The quirk (OPS.md) by which the recorded outputs depart from the definition, if any.
+    /// The quirk (docs/OPS.md) by which the recorded outputs depart from the definition, if any.
     public var departs: String?
 
     public init(id: String, op: String, attrs: [(String, JSONValue)], inputs: [(String, String)],

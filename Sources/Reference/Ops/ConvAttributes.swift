@@ -1,4 +1,4 @@
-/// Attributes of conv2d, depthwise_conv2d and separable_conv2d (FIXTURES.md).
+/// Attributes of conv2d, depthwise_conv2d and separable_conv2d (docs/FIXTURES.md).
 public struct Conv2DAttributes: Equatable, Sendable {
     /// `[sh, sw]`.
     public var strides: [Int]
@@ -40,7 +40,7 @@ public struct Conv2DAttributes: Equatable, Sendable {
     }
 }
 
-/// Attributes of conv1d (FIXTURES.md).
+/// Attributes of conv1d (docs/FIXTURES.md).
 public struct Conv1DAttributes: Equatable, Sendable {
     /// `[s]`.
     public var strides: [Int]

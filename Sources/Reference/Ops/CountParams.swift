@@ -57,7 +57,7 @@ public struct LayerCount: Equatable, Sendable {
 /// | pooling, Flatten | 0 |
 ///
 /// `use_bias = false` drops the bias terms; `data_format = channels_first` reads the channels
-/// from the first axis and puts them first in the output. Spatial output lengths follow OPS.md's
+/// from the first axis and puts them first in the output. Spatial output lengths follow docs/OPS.md's
 /// padding table: `(n − d·(k−1) − 1)/s + 1` for valid, `(n − 1)/s + 1` for same and causal.
 public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError) -> LayerCount {
     let v = Validator(op: "count_params")

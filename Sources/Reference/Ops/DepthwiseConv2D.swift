@@ -3,7 +3,7 @@
 ///     out[b,i,j,c·M+m] = Σ_{di<KH, dj<KW} xpad[b, i·sh + di·dh, j·sw + dj·dw, c] · f[di,dj,c,m]
 ///
 /// With stride and dilation both > 1 this is the mathematical definition (Keras's result),
-/// not what `tf.nn.depthwise_conv2d` returns (OPS.md quirk).
+/// not what `tf.nn.depthwise_conv2d` returns (docs/OPS.md quirk).
 ///
 /// - Complexity: O(N·Ho·Wo·C·M·KH·KW).
 @inlinable

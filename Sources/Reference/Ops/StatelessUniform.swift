@@ -19,7 +19,7 @@ public struct StatelessUniformAttributes: Equatable, Sendable {
     }
 }
 
-/// `tf.random.stateless_uniform`, bit-exact: Philox words mapped per dtype (OPS.md).
+/// `tf.random.stateless_uniform`, bit-exact: Philox words mapped per dtype (docs/OPS.md).
 ///
 ///     32/16-bit dtypes: element i uses word u[i];   64-bit dtypes: words u[2i], u[2i+1]
 ///     floats: unit(u) · (max − min) + min           (in the dtype: multiply, then add)

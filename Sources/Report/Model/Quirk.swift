@@ -29,7 +29,7 @@ public struct Quirk: Sendable {
         }
         var quirks = [Quirk]()
 
-        // 1. Glimpse offsets: version 1 vs version 2 on the seed's 5×5 image.
+        // 1. Glimpse offsets: version 1 vs version 2 on a 5×5 image of 5r + c.
         let image = try! Tensor<Float>(shape: [1, 5, 5, 1], scalars: (0..<25).map(Float.init))
         var example = ["img[r, c] = 5r + c (5×5), size 3×3, centered = false, normalized = false"]
         var seedIDs = [String]()
@@ -114,7 +114,7 @@ public struct Quirk: Sendable {
         quirks.append(Quirk(
             id: "causal-stride", title: "CAUSAL padding with a stride never reads the last steps",
             tensorflow: "Keras pads d·(k−1) zeros in front and none behind, then runs VALID: with stride s the windows end at steps 0, s, 2s, …, so the last s−1 steps end no window.",
-            conform: "The same (OPS.md): output length ceil(n/s).",
+            conform: "The same (docs/OPS.md): output length ceil(n/s).",
             example: ["x = 1…8, kernel of three ones, stride 2 → " + causal.scalars.map { String(format: "%g", $0) }.joined(separator: ", ") + " (step 8 is never read)"],
             evidence: "Keras fixtures " + (causalIDs.isEmpty ? "(none)" : causalIDs.joined(separator: ", ")) + (causalIDs.allSatisfy(passed) ? ": pass" : ": NOT all passing"),
             confirmed: !causalIDs.isEmpty && causalIDs.allSatisfy(passed)))

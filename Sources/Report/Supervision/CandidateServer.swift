@@ -4,7 +4,7 @@ import Optimized
 import PropertyCheck
 import Reference
 
-/// The program side of `conform-candidate/1` (CANDIDATES.md), for any Swift computation: `conform
+/// The program side of `conform-candidate/1` (docs/CANDIDATES.md), for any Swift computation: `conform
 /// candidate` serves Conform's own optimized ops through it (so a crash in them ends like a crash
 /// in anyone's program), and the test candidate serves planted faults.
 public enum CandidateServer {
