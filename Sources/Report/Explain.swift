@@ -2,7 +2,8 @@ import Foundation
 import Optimized
 import Reference
 
-/// `conform explain`: the seed questions answered in words and numbers, computed by the suite.
+/// `conform explain`: common questions about an op's shapes, windows and parameter counts,
+/// answered in words and numbers computed by the suite.
 public enum Explain {
     /// Parses `800x10` or `8x8x768` into dimensions.
     public static func dims(_ text: String) -> [Int]? {

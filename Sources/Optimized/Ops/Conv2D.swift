@@ -29,7 +29,8 @@ public struct Conv2DPlan: Equatable, Sendable {
 
     /// Chooses by a cost model whose rates are measured on this host (`HostRates`, once per
     /// process) and scaled by each algorithm's efficiency, the fraction of the measured peak its
-    /// inner loop reaches (from `conform bench` on a Zen 4 and a Zen 5, which agree within ~15%):
+    /// inner loop reaches (measured with `conform bench` on CPUs whose AVX-512 units differ in width;
+    /// they agree within about 15%):
     ///
     /// - direct, float32: 0.9 of the wide kernels' FMA peak when a group has a full block of
     ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an

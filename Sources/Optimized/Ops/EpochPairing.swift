@@ -19,8 +19,8 @@ public func epochPairing(
     // Planted bug (debug builds): cycle mode one position ahead.
     let shift = Mutants.on(.cycleShifted) ? 1 : 0
     // The workers read raw buffers: indexing the shared arrays retained and released their
-    // storage on every access, one reference count bouncing between the cores (two epochs of
-    // 100 000 rows on two Zen 4 threads took 2.6 ms, twice one thread's time).
+    // storage on every access, one reference count bouncing between the cores (two threads ran
+    // slower than one).
     let splitsArray = rowSplits.scalars, candidatesArray = candidates.scalars
     splitsArray.withUnsafeBufferPointer { splits in
     candidatesArray.withUnsafeBufferPointer { pool in

@@ -1,8 +1,8 @@
 import Reference
 
 /// The windows of `timeseries_dataset_from_array` as a lazy view: nothing is copied until a batch
-/// is asked for, so peak memory is one batch, whatever the number of windows (the seed's
-/// 550 000 × 28 series has 549 951 windows of 50 steps: 3 GB materialised, one batch as a view).
+/// is asked for, so peak memory is one batch, whatever the number of windows (a 550 000 × 28
+/// series has 549 951 windows of 50 steps: 3 GB materialised, one batch as a view).
 public struct WindowView<Scalar: Sendable>: Sendable {
     public let data: Tensor<Scalar>
     public let attrs: WindowAttributes

@@ -136,8 +136,8 @@ enum DirectFloat {
     /// Whether two groups of at most 8 output channels and fewer than 8 input channels each run
     /// row-merged side by side (`pairedRows`, `pairedBlock`: 16 lanes, 8 a group, each half broadcasting its own
     /// group's channel): the group kernel would fill two of its four slots and load a pointer per
-    /// tap for a handful of channels. Measured on conv1d 32×800×10 → 16, k6, 2 groups (Zen 4, one
-    /// thread): 0.85 ms sharing blocks, 0.80 ms row-merged one group at a time, 0.58 ms paired.
+    /// tap for a handful of channels. Pairing beats both sharing blocks and row-merging one group at
+    /// a time (conform bench, the grouped conv1d stem; figures in docs/REPORT.md).
     static func mergesGroupRows(_ g: Conv2DGeometry) -> Bool {
         g.groups == 2 && g.outputChannelsPerGroup <= 8 && g.channelsPerGroup < 8 && g.cols.dilation == 1
     }
@@ -145,7 +145,7 @@ enum DirectFloat {
     /// Whether an ungrouped layer runs the AVX2 module's 16-lane kernel on an AVX-512 host: at most
     /// 16 output channels would fill half of the AVX-512 kernel's 32 lanes with nothing, and the 16
     /// lanes do the same work in ymm FMAs, twice the throughput where AVX-512 runs on 256-bit units
-    /// (Zen 4) and the same where it does not. A case that names its ISA (the campaign's) runs that
+    /// and the same where it does not. A case that names its ISA (the campaign's) runs that
     /// one. The cost model asks the same question.
     static func runsNarrow(_ g: Conv2DGeometry) -> Bool {
         g.groups == 1 && g.outputChannelsPerGroup <= 16 && Execution.current.isa == nil
@@ -177,7 +177,7 @@ enum DirectFloat {
         zeros.initialize(repeating: 0, count: cin)
         defer { zeros.deallocate() }
         // Groups of 9 to 16 channels on AVX-512: two to a block in zmm halves, one broadcast per
-        // group (`pairedWideBlock`; grouped-16 28×28×256 k3 on one Zen 4 thread: 0.72 → 0.53 ms).
+        // group (`pairedWideBlock`: half the broadcasts of one group a block).
         let widePairs = wide && slotsPerGroup == 2
         if widePairs { PathCounter.hit(.directGroupWidePairs) }
         let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
@@ -280,8 +280,8 @@ enum DirectFloat {
     /// tiles of 96, 5 rounds on 2 threads; 10 of 84 take 5 each).
     ///
     /// A convolution of fewer than `serialFLOPs` runs on the calling thread whatever the thread
-    /// count (waking a second thread costs more than such a layer: the seed's 800×10 conv1d took
-    /// 46 µs on two threads, 21 µs on one), unless the case names its threads (the campaign's).
+    /// count (waking a second thread costs more than such a small layer computes), unless the case
+    /// names its threads (the campaign's).
     static func forEachTile(_ g: Conv2DGeometry, wide: Bool, block: Int? = nil, _ body: (Int, Int, Int) -> Void) {
         let block = block ?? CPU.pixelBlock(wide: wide)
         let pixels = g.rows.output * g.cols.output
@@ -329,10 +329,8 @@ enum DirectFloat {
     /// consecutive floats of the input, so the kernel runs with KH "taps" of KW·Cin channels each:
     /// no gathering. A kernel row that crosses the left or right padding is assembled in a
     /// per-tile patch, one above or below the image reads a row of zeros; the rest read the input
-    /// in place (no padded copy: conv1d 32×800×10 SAME on two Zen 4 threads took 0.42–0.68 ms
-    /// copying, 0.36–0.41 ms reading in place; one thread is unchanged, the stem 3% slower).
-    /// (Measured: with 64+ channels the plain pointer table is faster — 1.0 vs 1.7 ms on 56×56×64
-    /// k3 — so this path is for the stems.)
+    /// in place (no padded copy, which costs a pass over the input for nothing). With 64 or more
+    /// channels the plain pointer table is faster, so this path is for the stems.
     static func rowMerged(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
                           wide: Bool) {
         let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)

@@ -9,7 +9,7 @@ import Reference
 ///   panel `k / groupsPerPanel` at lanes `(k % groupsPerPanel)·laneStride ..< + Cout/G`.
 ///
 /// Panels are 64-byte aligned, so a vector load of a row never straddles cache lines needlessly
-/// (with malloc's 16-byte alignment, ResNeXt 32×4d ran 0.57 or 0.72 ms by where the panels landed).
+/// (with malloc's 16-byte alignment a layer's time varied by where the panels happened to land).
 struct FilterPanels<T: ConformFloat> {
     let base: UnsafeMutablePointer<T>
     let width: Int

@@ -3,11 +3,11 @@ import Dispatch
 import KernelsAVX2
 import Reference
 
-/// The rates `Conv2DPlan` plans with, measured on this host once per process (about 50 ms, at the
-/// first plan that chooses): the FMA peak of each kernel module, OpenBLAS's GEMM, GSL's FFT and
+/// The rates `Conv2DPlan` plans with, measured on this host once per process (at the first plan
+/// that chooses): the FMA peak of each kernel module, OpenBLAS's GEMM, GSL's FFT and
 /// the copy bandwidth. The cost model multiplies them by each algorithm's efficiency (a fraction
 /// of the peak its inner loop reaches, which depends on the code, not on the CPU), so the same
-/// binary plans right on a Zen 4 (AVX-512 on 256-bit units, ~118 GFLOP/s) and a Zen 5 (~270).
+/// binary plans right whether AVX-512 runs on 256-bit units or at full width.
 public struct HostRates: Sendable {
     /// FLOP/s of independent FMA chains in the widest kernel module the host runs, and in the AVX2 one.
     public var widePeak: Double, narrowPeak: Double

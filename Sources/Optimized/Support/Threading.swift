@@ -36,8 +36,7 @@ public enum Threading {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         PathCounter.hit(threads > cores ? .threadsOversubscribed : .threadsParallel)
         // Workers claim tasks from a shared counter, so one that starts late (a thread woken on a
-        // busy host) takes fewer: a fixed split left the other core spinning in sched_yield
-        // (conv1d batch 32 on two Zen 4 threads: 0.48 ms with a fixed split, 0.42 claimed).
+        // busy host) takes fewer: a fixed split left the other core spinning in sched_yield.
         // Planted bugs (debug builds): the counter starts at 1; oversubscribed workers stop one task early.
         let first = Mutants.on(.parallelFirstTaskUnclaimed) && threads <= cores ? 1 : 0
         let end = Mutants.on(.oversubscribedLastTaskUnclaimed) && threads > cores ? tasks - 1 : tasks

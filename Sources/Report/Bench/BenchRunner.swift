@@ -41,9 +41,9 @@ public struct BenchRunner: Sendable {
     /// The optimized implementation is sampled until both limits are met (or `maximumSamples` runs).
     public var minimumSamples = 7
     public var minimumSeconds = 0.5
-    /// Enough for half a second of a 50 µs op: with 200, a 0.16 ms depthwise layer was timed for
-    /// 32 ms where the limits promise 0.5 s, so one burst of other work on the host could move
-    /// its median (two threads: 0.25–0.28 ms in some full-suite runs, 0.16 alone).
+    /// Enough for half a second of the fastest ops: a lower cap timed a sub-millisecond layer for
+    /// a small fraction of the 0.5 s the limits promise, so one burst of other work on the host
+    /// could move its median.
     public var maximumSamples = 10_000
     /// The reference is sampled at most this long, and skipped when its first run would exceed `referenceCap`.
     public var referenceSeconds = 2.0
