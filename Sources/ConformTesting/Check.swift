@@ -19,7 +19,7 @@ public enum ConformTesting {
         .deletingLastPathComponent().appendingPathComponent("fixtures/tensorflow")
 
     @discardableResult
-    public static func check(_ candidate: SwiftCandidate, seed: UInt64 = 2026, cases: Int = 200, fixtures: Bool = true,
+    public static func check(_ candidate: SwiftCandidate, seed: UInt64 = Campaign.defaultSeed, cases: Int = 200, fixtures: Bool = true,
                              sourceLocation: SourceLocation = #_sourceLocation) -> Campaign.Result {
         let implementation = Implementation(candidate: candidate)
         var campaign = Campaign(seed: seed, casesPerOp: cases, ops: OpTable.names.filter { candidate.ops.contains($0) })

@@ -15,10 +15,10 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     @Option(help: "The campaign's seed: the same seed gives the same cases and summary.")
-    var seed: UInt64 = 2026
+    var seed: UInt64 = Campaign.defaultSeed
 
     @Option(help: "Cases per op.")
-    var cases: Int = 300
+    var cases: Int = Campaign.defaultCases
 
     @Option(help: "Only these ops (comma-separated).")
     var ops: String?

@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand {
     var out: String = "report"
 
     @Option(help: "The campaign's seed.")
-    var seed: UInt64 = 2026
+    var seed: UInt64 = Campaign.defaultSeed
 
     @Option(help: "Campaign cases per op.")
     var cases: Int = 300

@@ -202,7 +202,11 @@ struct HostileFuzzTests {
                 let result = try ReportData.merge([file, file])
                 for line in result.lines { #expect(line.cases >= 0 && line.cases <= 1 << 41, "\(i): \(line)") }
                 merged += 1
-            } catch is FixtureError { refused += 1 } catch { Issue.record("\(i): an untyped \(error)") }
+            } catch let error as FixtureError {
+                // A refusal names the file and the field it could not use.
+                #expect(!error.field.isEmpty && "\(error)".contains(file.lastPathComponent), "\(i): \(error)")
+                refused += 1
+            } catch { Issue.record("\(i): an untyped \(error)") }
         }
         #expect(merged > 0 && refused > 0, "merged \(merged), refused \(refused)")
     }
@@ -227,7 +231,10 @@ struct HostileFuzzTests {
             if command == "bench" { arguments += ["--filter", "no-such-case"] }
             let out = try CLITests.conform(arguments)
             #expect(out.status == 2 || out.status == 0 || out.status == 1, "\(arguments): exit \(out.status)")
-            if out.status == 2 { #expect(out.lines.first?.hasPrefix("ERROR ") == true, "\(arguments): \(out.lines.prefix(2))") }
+            // A refusal is one ERROR line that names the option it refuses.
+            if out.status == 2 {
+                #expect(out.lines.first?.hasPrefix("ERROR ") == true && out.lines.first?.contains(option) == true, "\(arguments): \(out.lines.prefix(2))")
+            }
         }
     }
 }

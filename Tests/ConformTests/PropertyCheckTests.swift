@@ -8,11 +8,13 @@ import Testing
 /// every planted bug must be caught and shrunk.
 @Suite("Property campaign", .serialized)
 struct PropertyCheckTests {
+    /// Not yet `Campaign.defaultSeed`: at 2026 every planted bug is caught too, but two shrink past
+    /// their floors and a thread race's REPRO does not replay (issue 19 has it).
     static let seed: UInt64 = 20_261_129
 
     @Test("a fixed-seed campaign over every op passes (seed 20261129)")
     func campaignPasses() {
-        let result = Campaign(seed: Self.seed, casesPerOp: 300).run { failure in
+        let result = Campaign(seed: Self.seed, casesPerOp: Campaign.defaultCases).run { failure in
             Issue.record("seed \(Self.seed): \(failure.property): \(failure.message)\nREPRO conform replay '\(failure.repro)'")
         }
         #expect(result.failed == 0 && result.mistrusted == 0, "seed \(Self.seed)")
@@ -86,7 +88,7 @@ struct PropertyCheckTests {
           arguments: Mutant.allCases.filter { !$0.killsTheProcess && ($0.path?.availableOnHost ?? true) })
     func mutantCaught(mutant: Mutant) throws {
         try #require(Mutants.available, "mutants need a debug build")
-        var campaign = Campaign(seed: Self.seed, casesPerOp: 300)
+        var campaign = Campaign(seed: Self.seed, casesPerOp: Campaign.defaultCases)
         campaign.stopAfterFailures = 1
         let result = Mutants.with(mutant) { campaign.run() }
         let smallest = result.failures.min { $0.shrunk.elementCount < $1.shrunk.elementCount }
@@ -107,7 +109,7 @@ struct PropertyCheckTests {
     func pathsHaveMutants() {
         let covered = Set(Mutant.allCases.compactMap(\.path))
         for path in KernelPath.allCases { #expect(covered.contains(path), "\(path.rawValue) has no planted bug") }
-        let result = Campaign(seed: Self.seed, casesPerOp: 300).run()
+        let result = Campaign(seed: Self.seed, casesPerOp: Campaign.defaultCases).run()
         #expect(result.unreached.isEmpty, "unreached: \(result.unreached.map(\.rawValue))")
         for path in KernelPath.allCases where path.availableOnHost {
             #expect((result.paths[path]?.cases ?? 0) > 0, "\(path.rawValue) was not reached")

@@ -8,30 +8,35 @@ import Testing
 @Suite("conform report", .serialized)
 struct ReportTests {
     /// One small report, shared by the tests below (a short campaign and two benchmark cases).
-    static let output: (dir: URL, run: CLITests.Output) = {
+    /// A failure to run it is each test's failure, not a trap that ends the whole test run.
+    static let shared: Result<(dir: URL, run: CLITests.Output), Error> = Result {
         let dir = Paths.temporary("report")
         // A candidate named tensorflow: judged, run through its campaign, timed live, and the
         // "vs TensorFlow" column divides by its medians.
-        let run = try! CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d/seed-800", "--min-time", "0",
+        let run = try CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d/seed-800", "--min-time", "0",
                                          "--candidate", CandidateTests.command("none") + " --name tensorflow",
                                          "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
                                          "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
         return (dir, run)
-    }()
+    }
+
+    static var output: (dir: URL, run: CLITests.Output) { get throws { try shared.get() } }
 
     static func text(_ name: String) throws -> String { try String(contentsOf: output.dir.appendingPathComponent(name), encoding: .utf8) }
 
     @Test("writes every file and passes")
     func files() throws {
-        #expect(Self.output.run.status == 0, "\(Self.output.run.stdout)")
+        let output = try Self.output
+        #expect(output.run.status == 0, "\(output.run.stdout)")
         for file in ReportWriter.files {
-            #expect(FileManager.default.fileExists(atPath: Self.output.dir.appendingPathComponent(file).path), "\(file)")
+            #expect(FileManager.default.fileExists(atPath: output.dir.appendingPathComponent(file).path), "\(file)")
         }
-        #expect(Self.output.run.lines.last?.hasSuffix("passed, 0 failed") == true)
+        #expect(output.run.lines.last?.hasSuffix("passed, 0 failed") == true)
     }
 
     @Test("the CSV tables carry their documented columns")
     func csv() throws {
+        let output = try Self.output
         let expected = [
             "discrepancies.csv": "op,case,implementation,elements,max abs error,max rel error,max ULP,max error/bound,verdict,repro",
             "performance.csv": "op,case,shape,implementation,median,p10,p90,GFLOP/s,% of peak,speedup vs reference,TensorFlow median,vs TensorFlow,plan",
@@ -45,7 +50,7 @@ struct ReportTests {
             #expect(lines.count > 1, "\(file) has no rows")
         }
         // TensorFlow timed live in the same run: its median and the ratio on every optimized row it timed.
-        let report = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        let report = try JSONParser.parse(Array(try Data(contentsOf: output.dir.appendingPathComponent("report.json"))))
         let performance = report["performance"]?.array ?? []
         let optimized = performance.filter { $0["impl"]?.string == "optimized" }
         #expect(!optimized.isEmpty && optimized.allSatisfy { row in
@@ -73,7 +78,8 @@ struct ReportTests {
 
     @Test("report.json holds every number under its schema")
     func json() throws {
-        let json = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        let output = try Self.output
+        let json = try JSONParser.parse(Array(try Data(contentsOf: output.dir.appendingPathComponent("report.json"))))
         #expect(json["format"]?.string == "conform-report/1")
         for key in ["machine", "seed", "totals", "discrepancies", "performance", "campaign", "paths", "quirks"] { #expect(json[key] != nil, "\(key)") }
         #expect((json["machine"]?["fma_peak_gflops"]?.double ?? 0) > 0)
@@ -98,6 +104,7 @@ struct ReportTests {
 
     @Test("the page renders in headless Chromium to a non-blank screenshot")
     func screenshot() throws {
+        let output = try Self.output
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let browser = try #require(chromium, "chromium is installed by scripts/setup.sh")
         func shoot(_ page: URL, _ png: URL) throws -> Int {
@@ -111,11 +118,11 @@ struct ReportTests {
             p.waitUntilExit()
             return (try? Data(contentsOf: png).count) ?? 0
         }
-        let blank = Self.output.dir.appendingPathComponent("blank.html")
+        let blank = output.dir.appendingPathComponent("blank.html")
         try Data("<!doctype html><html><body></body></html>".utf8).write(to: blank)
-        let pageBytes = try shoot(Self.output.dir.appendingPathComponent("report.html"), Self.output.dir.appendingPathComponent("report.png"))
-        let blankBytes = try shoot(blank, Self.output.dir.appendingPathComponent("blank.png"))
-        let png = try Data(contentsOf: Self.output.dir.appendingPathComponent("report.png"))
+        let pageBytes = try shoot(output.dir.appendingPathComponent("report.html"), output.dir.appendingPathComponent("report.png"))
+        let blankBytes = try shoot(blank, output.dir.appendingPathComponent("blank.png"))
+        let png = try Data(contentsOf: output.dir.appendingPathComponent("report.png"))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         // A blank page of the same size compresses to almost nothing; the report's text and charts do not.
         #expect(pageBytes > 10 * max(blankBytes, 1), "screenshot \(pageBytes) bytes, blank page \(blankBytes)")
@@ -123,11 +130,12 @@ struct ReportTests {
 
     @Test("the charts, as the browser renders them: decade ticks (1×, 10×, 100×), a legend and labelled axes")
     func chartsInBrowser() throws {
+        let output = try Self.output
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let browser = try #require(chromium, "chromium is installed by scripts/setup.sh")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: browser)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", Self.output.dir.appendingPathComponent("report.html").absoluteString]
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", output.dir.appendingPathComponent("report.html").absoluteString]
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = FileHandle.nullDevice
@@ -150,7 +158,8 @@ struct ReportTests {
 
     @Test("the conformance matrix: a cell per op each implementation offers, its counts adding up, in report.json, REPORT.md and the page")
     func conformance() throws {
-        let json = try JSONParser.parse(Array(try Data(contentsOf: Self.output.dir.appendingPathComponent("report.json"))))
+        let output = try Self.output
+        let json = try JSONParser.parse(Array(try Data(contentsOf: output.dir.appendingPathComponent("report.json"))))
         let all = try #require(json["conformance"]?.array)
         let keys = ["implementation", "version", "op", "fixture_checks", "campaign_cases", "passed", "failed", "quirks", "max_error_over_bound",
                     "median_seconds"]

@@ -14,6 +14,12 @@ import Reference
 /// records the paths of the optimized code it reached (`KernelPath`); a path of the campaign's ops
 /// that no case reached is an error of the campaign.
 public struct Campaign: Sendable {
+    /// The seed of the default campaign (`conform check`, `conform report`, `ConformTesting`): the
+    /// one whose catching of every planted bug the tests establish.
+    public static let defaultSeed: UInt64 = 2026
+    /// The cases per op of the default campaign.
+    public static let defaultCases = 300
+
     public var seed: UInt64
     public var casesPerOp: Int
     public var ops: [String]
