@@ -28,6 +28,7 @@ struct HostileCandidateTests {
         orphan) setsid sleep 600 >/dev/null 2>&1 </dev/null & echo $! > "$target" ;;
         wrong-id) echo "{\"id\": 999999, \"ok\": true}"; continue ;;
         hang) sleep 600 ;;
+        answer-once-then-hang) [ -e "$target.answered" ] && sleep 600; touch "$target.answered" ;;
         flood) head -c 20000000 /dev/zero | tr '\0' x ;;
         flood-stderr) head -c 2000000 /dev/zero | tr '\0' x >&2 ;;
         fork) for i in 1 2 3 4 5 6 7 8; do sleep 600 & done; echo $! > "$target" ;;
@@ -120,9 +121,10 @@ struct HostileCandidateTests {
         #expect(out.lines.contains { $0.contains("distinct finding") }, "\(out.lines.suffix(5))")
     }
 
-    @Test("a program that never answers is declared unusable after a few timeouts, not waited on for every case")
-    func hangingProgramIsUnusable() throws {
-        let (out, target, _) = try Self.run("hang", options: ["--cases", "50", "--candidate-timeout", "1"])
+    @Test("a program that never answers, or answers once and then hangs, is declared unusable after a few timeouts, not waited on for every case",
+          arguments: ["hang", "answer-once-then-hang"])
+    func hangingProgramIsUnusable(mode: String) throws {
+        let (out, target, _) = try Self.run(mode, options: ["--cases", "50", "--candidate-timeout", "1"])
         defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
         #expect(out.status == 2, "\(out.lines.suffix(3))")
         #expect(out.lines.contains { $0.hasPrefix("ERROR candidate hostile is unusable: 5 requests in a row") && $0.contains("timed out") },

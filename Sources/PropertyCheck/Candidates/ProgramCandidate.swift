@@ -28,12 +28,12 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private var idle: [String: [ChildProcess]] = [:]
     private var running = 0
     private var nextID = 0
-    /// Protocol violations and failed restarts in a row, and crashes and timeouts before any good
-    /// reply (a good reply resets it).
+    /// Protocol violations and failed restarts in a row, and crashes and timeouts while they
+    /// outnumber the good replies (a good reply resets it).
     private var consecutiveBreaks = 0
-    /// Whether any request got a good reply: after one, a crash or a hang is a finding of its case
-    /// (a program may hang on one kind of input only), not a broken program.
-    private var answeredOnce = false
+    /// Good replies and crashes or timeouts so far: a program that mostly answers and dies or hangs
+    /// on one kind of input has findings, one that mostly dies or hangs is broken.
+    private var answered = 0, failed = 0
     private var unusableReason: String?
     /// Consecutive protocol violations or failed restarts after which the program is unusable.
     public static let breaksBeforeUnusable = 5
@@ -51,11 +51,20 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
     private func note(broken why: String?) {
         lock.lock()
         defer { lock.unlock() }
-        guard let why else { (consecutiveBreaks, answeredOnce) = (0, true); return }
+        guard let why else { (consecutiveBreaks, answered) = (0, answered + 1); return }
         consecutiveBreaks += 1
         if consecutiveBreaks >= Self.breaksBeforeUnusable && unusableReason == nil {
-            unusableReason = "\(consecutiveBreaks) requests in a row broke the protocol, could not restart it, or (before any answer) crashed or timed out; the last: \(why)"
+            unusableReason = "\(consecutiveBreaks) requests in a row broke the protocol, could not restart it, or crashed or timed out (\(failed) crashes and timeouts against \(answered) answers); the last: \(why)"
         }
+    }
+
+    /// Counts a crash or a timeout: a break while crashes and timeouts outnumber the good replies.
+    private func note(died why: String) {
+        lock.lock()
+        failed += 1
+        let counts = failed > answered
+        lock.unlock()
+        if counts { note(broken: why) }
     }
     private let available: DispatchSemaphore
 
@@ -260,10 +269,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let units = CaseTimeLimit.units(op: op, attrs: attrs, inputs: inputs) * Double(1 + (count ?? 0))
         let limit = limits.limit(op: kind + "/" + op, units: units), sent = Date()
         func crashed(_ what: String) -> CandidateError {
-            lock.lock()
-            let first = !answeredOnce
-            lock.unlock()
-            if first { note(broken: what) }
+            note(died: what)
             return broken(what)
         }
         guard child.send(JSONValue.object(fields).description) else { throw crashed("crashed: it stopped reading its stdin") }
