@@ -43,7 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A candidate program with switchable planted faults, for the end-to-end tests of candidates.
-        .executableTarget(name: "conform-test-candidate", dependencies: ["Report", "PropertyCheck", "Reference", "Optimized"],
+        .executableTarget(name: "conform-test-candidate", dependencies: ["PropertyCheck", "Reference", "Optimized"],
                           path: "Sources/ConformTestCandidate"),
         .testTarget(
             name: "ConformTests",

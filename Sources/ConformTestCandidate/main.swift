@@ -2,7 +2,6 @@ import Foundation
 import Optimized
 import PropertyCheck
 import Reference
-import Report
 
 // A candidate program for Conform's own end-to-end tests: Conform's optimized ops served over
 // conform-candidate/1, with one switchable planted fault (--fault NAME; debug builds plant the

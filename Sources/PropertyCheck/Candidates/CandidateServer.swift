@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import Optimized
-import PropertyCheck
 import Reference
 
 /// The program side of `conform-candidate/1` (docs/CANDIDATES.md), for any Swift computation: `conform
