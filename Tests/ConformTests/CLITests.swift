@@ -14,8 +14,13 @@ struct CLITests {
     }
 
     static func conform(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try run(Paths.products.appendingPathComponent("conform"), arguments, environment: environment)
+    }
+
+    /// Runs `executable`, its stdout captured and its stderr dropped, with `environment` added to this process's.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
-        process.executableURL = Paths.products.appendingPathComponent("conform")
+        process.executableURL = executable
         process.arguments = arguments
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
@@ -34,20 +39,12 @@ struct CLITests {
     static func conformMeasured(_ arguments: [String], environment: [String: String] = [:]) throws -> (Output, peak: Int) {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("conform-peak-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: report) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-f", "%M", "-o", report.path, Paths.products.appendingPathComponent("conform").path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let out = try run(URL(fileURLWithPath: "/usr/bin/time"),
+                          ["-f", "%M", "-o", report.path, Paths.products.appendingPathComponent("conform").path] + arguments, environment: environment)
         // The last line is the peak in KiB (a line before it says how the command ended, if it failed).
         let text = try String(contentsOf: report, encoding: .utf8)
         let kib = try #require(text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, "time said: \(text)")
-        return (Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self)), kib * 1024)
+        return (out, kib * 1024)
     }
 
     /// A copy of one committed fixture set in a temporary folder.

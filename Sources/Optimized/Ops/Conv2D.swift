@@ -189,8 +189,8 @@ func checkWorkingSet(_ g: Conv2DGeometry, op: String = "conv2d") throws(OpError)
     let direct = try v.sum("filters", try v.product("filters", 144, taps, 8), g.channelsPerGroup < 16 ? try v.product("filters", 144, k, 8) : 0)
     let im2col = max(try v.product("filters", 16, k, 8), 786_432)
     let tiles = try v.product("filters", Threading.current, try v.sum("filters", direct, im2col))
-    let output = try v.product("output", g.outputShape.reduce(1) { $0 * max($1, 0) }, MemoryBudget.bytesPerOutputElement(op: op))
-    try v.memory("filters", elements: try v.sum("filters", panels, tiles, output), bytesEach: 1, shape: [g.kernelHeight, g.kernelWidth, g.channelsPerGroup, g.outputChannels])
+    try v.memory("filters", outputElements: g.outputShape.reduce(1) { $0 * max($1, 0) }, besides: try v.sum("filters", panels, tiles),
+                 shape: [g.kernelHeight, g.kernelWidth, g.channelsPerGroup, g.outputChannels])
 }
 
 /// `conv2d` with the algorithm forced, for tests and benchmarks that compare the paths.

@@ -276,7 +276,7 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         let reply: JSONValue
         switch child.readLine(timeout: limit) {
         case .timedOut:
-            throw crashed("timed out: no reply in \(FixtureCase.format((limit * 10).rounded() / 10)) s (the case's limit, from its cost and the program's measured speed; --candidate-timeout caps it)")
+            throw crashed("timed out: no reply in \(CaseTimeLimit.format(limit)) s (the case's limit, from its cost and the program's measured speed; --candidate-timeout caps it)")
         case .closed: throw crashed("crashed: it closed its stdout")
         case let .line(text):
             guard let json = try? JSONParser.parse(text), json["id"]?.int == id, let ok = json["ok"]?.bool else {
@@ -294,7 +294,8 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
         }
         checkin(child, key: key)
         var result = [String: AnyTensor]()
-        // An output may take a quarter of the run's memory budget: decoding holds it about three times.
+        // An output may take a quarter of the run's memory budget: the run also holds the case's
+        // inputs, the reference's outputs and accumulators, and the laws' copies of it.
         let largest = MemoryBudget.bytes / 4
         for (index, name) in outputs.enumerated() {
             result[name] = try folder.readOutput("out-\(index).npy", name: name, limit: largest)

@@ -43,7 +43,7 @@ struct RequestFolder {
     /// The path the program is told for `file`.
     func path(of file: String) -> String { path + "/" + file }
 
-    /// Writes `bytes` to a new file `file`; refuses to write through anything already there.
+    /// Writes `tensor` as a `.npy` to a new file `file`; refuses to write through anything already there.
     func create(_ file: String, _ tensor: AnyTensor) throws(CandidateError) {
         let fd = openat(descriptor, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .failed("cannot create the input \(file) in the request folder: \(String(cString: strerror(errno)))") }

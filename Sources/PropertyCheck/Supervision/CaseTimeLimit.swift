@@ -59,6 +59,9 @@ public final class CaseTimeLimit: @unchecked Sendable {
         seen[op] = pairs
     }
 
+    /// A limit as messages print it: seconds to a tenth, without a trailing `.0`.
+    public static func format(_ limit: Double) -> String { FixtureCase.format((limit * 10).rounded() / 10) }
+
     /// The work units of a case: the op's floating-point operations where it has them, plus its
     /// input elements (what every op at least reads). Decoding runs no code under test; an input the
     /// op rejects counts its elements only.

@@ -1,4 +1,5 @@
 import Foundation
+import Reference
 import Synchronization
 
 #if canImport(Glibc)
@@ -113,19 +114,7 @@ public final class ChildProcess {
     public func send(_ line: String) -> Bool {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        return Self.writeAll(input, bytes)
-    }
-
-    /// Writes every byte to `fd`, retrying interrupted writes; false when a write fails.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            offset += n
-        }
-        return true
+        return bytes.withUnsafeBytes { OutputFile.writeAll($0, to: input) }
     }
 
     /// The next line of the child's stdout, waiting at most `timeout` seconds.

@@ -106,7 +106,7 @@ public final class Supervisor {
         case .reply: return nil
         case let .died(ending, _, stderr): return "crashed: the worker \(ending)\(tail(stderr))"
         case let .timedOut(seconds, _, stderr):
-            return "timed out: no reply in \(FixtureCase.format((seconds * 10).rounded() / 10)) s (the case's limit, from its cost and the op's measured speed), the worker was killed\(tail(stderr))"
+            return "timed out: no reply in \(CaseTimeLimit.format(seconds)) s (the case's limit, from its cost and the op's measured speed), the worker was killed\(tail(stderr))"
         }
     }
 }

@@ -117,6 +117,16 @@ extension Validator {
     }
 }
 
+extension Validator {
+    /// Refuses an output of `outputElements` (at `MemoryBudget.bytesPerOutputElement(op:)` bytes
+    /// each) together with the `bytes` the op allocates beside it (a padded copy, a repeated
+    /// input, an intermediate stage, work areas), when the two pass the budget.
+    public func memory(_ field: String, outputElements: Int, besides bytes: Int, shape: [Int]) throws(OpError) {
+        let output = try product(field, outputElements, MemoryBudget.bytesPerOutputElement(op: op))
+        try memory(field, elements: try sum(field, output, bytes), bytesEach: 1, shape: shape)
+    }
+}
+
 /// The memory one run may use (`--max-memory`, default 1 GiB): every case's need is estimated,
 /// overflow-checked, before anything is allocated, and a case over budget is unusable input.
 public enum MemoryBudget {

@@ -242,7 +242,7 @@ public struct FixtureSet: Sendable {
     public func checkBudget(_ fixtureCase: FixtureCase) throws(FixtureError) {
         var total = 0
         for (field, name) in fixtureCase.inputs.map({ ("inputs.\($0.0)", $0.1) }) + fixtureCase.outputs.map({ ("outputs.\($0.0)", $0.1) }) {
-            let layout = try self.layout(name, caseID: fixtureCase.id, field: field)
+            let (layout, _) = try self.layout(name, caseID: fixtureCase.id, field: field)
             total += layout.byteCount
             guard total <= MemoryBudget.bytes else {
                 throw FixtureError(.invalidInput, file: manifestPath, caseID: fixtureCase.id, field: field,
@@ -252,22 +252,22 @@ public struct FixtureSet: Sendable {
         }
     }
 
-    /// The header of the `.npy` file `name`, checked against the file's size (its body unread).
-    func layout(_ name: String, caseID: String, field: String) throws(FixtureError) -> NPY.Layout {
+    /// The header of the `.npy` file `name`, checked against the file's size (its body unread), and
+    /// the file's path with links resolved (inside the set's folder).
+    func layout(_ name: String, caseID: String, field: String) throws(FixtureError) -> (NPY.Layout, resolved: String) {
         try FixtureManifest.checkPath(name, file: manifestPath, caseID: caseID, field: field)
         let path = directory.appendingPathComponent(name).path
         let resolved = try Self.inside(directory, name, file: manifestPath, caseID: caseID, field: field)
         let size = try Self.size(resolved, file: path)
         let head = try Self.read(resolved, file: path, prefix: min(size, 12 + NPY.maxHeaderLength))
-        do { return try NPY.layout(prefix: head, fileSize: size) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
+        do { return (try NPY.layout(prefix: head, fileSize: size), resolved) } catch { throw FixtureError(error, file: path, caseID: caseID, field: field) }
     }
 
     /// Loads the `.npy` file named by `field` (`inputs.filters`) of case `caseID`: the header is
     /// checked against the file's size and the memory budget before the body is read.
     public func tensor(_ name: String, caseID: String, field: String) throws(FixtureError) -> AnyTensor {
-        let layout = try self.layout(name, caseID: caseID, field: field)
+        let (layout, resolved) = try self.layout(name, caseID: caseID, field: field)
         let path = directory.appendingPathComponent(name).path
-        let resolved = try Self.inside(directory, name, file: manifestPath, caseID: caseID, field: field)
         guard layout.byteCount <= MemoryBudget.bytes else {
             throw FixtureError(.invalidInput, file: path, caseID: caseID, field: field,
                                expected: "data within the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (--max-memory)",

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
 import Glibc
-private let systemRead = Glibc.read, systemWrite = Glibc.write
+private let systemRead = Glibc.read
 #elseif canImport(Darwin)
 import Darwin
-private let systemRead = Darwin.read, systemWrite = Darwin.write
+private let systemRead = Darwin.read
 #endif
 
 /// Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
@@ -163,28 +163,16 @@ public enum NPY {
     /// Writes `tensor` as a `.npy` file (C order, little-endian) to `descriptor`, its body straight
     /// from the tensor's storage (no encoded copy is held). Returns false when a write fails.
     public static func write(_ tensor: AnyTensor, to descriptor: Int32) -> Bool {
-        func all(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
-            var offset = 0
-            while offset < count {
-                let n = systemWrite(descriptor, base + offset, count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return true
-        }
         // The body is the storage's bytes: little-endian on every host Conform builds for.
         let head = header(shape: tensor.shape, descr: tensor.dtype.npyDescr, fortranOrder: false)
-        guard head.withUnsafeBytes({ all($0.baseAddress!, $0.count) }) else { return false }
+        guard head.withUnsafeBytes({ OutputFile.writeAll($0, to: descriptor) }) else { return false }
         switch tensor {
-        case let .float16(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
-        case let .float32(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
-        case let .float64(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
-        case let .int32(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
-        case let .int64(t): return t.scalars.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
-        case let .bool(t):
-            let bytes = t.scalars.map { UInt8($0 ? 1 : 0) }
-            return bytes.withUnsafeBytes { $0.isEmpty || all($0.baseAddress!, $0.count) }
+        case let .float16(t): return t.scalars.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
+        case let .float32(t): return t.scalars.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
+        case let .float64(t): return t.scalars.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
+        case let .int32(t): return t.scalars.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
+        case let .int64(t): return t.scalars.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
+        case let .bool(t): return t.scalars.map { UInt8($0 ? 1 : 0) }.withUnsafeBytes { OutputFile.writeAll($0, to: descriptor) }
         }
     }
 

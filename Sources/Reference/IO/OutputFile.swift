@@ -5,6 +5,20 @@ import Foundation
 /// a target that exists and is not a regular file (a device, a FIFO, a socket, a directory, a
 /// symlink, which could lead out of the output folder) is an error, never replaced or followed.
 public enum OutputFile {
+    /// Writes every byte of `bytes` to `descriptor`, retrying interrupted and partial writes;
+    /// false when a write fails (a pipe whose reader is gone, a full disk).
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(descriptor, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+
     public static func write(_ data: Data, to url: URL) throws(FixtureError) {
         let path = url.path
         var info = stat()

@@ -34,7 +34,7 @@ public struct Conv2DGeometry: Equatable, Sendable {
         }
         // That copy (16 bytes an element covers a Float64 one and its FFT plane) lives beside the output.
         let copy = try v.product("padding", padded[0], padded[1], padded[2], padded[3], 16)
-        try v.memory("padding", elements: try v.sum("padding", copy, count * MemoryBudget.bytesPerOutputElement(op: op)), bytesEach: 1, shape: padded)
+        try v.memory("padding", outputElements: count, besides: copy, shape: padded)
     }
 
     /// Multiply–adds that read real input (taps in the padding excluded), times two: the FLOP count.

@@ -76,8 +76,8 @@ public struct DepthwiseGeometry: Equatable, Sendable {
         let count = try v.outputCount(outputShape)
         // The optimized op repeats each input value M times (8 bytes at most each) beside the output.
         let repeated = multiplier > 1 ? try v.product("input", batch, height, width, channels, multiplier) : 0
-        try v.memory("filter.shape[3]", elements: try v.sum("input", try v.product("input", repeated, 8), count * MemoryBudget.bytesPerOutputElement(op: op)),
-                     bytesEach: 1, shape: [batch, height, width, channels * multiplier])
+        try v.memory("filter.shape[3]", outputElements: count, besides: try v.product("input", repeated, 8),
+                     shape: [batch, height, width, channels * multiplier])
     }
 
     /// Multiply–adds that read real input, times two.

@@ -69,8 +69,7 @@ public func validateSeparable(_ input: [Int], _ depthwise: [Int], _ pointwise: [
     let shape = Array(stage.outputShape.dropLast()) + [pointwise[3]]
     let final = try v.outputCount(shape)
     let intermediate = try v.product("depthwise stage", stage.outputShape[0], stage.outputShape[1], stage.outputShape[2], stage.outputShape[3])
-    try v.memory("depthwise stage", elements: try v.sum("depthwise stage", try v.product("depthwise stage", intermediate, 32), final * MemoryBudget.bytesPerOutputElement(op: "separable_conv2d")),
-                 bytesEach: 1, shape: stage.outputShape)
+    try v.memory("depthwise stage", outputElements: final, besides: try v.product("depthwise stage", intermediate, 32), shape: stage.outputShape)
 }
 
 /// A depthwise-stage error in separable_conv2d's words (its filter is `depthwise_filter`).
