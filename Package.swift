@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Reference", targets: ["Reference"]),
+        .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Optimized", targets: ["Optimized"]),
         .library(name: "PropertyCheck", targets: ["PropertyCheck"]),
         .library(name: "Report", targets: ["Report"]),
@@ -28,25 +29,27 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .target(name: "Reference", swiftSettings: optimizedInDebug),
+        // File formats: .npy, JSON, fixture manifests.
+        .target(name: "Formats", dependencies: ["Reference"], swiftSettings: optimizedInDebug),
         .target(name: "KernelsAVX2", swiftSettings: kernelFlags + optimizedInDebug),
         .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags + optimizedInDebug),
         .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
                 swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
-        .target(name: "PropertyCheck", dependencies: ["Reference", "Optimized"], swiftSettings: optimizedInDebug),
-        .target(name: "Report", dependencies: ["PropertyCheck", "Reference", "Optimized"]),
+        .target(name: "PropertyCheck", dependencies: ["Reference", "Formats", "Optimized"], swiftSettings: optimizedInDebug),
+        .target(name: "Report", dependencies: ["PropertyCheck", "Formats", "Reference", "Optimized"]),
         // The Swift Testing helper downstream packages gate their own implementations with.
         .target(name: "ConformTesting", dependencies: ["PropertyCheck", "Reference"]),
         .executableTarget(
             name: "conform",
             dependencies: [
-                "Report", "PropertyCheck", "Reference",
+                "Report", "PropertyCheck", "Formats", "Reference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A candidate program with switchable planted faults, for the end-to-end tests of candidates.
-        .executableTarget(name: "conform-test-candidate", dependencies: ["PropertyCheck", "Reference", "Optimized"],
+        .executableTarget(name: "conform-test-candidate", dependencies: ["PropertyCheck", "Formats", "Reference", "Optimized"],
                           path: "Sources/ConformTestCandidate"),
         .testTarget(
             name: "ConformTests",
-            dependencies: ["Reference", "Optimized", "PropertyCheck", "Report", "conform", "conform-test-candidate"]),
+            dependencies: ["Reference", "Formats", "Optimized", "PropertyCheck", "Report", "conform", "conform-test-candidate"]),
     ]
 )

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Reference
-import Report
+import PropertyCheck
 
 /// `conform worker`: the child a supervised run starts (not for people: JSON lines on stdin/stdout).
 struct WorkerCommand: ParsableCommand {

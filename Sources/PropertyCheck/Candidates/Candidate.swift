@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// Another implementation of some of Conform's ops (docs/CANDIDATES.md): a user's Swift code, or a

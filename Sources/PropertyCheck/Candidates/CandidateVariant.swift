@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// One named axis of a candidate's execution paths, as its hello declares it: memory layout, an

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// A candidate written in Swift: a name plus typed functions for the ops it offers, over Conform's

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// The verdict on one fixture case under one implementation.

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 extension Departure {

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// A known way TensorFlow departs from the definition (docs/OPS.md's quirks). A fixture case that

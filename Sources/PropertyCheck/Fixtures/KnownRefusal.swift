@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// A valid input a framework (TensorFlow, Keras, ONNX Runtime) is known to refuse: a limitation of

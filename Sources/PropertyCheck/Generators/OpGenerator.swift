@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// A case described by its parameters: what the shrinker edits and the repro reproduces.

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// A fixture case being decoded: typed access to its attributes and input tensors, every

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// One op in the one op table that the tests, the tester, the benchmarks and the reporter walk.

@@ -1,3 +1,4 @@
+import Formats
 import Reference
 
 /// The op table: every op of docs/OPS.md, once.

@@ -25,9 +25,9 @@ public struct Tensor<Scalar: Sendable>: Sendable {
         self.scalars = Array(repeating: value, count: count)
     }
 
-    /// For ops that computed the count from a validated shape themselves.
-    @usableFromInline
-    internal init(validatedShape shape: [Int], scalars: [Scalar]) {
+    /// For ops that computed the count from a validated shape themselves (and file readers that
+    /// checked it): `scalars.count` must equal the product of `shape`.
+    @_spi(Unchecked) public init(validatedShape shape: [Int], scalars: [Scalar]) {
         self.shape = shape
         self.scalars = scalars
     }

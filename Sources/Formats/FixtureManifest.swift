@@ -1,3 +1,4 @@
+import Reference
 import Foundation
 
 /// One case of a fixture manifest: an op, its attributes, and the `.npy` files it reads and expects.

@@ -1,6 +1,6 @@
+import Formats
 import Foundation
 import Optimized
-import PropertyCheck
 import Reference
 
 /// `conform fixtures` under supervision: every case is judged in a `conform worker` child, so a

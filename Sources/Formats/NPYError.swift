@@ -1,3 +1,4 @@
+import Reference
 /// Why a byte buffer is not a `.npy` file Conform can read.
 public struct NPYError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {

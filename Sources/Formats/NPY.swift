@@ -1,3 +1,4 @@
+@_spi(Unchecked) import Reference
 #if canImport(Glibc)
 import Glibc
 private let systemRead = Glibc.read

@@ -1,3 +1,4 @@
+import Reference
 /// A typed error for an unusable fixture: the file, the case, the field, expected vs actual.
 public struct FixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {

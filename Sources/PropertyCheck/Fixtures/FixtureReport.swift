@@ -1,5 +1,4 @@
 import Foundation
-import PropertyCheck
 import Reference
 
 /// The text `conform fixtures` prints: one line per failing or unusable case, then `N passed, M failed`.

@@ -1,6 +1,6 @@
+import Formats
 import Foundation
 import Optimized
-import PropertyCheck
 import Reference
 
 /// The child side of `Supervisor`: `conform worker` reads one JSON request per line on stdin and
