@@ -11,6 +11,12 @@ let wideKernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"]
 /// two orders of magnitude slower.
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// The planted twins are PropertyCheck and Optimized compiled again, with CONFORM_MUTANTS, for the
+/// tests alone: a source that names `Optimized` (or `PropertyCheck`) gets the planted twin.
+let plantedAliases: [SwiftSetting] = [
+    .unsafeFlags(["-module-alias", "Optimized=OptimizedPlanted", "-module-alias", "PropertyCheck=PropertyCheckPlanted"]),
+]
+
 let package = Package(
     name: "Conform",
     platforms: [.macOS(.v14)],
@@ -34,8 +40,12 @@ let package = Package(
         .target(name: "KernelsAVX2", swiftSettings: kernelFlags + optimizedInDebug),
         .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags + optimizedInDebug),
         .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
-                swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS", .when(configuration: .debug))]),
+                swiftSettings: kernelFlags + optimizedInDebug),
         .target(name: "PropertyCheck", dependencies: ["Reference", "Formats", "Optimized"], swiftSettings: optimizedInDebug),
+        .target(name: "OptimizedPlanted", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
+                swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS")]),
+        .target(name: "PropertyCheckPlanted", dependencies: ["Reference", "Formats", "OptimizedPlanted"],
+                swiftSettings: optimizedInDebug + plantedAliases + [.define("CONFORM_MUTANTS")]),
         .target(name: "Report", dependencies: ["PropertyCheck", "Formats", "Reference", "Optimized"]),
         // The Swift Testing helper downstream packages gate their own implementations with.
         .target(name: "ConformTesting", dependencies: ["PropertyCheck", "Reference"]),
@@ -45,11 +55,21 @@ let package = Package(
                 "Report", "PropertyCheck", "Formats", "Reference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // A candidate program with switchable planted faults, for the end-to-end tests of candidates.
-        .executableTarget(name: "conform-test-candidate", dependencies: ["PropertyCheck", "Formats", "Reference", "Optimized"],
-                          path: "Sources/ConformTestCandidate"),
+        // A candidate program with switchable planted faults (and the planted twin's supervised
+        // worker), for the end-to-end tests of candidates and of supervision.
+        .executableTarget(name: "conform-test-candidate", dependencies: ["PropertyCheckPlanted", "Formats", "Reference", "OptimizedPlanted"],
+                          path: "Sources/ConformTestCandidate", swiftSettings: plantedAliases),
+        // Tests by kind. Each compiles Tests/Support (paths, processes) through its own link to it.
+        // Fast, in process, seconds: swift test --filter UnitTests
+        .testTarget(name: "UnitTests", dependencies: ["Reference", "Formats", "Optimized", "PropertyCheck"]),
+        // The command line, campaigns, candidates, supervision, hostile input, the report: minutes.
         .testTarget(
-            name: "ConformTests",
+            name: "EndToEndTests",
             dependencies: ["Reference", "Formats", "Optimized", "PropertyCheck", "Report", "conform", "conform-test-candidate"]),
+        // The campaign's strength, against the planted twins (their sources name them Optimized and PropertyCheck).
+        .testTarget(
+            name: "PlantedBugTests",
+            dependencies: ["Reference", "Formats", "OptimizedPlanted", "PropertyCheckPlanted", "conform", "conform-test-candidate"],
+            swiftSettings: plantedAliases),
     ]
 )

@@ -40,6 +40,9 @@ static inline void conform_keep_freed_memory(void) {
 static inline void conform_poison_allocations(int byte) {
 #if defined(__GLIBC__)
     mallopt(M_PERTURB, byte);
+    // Blocks up to 32 MiB (glibc's largest threshold) come from the heap, where the byte reaches
+    // them: a block mapped fresh from the kernel reads as zeros, a plausible right answer.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
 #endif
 }
 

@@ -4,9 +4,15 @@ import Optimized
 import PropertyCheck
 import Reference
 
-// A candidate program for Conform's own end-to-end tests: Conform's optimized ops served over
-// conform-candidate/1, with one switchable planted fault (--fault NAME; debug builds plant the
-// semantic ones through Conform's mutants):
+// A program for Conform's own end-to-end tests, linked against the planted twins
+// (OptimizedPlanted, PropertyCheckPlanted: the same sources compiled with CONFORM_MUTANTS).
+//
+// `conform-test-candidate worker` is the planted twin's supervised worker (`conform worker`'s
+// protocol, where a request may name a planted bug): the supervision tests crash and hang it.
+//
+// Otherwise it is a candidate: Conform's optimized ops served over conform-candidate/1, with
+// --mutant NAME planting one of the twin's planted bugs, or one switchable planted fault
+// (--fault NAME; the first two through the twin's planted bugs):
 //   padding-side   SAME puts the odd padding pixel at the start (conv2d, conv1d)
 //   dropped-frame  frame with pad_end drops its last frame
 //   crash-on-7     traps on a conv2d or frame input with an extent of 7
@@ -32,6 +38,11 @@ func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap 
 let fault = option("--fault") ?? "none"
 let ops = (option("--ops") ?? "conv1d,conv2d,frame").split(separator: ",").map(String.init)
 
+if arguments.dropFirst().first == "worker" {
+    WorkerServer.serve()
+    exit(0)
+}
+
 if fault == "garbage-hello" {
     print("hello, I am a candidate")
     exit(0)
@@ -40,7 +51,10 @@ if fault == "garbage-hello" {
 let mutant: Mutant? = switch fault {
 case "padding-side": .sameOddPixelAtStart
 case "dropped-frame": .framePadEndFloor
-default: nil
+default: option("--mutant").map { name in
+    guard let planted = Mutant(rawValue: name) else { fatalError("no planted bug named \(name)") }
+    return planted
+}
 }
 
 // Top-level code runs in order: these must exist before the server starts.

@@ -13,18 +13,12 @@ struct CandidateCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
-    @Option(help: "Plant a bug in the optimized ops (debug builds only).")
-    var mutant: String?
-
     @Option(help: "The name the hello gives.")
     var name: String = "conform-optimized"
 
     func run() throws {
         try memory.apply()
-        let planted = try Mutant.named(mutant)
         Threading.poisonUninitializedMemory()
-        Mutants.with(planted) {
-            CandidateServer.serve(name: name, version: "conform", ops: OpTable.names, compute: CandidateServer.optimized)
-        }
+        CandidateServer.serve(name: name, version: "conform", ops: OpTable.names, compute: CandidateServer.optimized)
     }
 }

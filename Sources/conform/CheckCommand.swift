@@ -42,9 +42,6 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "List every property and exit.")
     var list = false
 
-    @Option(help: "Plant a bug in the optimized ops (debug builds only), to watch the campaign catch it.")
-    var mutant: String?
-
     @Option(help: "Stop after this many failing cases.")
     var stopAfter: Int?
 
@@ -87,7 +84,6 @@ struct CheckCommand: ParsableCommand {
         var campaign = Campaign(seed: seed, casesPerOp: cases, ops: selected, shard: parts, timeBudget: timeBudget)
         campaign.stopAfterFailures = stopAfter
         campaign.maxSize = max(1, maxSize)
-        let planted = try Mutant.named(mutant)
         let terminal = isatty(STDERR_FILENO) != 0
         // Every case runs in a child process of this binary: a crash or a hang is a finding with its repro.
         // A candidate program is a process of its own already: its campaign runs here, each request supervised.
@@ -112,7 +108,7 @@ struct CheckCommand: ParsableCommand {
                 if !absent.isEmpty { say("not offered by \(implementation.name): \(absent.joined(separator: ", "))") }
             }
             let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
-            let result = Mutants.with(planted) { campaign.run(onFailure: { failure in
+            let result = campaign.run(onFailure: { failure in
                 // Once a program is declared unusable, its ERROR at the end says so once.
                 guard !failure.message.contains("unusable: "), printed.insert(Finding.key(failure)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -137,7 +133,7 @@ struct CheckCommand: ParsableCommand {
                 say("QUIRK \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
             }, progress: { done, total in
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
-            }, runner: runner) }
+            }, runner: runner)
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil) { say(line) }
             exitCode = max(exitCode, result.exitCode)
@@ -164,9 +160,6 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The repro: the JSON after 'conform replay' in a REPRO line.")
     var repro: String
 
-    @Option(help: "Plant a bug in the optimized ops (debug builds only), as 'conform check --mutant' did.")
-    var mutant: String?
-
     @Flag(help: "Run the case in this process, unsupervised.")
     var inProcess = false
 
@@ -179,7 +172,6 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try memory.apply()
-        let planted = try Mutant.named(mutant)
         let (property, verdict): (String, Verdict)
         let json = try ReplayCommand.parse(repro)
         if let recorded = json["candidate"]?.string, !candidates.commands.contains(recorded) {
@@ -189,12 +181,11 @@ struct ReplayCommand: ParsableCommand {
             // A candidate is a process of its own: the case runs here, its requests supervised.
             (property, verdict) = try UnderTest.$implementation.withValue(candidate) { try Campaign.replay(repro) }
         } else if inProcess {
-            (property, verdict) = try Mutants.with(planted) { try Campaign.replay(repro) }
+            (property, verdict) = try Campaign.replay(repro)
         } else {
             // Parsed above (a malformed repro is an error, not a crash); the case runs in a child.
             var fields = json.object ?? []
             fields.append(("kind", .string("check")))
-            if let planted { fields.append(("mutant", .string(planted.rawValue))) }
             let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
             let reply = supervisor.send(.object(fields), op: json["case"]?["op"]?.string ?? "")

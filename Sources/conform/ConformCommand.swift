@@ -15,6 +15,8 @@ struct ConformCommand: ParsableCommand {
     /// Every command reports unusable input the same way: one `ERROR` line on stdout naming what
     /// is wrong, exit status 2. Help and version requests and the commands' own exit codes pass through.
     static func main() {
+        // Every process this command starts is a ChildProcess: an orphan it adopts is a stray.
+        ChildProcess.ownsEveryChild = true
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

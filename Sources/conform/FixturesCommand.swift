@@ -33,9 +33,6 @@ struct FixturesCommand: ParsableCommand {
     @Flag(help: "Judge the cases in this process, unsupervised (a crash in an implementation ends the run).")
     var inProcess = false
 
-    @Option(help: "Plant a bug in the optimized ops (debug builds only), to watch the fixtures catch it.")
-    var mutant: String?
-
     func validate() throws {
         try Limits.check("threads", threads, in: Limits.threads)
         try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
@@ -44,7 +41,6 @@ struct FixturesCommand: ParsableCommand {
     func run() throws {
         try memory.apply()
         Threading.count = threads
-        let planted = try Mutant.named(mutant)
         let urls = directories.map { URL(fileURLWithPath: $0) }
         let terminal = isatty(STDERR_FILENO) != 0
         let progress: (Int, Int) -> Void = { done, total in
@@ -57,7 +53,7 @@ struct FixturesCommand: ParsableCommand {
             var judged = implementation.filter { $0 == .reference }
             if implementation.contains(.optimized) {
                 let me = Supervisor.currentExecutable.contains(" ") ? "'\(Supervisor.currentExecutable)'" : Supervisor.currentExecutable
-                judged.append(Implementation(candidate: try ProgramCandidate(command: "\(me) candidate --name optimized" + (mutant.map { " --mutant \($0)" } ?? ""),
+                judged.append(Implementation(candidate: try ProgramCandidate(command: "\(me) candidate --name optimized",
                                                                            timeout: candidates.candidateTimeout, workers: candidates.candidateWorkers)))
             }
             judged += try candidates.start()
@@ -67,15 +63,14 @@ struct FixturesCommand: ParsableCommand {
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged) + unusable,
                                  unusable.isEmpty ? run.exitCode : 2)
         } else if inProcess {
-            let run = Mutants.with(planted) { FixtureRunner(implementations: implementation).run(directories: urls, progress: progress) }
+            let run = FixtureRunner(implementations: implementation).run(directories: urls, progress: progress)
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode)
         } else {
             // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
             let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
-            let outcome = Mutants.with(planted) {
-                SupervisedFixtures(implementations: implementation, verbose: verbose).run(directories: urls, supervisor: supervisor, progress: progress)
-            }
+            let outcome = SupervisedFixtures(implementations: implementation, verbose: verbose)
+                .run(directories: urls, supervisor: supervisor, progress: progress)
             (lines, exitCode) = (outcome.lines, outcome.exitCode)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -87,16 +82,4 @@ struct FixturesCommand: ParsableCommand {
 extension Implementation: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
     public static var allValueStrings: [String] { allCases.map(\.name) }
-}
-
-extension Mutant {
-    /// The planted bug a `--mutant` option names (nil for none), refused in release builds.
-    static func named(_ name: String?) throws -> Mutant? {
-        guard let name else { return nil }
-        guard let m = Mutant(rawValue: name) else {
-            throw ValidationError("unknown mutant \(name); mutants are \(Mutant.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard Mutants.available else { throw ValidationError("--mutant needs a debug build (swift build, not -c release)") }
-        return m
-    }
 }

@@ -31,9 +31,16 @@ func conv2dAtKernel<T: ConformFloat>(
     let blocks = min(max(1, rows.count / 64), 256)
     PathCounter.hit(blocks > 1 ? .atRowBlocks : .atOneBlock)
     if attrs.mode == .convolution { PathCounter.hit(.atReversed) }
-    // Planted bugs (debug builds): one block leaves out the last row; several leave gaps between blocks.
+    // Planted bugs (the test-only twin): one block leaves out the last row; several leave gaps between blocks.
+    #if CONFORM_MUTANTS
     let dropLast = Mutants.on(.atDropsLastRow) && blocks == 1 && rows.count > 1 ? 1 : 0
     let gap = Mutants.on(.atRowBlockGap) && blocks > 1 ? 1 : 0
+    let convolutionUnflipped = Mutants.on(.kernelNotFlipped)
+    #else
+    let dropLast = 0
+    let gap = 0
+    let convolutionUnflipped = false
+    #endif
     var partial = [Double](repeating: 0, count: blocks)
     input.scalars.withUnsafeBufferPointer { x in
         kernel.scalars.withUnsafeBufferPointer { k in
@@ -45,7 +52,7 @@ func conv2dAtKernel<T: ConformFloat>(
                     let end = block < blocks - 1 ? hi - gap : hi - dropLast
                     for a in lo..<max(lo, end) {
                         let xRow = xp + (window.top + a) * w + window.left + cols.lowerBound
-                        if attrs.mode == .correlation || Mutants.on(.kernelNotFlipped) {
+                        if attrs.mode == .correlation || convolutionUnflipped {
                             sum += Double(DotKernel.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))
                         } else {
                             // k'[a,b] = kernel[KH−1−a, KW−1−b]: row KH−1−a, read from its end backwards.

@@ -28,7 +28,9 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
     if g.outputShape.contains(0) || input.count == 0 {
         PathCounter.hit(.depthwiseEmpty)
         var shape = g.outputShape
+        #if CONFORM_MUTANTS
         if Mutants.on(.depthwiseEmptyOneRow) { shape[1] = max(shape[1], 1) }
+        #endif
         return try! Tensor(shape: shape, repeating: 0)
     }
     let x: [T]
@@ -51,6 +53,7 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
         }
         initialized = count
     }
+    #if CONFORM_MUTANTS
     if Mutants.on(.depthwiseChannelOrder) && g.multiplier > 1 {
         let (c, m) = (g.channels, g.multiplier)
         var permuted = out
@@ -59,6 +62,7 @@ func depthwiseKernels<T: ConformFloat>(_ input: Tensor<T>, _ filter: Tensor<T>, 
         }
         return try! Tensor(shape: g.outputShape, scalars: permuted)
     }
+    #endif
     return try! Tensor(shape: g.outputShape, scalars: out)
 }
 
@@ -88,9 +92,14 @@ enum DepthwiseKernel {
         let vectorEnd = cm / 16 * 16
         if vectorEnd > 0 { PathCounter.hit(.depthwiseFloat64) }
         if vectorEnd < cm { PathCounter.hit(.depthwiseFloat64Tail) }
-        // Planted bugs (debug builds): the fourth pixel reads the third's input; the tail drops its last tap.
+        // Planted bugs (the test-only twin): the fourth pixel reads the third's input; the tail drops its last tap.
+        #if CONFORM_MUTANTS
         let fourth = Mutants.on(.float64DepthwiseFourthPixel) ? 2 : 3
         let tailTaps = Mutants.on(.float64DepthwiseTailDropsLastTap) && kh * kw > 1 ? kh * kw - 1 : kh * kw
+        #else
+        let fourth = 3
+        let tailTaps = kh * kw
+        #endif
         Threading.forEach(g.batch * ho) { task in
             let (b, i) = (task / ho, task % ho)
             let image = x + b * h * w * cm

@@ -16,8 +16,12 @@ public func epochPairing(
     var pairs = [Int64](repeating: 0, count: attrs.epochs * n)
     let floatLengths = lengths.map(Float.init)
     PathCounter.hit(attrs.mode == .tensorflow ? .pairingTensorFlow : .pairingCycle)
-    // Planted bug (debug builds): cycle mode one position ahead.
+    // Planted bug (the test-only twin): cycle mode one position ahead.
+    #if CONFORM_MUTANTS
     let shift = Mutants.on(.cycleShifted) ? 1 : 0
+    #else
+    let shift = 0
+    #endif
     // The workers read raw buffers: indexing the shared arrays retained and released their
     // storage on every access, one reference count bouncing between the cores (two threads ran
     // slower than one).
@@ -29,7 +33,11 @@ public func epochPairing(
     pairs.withUnsafeMutableBufferPointer { out in
         let o = UnsafeSendable(out.baseAddress!)
         Threading.forEach(attrs.epochs) { e in
+            #if CONFORM_MUTANTS
             let epoch = Mutants.on(.pairingWrongEpoch) ? e : attrs.firstEpoch + e
+            #else
+            let epoch = attrs.firstEpoch + e
+            #endif
             let row = o.value + e * n
             switch attrs.mode {
             case .tensorflow:
@@ -43,8 +51,10 @@ public func epochPairing(
             case .cycle:
                 for r in 0..<n {
                     let len = lengths[r]
-                    // Planted bug (debug builds): a loop that never ends for a single candidate.
+                    // Planted bug (the test-only twin): a loop that never ends for a single candidate.
+                    #if CONFORM_MUTANTS
                     while len == 1 && Mutants.on(.cycleHangsOnSingleCandidate) {}
+                    #endif
                     let k = cyclePermutation(count: len, seed: attrs.seed, row: r, cycle: epoch / len)((epoch + shift) % len)
                     row[r] = pool[Int(splits[r]) + k]
                 }

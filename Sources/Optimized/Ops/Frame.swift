@@ -30,7 +30,11 @@ public struct FrameView<Scalar: Sendable>: Sendable {
         self.attrs = attrs
         self.padValue = padValue
         self.axis = attrs.axis < 0 ? attrs.axis + signal.rank : attrs.axis
+        #if CONFORM_MUTANTS
         self.frames = Mutants.on(.framePadEndFloor) && attrs.padEnd ? signal.shape[axis] / attrs.frameStep : frames
+        #else
+        self.frames = frames
+        #endif
     }
 
     /// Frames `range`, shaped like the full output with `range.count` frames.
@@ -42,9 +46,14 @@ public struct FrameView<Scalar: Sendable>: Sendable {
         let frameSize = length * inner
         let total = outer * range.count * frameSize
         if range.lowerBound > 0 { PathCounter.hit(.frameViewOffset) }
-        // Planted bugs (debug builds): a batch numbered from 0; an inside frame ending in one pad value.
+        // Planted bugs (the test-only twin): a batch numbered from 0; an inside frame ending in one pad value.
+        #if CONFORM_MUTANTS
         let origin = Mutants.on(.frameViewFromZero) ? range.lowerBound : 0
         let lastPadded = Mutants.on(.frameInsideLastPadded) ? 1 : 0
+        #else
+        let origin = 0
+        let lastPadded = 0
+        #endif
         var (insideSeen, paddedSeen) = (false, false)
         let out = [Scalar](unsafeUninitializedCapacity: total) { buffer, initialized in
             signal.scalars.withUnsafeBufferPointer { x in
@@ -56,12 +65,14 @@ public struct FrameView<Scalar: Sendable>: Sendable {
                         let available = max(0, min(length, n - start))
                         if available == length { insideSeen = true } else { paddedSeen = true }
                         let copied = available == length && available * inner > 0 ? available * inner - lastPadded : available * inner
+                        #if CONFORM_MUTANTS
                         if available < length && Mutants.on(.framePaddedReadsPastEnd) {
-                            // Planted bug (debug builds): the whole length read from the signal, through checked indexing.
+                            // Planted bug: the whole length read from the signal, through checked indexing.
                             for j in 0..<(length * inner) { (dst + j).initialize(to: signal.scalars[(o * n + start) * inner + j]) }
                             dst += frameSize
                             continue
                         }
+                        #endif
                         if copied > 0 { dst.initialize(from: base + start * inner, count: copied) }
                         (dst + copied).initialize(repeating: padValue, count: length * inner - copied)
                         dst += frameSize

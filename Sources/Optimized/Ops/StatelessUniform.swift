@@ -14,13 +14,21 @@ public func statelessUniform(_ attrs: StatelessUniformAttributes) throws(OpError
     case .float16, .float32, .float64: PathCounter.hit(.uniformFloat)
     case .int32, .int64: PathCounter.hit(.uniformInteger)
     }
-    // Planted bug (debug builds): integers masked with range − 1 instead of reduced modulo range.
+    // Planted bug (the test-only twin): integers masked with range − 1 instead of reduced modulo range.
+    #if CONFORM_MUTANTS
     let mask = Mutants.on(.integerMaskNotModulo)
+    #else
+    let mask = false
+    #endif
     switch spec.kind {
     case let .float16(lo, range):
         return .float16(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in float16Unit(w[0]) * range + lo }))
     case let .float32(lo, range):
+        #if CONFORM_MUTANTS
         let truncated = Mutants.on(.float32From24Bits)
+        #else
+        let truncated = false
+        #endif
         @inline(__always) func unit(_ u: UInt32) -> Float { truncated ? Float(u >> 8) * 0x1p-24 : float32Unit(u) }
         return .float32(try! Tensor(shape: shape, scalars: fill(stream, count, words: 1) { w, _ in unit(w[0]) * range + lo }))
     case let .float64(lo, range):

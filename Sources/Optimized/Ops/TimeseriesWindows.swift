@@ -19,7 +19,11 @@ public struct WindowView<Scalar: Sendable>: Sendable {
         let windows = try attrs.windows(length: data.shape[0], targets: targetCount)
         self.data = data
         self.attrs = attrs
+        #if CONFORM_MUTANTS
         let lost = Mutants.on(.windowsCountOffByOne) && attrs.samplingRate > 1 && windows.count > 0 ? 1 : 0
+        #else
+        let lost = 0
+        #endif
         (first, stride, count) = (windows.first, windows.stride, windows.count - lost)
     }
 
@@ -37,9 +41,14 @@ public struct WindowView<Scalar: Sendable>: Sendable {
         let windowSize = length * row
         PathCounter.hit(rate == 1 ? .windowsContiguous : .windowsSampled)
         if range.lowerBound > 0 { PathCounter.hit(.windowsViewOffset) }
-        // Planted bugs (debug builds): a batch numbered from 0; the last contiguous window repeating the one before.
+        // Planted bugs (the test-only twin): a batch numbered from 0; the last contiguous window repeating the one before.
+        #if CONFORM_MUTANTS
         let origin = Mutants.on(.windowsViewFromZero) ? range.lowerBound : 0
         let repeatLast = Mutants.on(.windowsLastRepeats) && rate == 1
+        #else
+        let origin = 0
+        let repeatLast = false
+        #endif
         let out = [Scalar](unsafeUninitializedCapacity: range.count * windowSize) { buffer, initialized in
             data.scalars.withUnsafeBufferPointer { x in
                 var dst = buffer.baseAddress!
@@ -66,8 +75,12 @@ public struct WindowView<Scalar: Sendable>: Sendable {
     public func targets<Target>(_ targets: Tensor<Target>, _ range: Range<Int>) -> Tensor<Target> {
         let row = targets.shape.dropFirst().reduce(1, *)
         PathCounter.hit(.windowsTargets)
-        // Planted bug (debug builds): targets[k] instead of targets[start(k)].
+        // Planted bug (the test-only twin): targets[k] instead of targets[start(k)].
+        #if CONFORM_MUTANTS
         let plain = Mutants.on(.targetsIgnoreStart)
+        #else
+        let plain = false
+        #endif
         var out = [Target]()
         out.reserveCapacity(range.count * row)
         for k in range {

@@ -27,13 +27,21 @@ public enum CPU {
         _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int, accumulate: Bool = false
     ) {
         if wide {
-            // Planted bug (debug builds): the AVX-512 block drops its last input channel.
+            // Planted bug (the test-only twin): the AVX-512 block drops its last input channel.
+            #if CONFORM_MUTANTS
             let channels = Mutants.on(.avx512DropsLastChannel) && cpg > 1 ? cpg - 1 : cpg
+            #else
+            let channels = cpg
+            #endif
             KernelsAVX512.convBlock(sources, tableStride: tableStride, taps: taps, cpg: channels, panel: panel, out,
                                     outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
         } else {
-            // Planted bug (debug builds): the AVX2 block drops its last tap.
+            // Planted bug (the test-only twin): the AVX2 block drops its last tap.
+            #if CONFORM_MUTANTS
             let count = Mutants.on(.avx2DropsLastTap) && taps > 1 ? taps - 1 : taps
+            #else
+            let count = taps
+            #endif
             KernelsAVX2.convBlock(sources, tableStride: tableStride, taps: count, cpg: cpg, panel: panel, out,
                                   outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
         }

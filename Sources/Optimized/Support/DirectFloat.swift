@@ -57,13 +57,23 @@ enum DirectFloat {
         PathCounter.hit(packed ? .directPacked : .directTable)
         let slice = max(1, CPU.panelSliceBytes / ((packed ? k : cpg) * width * MemoryLayout<T>.stride))
         if slice < tableTaps { PathCounter.hit(.directTapSlices) }
-        // Planted bugs (debug builds): the last column read as padding; packed channels reversed;
+        // Planted bugs (the test-only twin): the last column read as padding; packed channels reversed;
         // later tap slices overwriting instead of accumulating.
+        #if CONFORM_MUTANTS
         let lastColumnPadding = Mutants.on(.tableLastColumnAsPadding)
         let reversed = Mutants.on(.packedChannelsReversed)
         let overwrite = Mutants.on(.tapSlicesOverwrite)
-        // Planted bug (debug builds): in float64, each block's fourth pixel reads the third one's input.
+        #else
+        let lastColumnPadding = false
+        let reversed = false
+        let overwrite = false
+        #endif
+        // Planted bug (the test-only twin): in float64, each block's fourth pixel reads the third one's input.
+        #if CONFORM_MUTANTS
         let fourthReadsThird = T.self == Double.self && Mutants.on(.float64FourthPixel)
+        #else
+        let fourthReadsThird = false
+        #endif
         if T.self == Double.self { PathCounter.hit(.directFloat64) }
         forEachTile(g, wide: wide) { b, q0, count in
             let image = x + b * h * w * cin
@@ -73,9 +83,14 @@ enum DirectFloat {
             defer { table.deallocate(); patches.deallocate() }
             for group in 0..<g.groups {
                 // Source pointers for every pixel of the tile (the last one repeated up to whole blocks) and tap.
-                // Planted bugs (debug builds): the stride scaled by the dilation, every group reading group 0.
+                // Planted bugs (the test-only twin): the stride scaled by the dilation, every group reading group 0.
+                #if CONFORM_MUTANTS
                 let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
                 let groupOffset = Mutants.on(.groupsMixChannels) ? 0 : group * cpg
+                #else
+                let (sr, sc) = (1, 1)
+                let groupOffset = group * cpg
+                #endif
                 let (rowStride, colStride) = (g.rows.stride &* sr, g.cols.stride &* sc)
                 let (dh, dw) = (g.rows.dilation, g.cols.dilation)
                 forEachPixel(q0, count: count, whole: whole, columns: wo) { p, i, j in
@@ -182,17 +197,27 @@ enum DirectFloat {
         if widePairs { PathCounter.hit(.directGroupWidePairs) }
         let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
             : widePairs ? CPU.pairedWidePixelBlock : CPU.groupedPixelBlock(wide: wide)
-        // Planted bugs (debug builds): the stride scaled by the dilation, every block reading the
+        // Planted bugs (the test-only twin): the stride scaled by the dilation, every block reading the
         // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
+        #if CONFORM_MUTANTS
         let (sr, sc) = Mutants.on(.dilationAppliedToStride) ? (g.rows.dilation, g.cols.dilation) : (1, 1)
         let mixed = Mutants.on(.groupsMixChannels), firstGroup = Mutants.on(.groupBlockedSlotReadsFirstGroup)
         let highReadsLow = Mutants.on(.groupHalvesHighReadsLow)
+        #else
+        let (sr, sc) = (1, 1)
+        let mixed = false, firstGroup = false
+        let highReadsLow = false
+        #endif
         // Blocks of eight whole groups of exactly four input channels take the pair kernel (counted
         // once per call: a count per block would cost more than the block on small images).
         let pairs = halves && cpg == 4 && !highReadsLow && !mixed
         if pairs && g.groups >= 8 { PathCounter.hit(.directGroupPairs) }
-        // Planted bug (debug builds): each group's last output channel left unwritten.
+        // Planted bug (the test-only twin): each group's last output channel left unwritten.
+        #if CONFORM_MUTANTS
         let pairLanes = Mutants.on(.groupPairsDropLastLane) && opg > 1 ? opg - 1 : opg
+        #else
+        let pairLanes = opg
+        #endif
         forEachTile(g, wide: wide, block: pixelBlock) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
@@ -243,8 +268,12 @@ enum DirectFloat {
                     continue
                 }
                 if widePairs {
-                    // Planted bug (debug builds): the second group reads the first one's channels.
+                    // Planted bug (the test-only twin): the second group reads the first one's channels.
+                    #if CONFORM_MUTANTS
                     let second = offset + (present == 2 && !mixed && !Mutants.on(.widePairsSecondReadsFirst) ? cpg : 0)
+                    #else
+                    let second = offset + (present == 2 && !mixed ? cpg : 0)
+                    #endif
                     while p < count {
                         CPU.pairedWideBlock(table + p * taps, tableStride: taps, taps: taps, cpg: cpg, first: offset, second: second,
                                             groups: present, panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout + block * 2 * opg,
@@ -342,8 +371,12 @@ enum DirectFloat {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: rowFloats)
         zeros.initialize(repeating: 0, count: rowFloats)
         defer { zeros.deallocate() }
-        // Planted bug (debug builds): one input row per kernel row whatever the height dilation.
+        // Planted bug (the test-only twin): one input row per kernel row whatever the height dilation.
+        #if CONFORM_MUTANTS
         let rowDilation = Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation
+        #else
+        let rowDilation = g.rows.dilation
+        #endif
         let rowStep = rowDilation &* w &* cin
         // Output columns whose kernel row crosses the left or right padding.
         let edgeColumns = (0..<wo).count { j in
@@ -426,8 +459,12 @@ enum DirectFloat {
         func padded(_ b: Int, _ group: Int, _ r: Int, _ c: Int) -> UnsafeMutablePointer<Float> {
             copy + (((b * 2 + group) * hp + r) * wp + c) * cpg
         }
-        // Planted bugs (debug builds): every group's copy holds the first group's channels.
+        // Planted bugs (the test-only twin): every group's copy holds the first group's channels.
+        #if CONFORM_MUTANTS
         let firstGroupOnly = Mutants.on(.groupRowsFromFirstGroup) || Mutants.on(.groupsMixChannels)
+        #else
+        let firstGroupOnly = false
+        #endif
         Threading.forEach(g.batch * 2 * hp) { task in
             let (b, group, r) = (task / (2 * hp), task / hp % 2, task % hp)
             let row = padded(b, group, r, 0)
@@ -442,8 +479,12 @@ enum DirectFloat {
             }
             (row + (g.cols.padBefore + w) * cpg).update(repeating: 0, count: g.cols.padAfter * cpg)
         }
-        // Planted bug (debug builds): one padded row per kernel row whatever the height dilation.
+        // Planted bug (the test-only twin): one padded row per kernel row whatever the height dilation.
+        #if CONFORM_MUTANTS
         let rowStep = (Mutants.on(.rowMergedUndilated) ? 1 : g.rows.dilation) &* wp &* cpg
+        #else
+        let rowStep = g.rows.dilation &* wp &* cpg
+        #endif
         forEachTile(g, wide: wide, block: block) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
@@ -470,9 +511,14 @@ enum DirectFloat {
         let wide = CPU.wide
         PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
         let block = CPU.pixelBlock(wide: wide), taps = kh * kw
-        // Planted bugs (debug builds): edge or interior blocks drop their last tap.
+        // Planted bugs (the test-only twin): edge or interior blocks drop their last tap.
+        #if CONFORM_MUTANTS
         let edgeTaps = Mutants.on(.depthwiseEdgeDropsLastTap) && taps > 1 ? taps - 1 : taps
         let interiorTaps = Mutants.on(.depthwiseInteriorDropsLastTap) && taps > 1 ? taps - 1 : taps
+        #else
+        let edgeTaps = taps
+        let interiorTaps = taps
+        #endif
         let interiorSeen = UnsafeSendable(UnsafeMutablePointer<Bool>.allocate(capacity: 2))
         interiorSeen.value.initialize(repeating: false, count: 2)
         defer {

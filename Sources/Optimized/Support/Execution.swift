@@ -1,7 +1,7 @@
 import Foundation
 
 /// How the optimized ops run for the current task: which vector ISA, how many threads, which
-/// conv2d algorithm, which planted bug. Every field left nil means "as the host and the cost
+/// conv2d algorithm (and in the test-only planted twin, which planted bug). Every field left nil means "as the host and the cost
 /// model choose"; the property campaign sets them per case so that every path is reached.
 ///
 /// Task-local, and re-bound on the worker threads `Threading.forEach` starts, so a setting holds
@@ -21,14 +21,15 @@ public struct Execution: Sendable, Equatable {
     public var threads: Int?
     /// Forces conv2d's algorithm where it applies to the geometry; nil: the cost model's choice.
     public var algorithm: Conv2DPlan.Algorithm?
-    /// The planted bug in force (debug builds only; release builds ignore it).
+    #if CONFORM_MUTANTS
+    /// The planted bug in force.
     public var mutant: Mutant?
+    #endif
 
-    public init(isa: ISA? = nil, threads: Int? = nil, algorithm: Conv2DPlan.Algorithm? = nil, mutant: Mutant? = nil) {
+    public init(isa: ISA? = nil, threads: Int? = nil, algorithm: Conv2DPlan.Algorithm? = nil) {
         self.isa = isa
         self.threads = threads
         self.algorithm = algorithm
-        self.mutant = mutant
     }
 
     @TaskLocal public static var current = Execution()

@@ -88,8 +88,12 @@ enum FFTConvolution {
         // Transforms of every input plane, shared read-only by the threads.
         let inputs = UnsafeMutablePointer<Double>.allocate(capacity: g.batch * cin * 2 * plane)
         defer { inputs.deallocate() }
-        // Planted bug (debug builds): the input placed after the right padding instead of the left.
+        // Planted bug (the test-only twin): the input placed after the right padding instead of the left.
+        #if CONFORM_MUTANTS
         let left = Mutants.on(.fftPadSidesSwapped) ? g.cols.padAfter : g.cols.padBefore
+        #else
+        let left = g.cols.padBefore
+        #endif
         Threading.forEach(g.batch * cin) { task in
             let (b, c) = (task / cin, task % cin)
             let data = inputs + task * 2 * plane

@@ -25,8 +25,12 @@ enum Half {
         _ inputs: [Tensor<T>], _ body: ([Tensor<Float>]) throws(OpError) -> Tensor<Float>
     ) throws(OpError) -> Tensor<T> {
         PathCounter.hit(.float16ViaFloat32)
-        // Planted bug (debug builds): the inputs widened from their bit patterns instead of their values.
+        // Planted bug (the test-only twin): the inputs widened from their bit patterns instead of their values.
+        #if CONFORM_MUTANTS
         let bits = Mutants.on(.float16WidenedFromBits)
+        #else
+        let bits = false
+        #endif
         // T is Float16: the conversions run on concrete types (vcvtph2ps / vcvtps2ph with F16C), not
         // generically, and on the op's threads (they are a tenth of a 3×3 layer's time on one).
         let wide = inputs.map { t in
@@ -65,8 +69,12 @@ enum Half {
         let size = chunkSize, n = (count + size - 1) / size
         guard n > 1 else { body(0..<count); return }
         PathCounter.hit(.float16Chunked)
-        // Planted bug (debug builds): each chunk stops one element short.
+        // Planted bug (the test-only twin): each chunk stops one element short.
+        #if CONFORM_MUTANTS
         let short = Mutants.on(.float16ChunkShort) ? 1 : 0
+        #else
+        let short = 0
+        #endif
         Threading.forEach(n) { c in body((c * size)..<(min(count, (c + 1) * size) - short)) }
     }
 

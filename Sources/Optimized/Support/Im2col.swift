@@ -18,9 +18,14 @@ enum Im2col {
         let (cin, cpg, cout, opg) = (g.inputChannels, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
         PathCounter.hit(.pointwiseGEMM)
         if tiles > 1 { PathCounter.hit(.pointwiseGEMMTiles) }
-        // Planted bugs (debug builds): the last channel left out; later tiles read one pixel early.
+        // Planted bugs (the test-only twin): the last channel left out; later tiles read one pixel early.
+        #if CONFORM_MUTANTS
         let k = Mutants.on(.pointwiseDropsLastChannel) && cpg > 1 ? cpg - 1 : cpg
         let early = Mutants.on(.pointwiseTileOffByOne) ? 1 : 0
+        #else
+        let k = cpg
+        let early = 0
+        #endif
         Threading.forEach(tiles * g.groups) { task in
             let (t, group) = (task / g.groups, task % g.groups)
             let p0 = t * tile, rows = min(tile, pixels - p0)
@@ -52,9 +57,14 @@ enum Im2col {
         let (h, w, kh, kw, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.cols.output)
         PathCounter.hit(.im2col)
         if tiles > 1 { PathCounter.hit(.im2colTiles) }
-        // Planted bugs (debug builds): the last tap left out of the product; later tiles unroll the pixel before.
+        // Planted bugs (the test-only twin): the last tap left out of the product; later tiles unroll the pixel before.
+        #if CONFORM_MUTANTS
         let gemmK = Mutants.on(.im2colDropsLastTap) && kh * kw > 1 ? k - cpg : k
         let early = Mutants.on(.im2colTileOffByOne) ? 1 : 0
+        #else
+        let gemmK = k
+        let early = 0
+        #endif
         Threading.forEach(g.batch * tiles * g.groups) { task in
             let group = task % g.groups, t = (task / g.groups) % tiles, b = task / (g.groups * tiles)
             let p0 = t * tile, count = min(tile, pixels - p0)

@@ -1,3 +1,4 @@
+#if CONFORM_MUTANTS
 /// Planted bugs, for verifying the verifier: each one is a mistake a real kernel could make,
 /// switched on one at a time (task-locally, through `Execution.mutant`) so a test can require the
 /// property campaign to catch it.
@@ -5,8 +6,10 @@
 /// The first group breaks semantics every path shares; the second lives on exactly one row of the
 /// path table (`path`), so that a campaign that never reaches the row cannot catch it.
 ///
-/// Compiled in only where `CONFORM_MUTANTS` is defined (debug builds, which `swift test` uses);
-/// release builds see `Mutants.on` as a constant false and the branches fold away.
+/// Only the test-only twin `OptimizedPlanted` (these sources compiled with `CONFORM_MUTANTS`)
+/// has them. In the shipped `Optimized` this file is empty, and each site where a bug is planted
+/// reads, under `#else`, the value the correct code uses: no planted bug, no switch and no
+/// `Mutant` exists there in any configuration.
 public enum Mutant: String, CaseIterable, Sendable {
     // Semantics shared by every path.
     /// SAME padding puts the odd pixel at the start instead of the end.
@@ -206,19 +209,13 @@ extension Mutant {
 }
 
 public enum Mutants {
-    #if CONFORM_MUTANTS
-    /// Whether this build can plant bugs.
-    public static let available = true
     @inline(__always) @usableFromInline static func on(_ mutant: Mutant) -> Bool { Execution.current.mutant == mutant }
-    #else
-    public static let available = false
-    @inline(__always) @usableFromInline static func on(_ mutant: Mutant) -> Bool { false }
-    #endif
 
-    /// Runs `body` with `mutant` planted (a debug build; elsewhere it runs unmutated).
+    /// Runs `body` with `mutant` planted.
     public static func with<R>(_ mutant: Mutant?, _ body: () throws -> R) rethrows -> R {
         var execution = Execution.current
         execution.mutant = mutant
         return try Execution.with(execution, body)
     }
 }
+#endif

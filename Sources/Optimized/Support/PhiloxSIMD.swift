@@ -12,15 +12,23 @@ enum PhiloxSIMD {
         let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
         if firstBlock &+ UInt64(blocks) > 1 << 32 { PathCounter.hit(.philoxHighBlock) }
         if baseLow &+ firstBlock &+ UInt64(blocks) < baseLow { PathCounter.hit(.philoxCarry) }
-        // Planted bug (debug builds): the block counter truncated to 32 bits.
+        // Planted bug (the test-only twin): the block counter truncated to 32 bits.
+        #if CONFORM_MUTANTS
         let blockMask: UInt64 = Mutants.on(.philoxBlock32) ? 0xFFFF_FFFF : .max
+        #else
+        let blockMask: UInt64 = .max
+        #endif
         var b = 0
         while b < blocks {
             let offset = (SIMD8<UInt64>(repeating: firstBlock &+ UInt64(b)) &+ lanes) & SIMD8(repeating: blockMask)
             let low = SIMD8<UInt64>(repeating: baseLow) &+ offset
             // A carry out of the low 64 bits bumps the high half (the 128-bit add of docs/OPS.md).
             let carry = SIMD8<UInt64>(repeating: 0).replacing(with: 1, where: low .< SIMD8(repeating: baseLow))
+            #if CONFORM_MUTANTS
             let high = SIMD8<UInt64>(repeating: baseHigh) &+ (Mutants.on(.philoxNoCarry) ? SIMD8(repeating: 0) : carry)
+            #else
+            let high = SIMD8<UInt64>(repeating: baseHigh) &+ carry
+            #endif
             var c0 = SIMD8<UInt32>(truncatingIfNeeded: low), c1 = SIMD8<UInt32>(truncatingIfNeeded: low &>> 32)
             var c2 = SIMD8<UInt32>(truncatingIfNeeded: high), c3 = SIMD8<UInt32>(truncatingIfNeeded: high &>> 32)
             var k0 = stream.key.0, k1 = stream.key.1
@@ -54,8 +62,12 @@ enum PhiloxSIMD {
         var word = first
         let end = first + count
         if (end - 4 * (first / 4) + 3) / 4 > chunkBlocks { PathCounter.hit(.philoxChunks) }
-        // Planted bug (debug builds): chunks after the first start one block early.
+        // Planted bug (the test-only twin): chunks after the first start one block early.
+        #if CONFORM_MUTANTS
         let restart = Mutants.on(.philoxChunkRestart) ? 1 : 0
+        #else
+        let restart = 0
+        #endif
         while word < end {
             let block = word / 4
             let blocks = min(chunkBlocks, (end - 4 * block + 3) / 4)

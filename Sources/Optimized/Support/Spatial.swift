@@ -23,10 +23,16 @@ enum Spatial {
         PathCounter.hit(.spatial)
         if wo > 48 { PathCounter.hit(.spatialPast48) }
         if segments > 1 { PathCounter.hit(.spatialSegments) }
-        // Planted bugs (debug builds): width dilation ignored; columns 48–63 and later segments one column early.
+        // Planted bugs (the test-only twin): width dilation ignored; columns 48–63 and later segments one column early.
+        #if CONFORM_MUTANTS
         let tapStep = Mutants.on(.spatialUndilated) ? 1 : dw
         let past48 = Mutants.on(.spatialPast48) ? 47 : 48
         let segmentEarly = Mutants.on(.spatialSegmentOffByOne) ? 1 : 0
+        #else
+        let tapStep = dw
+        let past48 = 48
+        let segmentEarly = 0
+        #endif
         // Row length: every vector load of the last segment stays inside the row.
         let wp = max(w + g.cols.padBefore + g.cols.padAfter, segments * 64 + (kw - 1) * dw)
         let planeSize = hp * wp

@@ -28,8 +28,12 @@ public enum Threading {
         let threads = min(execution.threads ?? count, tasks)
         if threads <= 1 {
             PathCounter.hit(.threadsSerial)
-            // Planted bug (debug builds): the last task is skipped.
+            // Planted bug (the test-only twin): the last task is skipped.
+            #if CONFORM_MUTANTS
             let skip = Mutants.on(.serialSkipsLastTask) && tasks > 1 ? 1 : 0
+            #else
+            let skip = 0
+            #endif
             for i in 0..<(tasks - skip) { body(i) }
             return
         }
@@ -37,9 +41,14 @@ public enum Threading {
         PathCounter.hit(threads > cores ? .threadsOversubscribed : .threadsParallel)
         // Workers claim tasks from a shared counter, so one that starts late (a thread woken on a
         // busy host) takes fewer: a fixed split left the other core spinning in sched_yield.
-        // Planted bugs (debug builds): the counter starts at 1; oversubscribed workers stop one task early.
+        // Planted bugs (the test-only twin): the counter starts at 1; oversubscribed workers stop one task early.
+        #if CONFORM_MUTANTS
         let first = Mutants.on(.parallelFirstTaskUnclaimed) && threads <= cores ? 1 : 0
         let end = Mutants.on(.oversubscribedLastTaskUnclaimed) && threads > cores ? tasks - 1 : tasks
+        #else
+        let first = 0
+        let end = tasks
+        #endif
         let counter = UnsafeSendable(UnsafeMutablePointer<Int>.allocate(capacity: 1))
         counter.value.initialize(to: first)
         defer { counter.value.deallocate() }

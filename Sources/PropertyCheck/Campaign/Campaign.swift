@@ -391,6 +391,8 @@ public struct Campaign: Sendable {
 
     /// Reruns one repro: the property it names on the case it holds.
     public static func replay(_ repro: String) throws(FixtureError) -> (property: String, verdict: Verdict) {
+        // As the campaign judged it: an output left unwritten must not read as a freed right answer.
+        Threading.poisonUninitializedMemory()
         let json: JSONValue
         do { json = try JSONParser.parse(repro) } catch {
             throw FixtureError(.malformedJSON, file: "(repro)", field: "(\(error.line):\(error.column))", expected: error.expected, actual: error.actual)

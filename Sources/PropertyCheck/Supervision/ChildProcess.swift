@@ -79,6 +79,7 @@ public final class ChildProcess {
         defer { for p in argv { free(p) } }
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { _, new in new }
+        variables[Self.markVariable] = "\(getpid())"
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in envp { free(p) } }
         // No other descriptor of this process leaks into the child (a test runner's or a supervisor's
@@ -221,10 +222,26 @@ public final class ChildProcess {
         return unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0) == 0
     }()
 
+    /// Whether every child of this process is Conform's: true in the `conform` command, which
+    /// starts no process but through this type. Where Conform is a library in someone else's
+    /// process (a test runner, a user's tool), that process's own children are not Conform's to
+    /// kill: only an orphan whose environment carries this process's supervisor mark is.
+    public static var ownsEveryChild: Bool {
+        get { owning.withLock { $0 } }
+        set { owning.withLock { $0 = newValue } }
+    }
+    private static let owning = Mutex(false)
+
+    /// The variable every child (and, inherited, every descendant) is started with: the
+    /// supervising process's pid.
+    static let markVariable = "CONFORM_SUPERVISOR"
+
     /// Kills and reaps every child of Conform that is not one it started and still tracks: the
     /// orphans of candidate programs (a daemon that left its group), adopted as subreaper.
     public static func killStrays() {
         let me = getpid()
+        let mark = Array("\(markVariable)=\(me)".utf8) + [0]
+        let everyChild = ownsEveryChild
         let tracked = live.withLock { $0 }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
         for name in names {
@@ -234,6 +251,13 @@ public final class ChildProcess {
             // Fields after the command: state, then the parent's pid.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, pid_t(fields[1]) == me else { continue }
+            if !everyChild {
+                // The environment a process was started with, NUL-separated (a descendant that
+                // cleared it is beyond a library's reach; the command kills it all the same).
+                guard let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ"),
+                      [UInt8](environ).split(separator: 0, omittingEmptySubsequences: true).contains(where: { Array($0) + [0] == mark })
+                else { continue }
+            }
             _ = Glibc.kill(pid, SIGKILL)
             var status: Int32 = 0
             _ = waitpid(pid, &status, 0)

@@ -43,7 +43,7 @@ public struct SupervisedFixtures {
                     ("kind", .string("fixture")), ("set", .string(set.directory.path)), ("index", JSONValue(index)),
                     ("implementations", .array(implementations.map { .string($0.rawValue) })), ("verbose", .bool(verbose)),
                     ("threads", JSONValue(Threading.count)),
-                ] + (Execution.current.mutant.map { [("mutant", .string($0.rawValue))] } ?? []))
+                ] + Execution.current.plantedFields)
                 // Until the worker has decoded the case and reports its cost, reading its files is the work.
                 let bytes = (fixtureCase.inputs + fixtureCase.outputs).reduce(0.0) { total, file in
                     var info = stat()

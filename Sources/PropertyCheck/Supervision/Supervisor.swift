@@ -40,6 +40,15 @@ public final class Supervisor {
 
     deinit { child?.finish(grace: 1) }
 
+    /// What a worker runs with beyond this process's environment: no backtracer (a crash is
+    /// reported from its stderr), and glibc's per-thread cache of freed blocks off. That cache
+    /// hands a freed block back unpoisoned, so an output a kernel forgot to write could read the
+    /// right answer freed by the run before it (`Threading.poisonUninitializedMemory`).
+    static var workerEnvironment: [String: String] {
+        let tunables = ProcessInfo.processInfo.environment["GLIBC_TUNABLES"].map { $0 + ":" } ?? ""
+        return ["SWIFT_BACKTRACE": "enable=no", "GLIBC_TUNABLES": tunables + "glibc.malloc.tcache_count=0"]
+    }
+
     /// The running binary, resolved (a child started from it runs the same code).
     public static var currentExecutable: String {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -55,7 +64,7 @@ public final class Supervisor {
         var limit = limits.limit(op: op, units: units), cost = units
         let child: ChildProcess
         // No backtrace on a crash: the supervisor reports it, and symbolicating takes seconds.
-        do { child = try self.child ?? ChildProcess(executable: executable, arguments: arguments, environment: ["SWIFT_BACKTRACE": "enable=no"]) } catch {
+        do { child = try self.child ?? ChildProcess(executable: executable, arguments: arguments, environment: Self.workerEnvironment) } catch {
             return .died(.exited(127), lastEvent: nil, stderr: ["\(error)"])
         }
         self.child = child
@@ -125,8 +134,7 @@ extension Supervisor {
         var fields: [(String, JSONValue)] = [("kind", .string("check")), ("property", .string(property)), ("fill", .string(fill.rawValue))]
         if let isa = execution.isa { fields.append(("isa", .string(isa.rawValue))) }
         if let threads = execution.threads { fields.append(("threads", JSONValue(threads))) }
-        if let mutant = execution.mutant { fields.append(("mutant", .string(mutant.rawValue))) }
-        return .object(fields + [("case", c.json)])
+        return .object(fields + execution.plantedFields + [("case", c.json)])
     }
 
     /// A property's verdict on a case from a reply to a check request.
@@ -156,13 +164,11 @@ extension Supervisor {
     /// case gets a fresh child.
     public func caseRunner(for campaign: Campaign) -> Campaign.CaseRunner {
         { [self] k, generator, opIndex in
-            let mutant = Execution.current.mutant
-            var request: [(String, JSONValue)] = [
+            let request: [(String, JSONValue)] = [
                 ("kind", .string("case")), ("op", .string(generator.op)), ("k", JSONValue(k)), ("op_index", JSONValue(opIndex)),
                 ("seed", .number(String(campaign.seed))), ("cases", JSONValue(campaign.casesPerOp)), ("max_size", JSONValue(campaign.maxSize)),
                 ("threads", JSONValue(Threading.count)),
-            ]
-            if let mutant { request.append(("mutant", .string(mutant.rawValue))) }
+            ] + Execution.current.plantedFields
             let reply = send(.object(request), op: generator.op)
             if case let .reply(json) = reply {
                 let paths = Set((json["paths"]?.array ?? []).compactMap { $0.string.flatMap(KernelPath.init(rawValue:)) })

@@ -38,16 +38,7 @@ public enum WorkerServer {
         FileHandle.standardOutput.write(Data((json.description + "\n").utf8))
     }
 
-    static func mutant(_ request: JSONValue) throws -> Mutant? {
-        guard let name = request["mutant"]?.string else { return nil }
-        guard let m = Mutant(rawValue: name), Mutants.available else {
-            throw FixtureError(.invalidInput, file: "(worker)", field: "mutant", expected: "a planted bug of a debug build", actual: name)
-        }
-        return m
-    }
-
     static func handle(_ request: JSONValue, sets: inout [String: FixtureSet]) throws -> JSONValue {
-        let planted = try mutant(request)
         if let threads = request["threads"]?.int, threads > 0, request["kind"]?.string != "check" { Threading.count = threads }
         switch request["kind"]?.string {
         case "case":
@@ -58,7 +49,7 @@ public enum WorkerServer {
             }
             var campaign = Campaign(seed: seed, casesPerOp: cases, ops: [op])
             campaign.maxSize = request["max_size"]?.int ?? campaign.maxSize
-            let (outcome, paths) = Mutants.with(planted) {
+            let (outcome, paths) = try Execution.planting(request) {
                 campaign.runCase(k, generator: generator, opIndex: opIndex, onCost: emitCost) { property in
                     emit(.object([("event", .string("property")), ("property", .string(property))]))
                 }
@@ -70,7 +61,7 @@ public enum WorkerServer {
             if let json = request["case"], let c = try? GeneratedCase(json: json) {
                 emitCost(CaseTimeLimit.units(op: c.op, attrs: c.attrs, inputs: c.inputs))
             }
-            let (_, verdict) = try Mutants.with(planted) { try Campaign.replay(request.description) }
+            let (_, verdict) = try Execution.planting(request) { try Campaign.replay(request.description) }
             switch verdict {
             case .pass: return .object([("verdict", .string("pass"))])
             case .discard: return .object([("verdict", .string("discard"))])
@@ -90,7 +81,7 @@ public enum WorkerServer {
             }
             let implementations = (request["implementations"]?.array ?? []).compactMap { $0.string.flatMap(Implementation.init(rawValue:)) }
             var run = FixtureRun()
-            run.results = Mutants.with(planted) {
+            run.results = try Execution.planting(request) {
                 FixtureRunner(implementations: implementations.isEmpty ? Implementation.allCases : implementations)
                     .judge(set.manifest.cases[index], in: set, onCost: emitCost)
             }

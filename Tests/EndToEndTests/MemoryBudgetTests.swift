@@ -52,7 +52,7 @@ struct MemoryBudgetTests {
         // Every op the table has is here but count_params, which allocates nothing beyond its answer.
         #expect(Set(Self.cases.map(\.1)) == Set(OpTable.names).subtracting(["count_params"]))
         try FixtureSet.write(FixtureManifest(cases: fixtureCases), tensors: tensors, to: dir)
-        let out = try CLITests.conform(["fixtures", "--max-memory", "8M", dir.path])
+        let out = try CLI.conform(["fixtures", "--max-memory", "8M", dir.path])
         #expect(out.status == 2, "\(out.lines.suffix(3))")
         for (id, _, _, _) in Self.cases {
             let lines = out.lines.filter { $0.contains(id + ":") || $0.contains(id + " ") }

@@ -108,7 +108,7 @@ struct HostileFuzzTests {
                 guard let file = c.inputs.first?.1 else { continue }
                 let url = root.appendingPathComponent("set-\(n)/\(file)")
                 let bytes = [UInt8](try Data(contentsOf: url))
-                try Data(FuzzTests.mutate(bytes, &damage, headerEdits: FuzzTests.npyEdits)).write(to: url)
+                try Data(ByteMutations.mutate(bytes, &damage, headerEdits: ByteMutations.npyEdits)).write(to: url)
                 expectations[c.id] = .anything
             }
         }
@@ -118,12 +118,12 @@ struct HostileFuzzTests {
         for k in 0..<20 {
             let folder = root.appendingPathComponent("damaged-\(k)")
             try FileManager.default.copyItem(at: root.appendingPathComponent("set-0"), to: folder)
-            try Data(FuzzTests.mutate(firstManifest, &damage, headerEdits: manifestEdits)).write(to: folder.appendingPathComponent("manifest.json"))
+            try Data(ByteMutations.mutate(firstManifest, &damage, headerEdits: manifestEdits)).write(to: folder.appendingPathComponent("manifest.json"))
         }
         #expect(expectations.count >= 9_000, "only \(expectations.count) cases were built")
 
         let start = Date()
-        let out = try CLITests.conform(["fixtures", "--case-timeout", "60", root.path])
+        let out = try CLI.conform(["fixtures", "--case-timeout", "60", root.path])
         let seconds = Date().timeIntervalSince(start)
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
@@ -198,7 +198,7 @@ struct HostileFuzzTests {
         var (merged, refused) = (0, 0)
         for i in 0..<500 {
             let file = folder.appendingPathComponent("\(i).json")
-            try Data(FuzzTests.mutate(Array(valid.utf8), &rng, headerEdits: edits)).write(to: file)
+            try Data(ByteMutations.mutate(Array(valid.utf8), &rng, headerEdits: edits)).write(to: file)
             do {
                 let result = try ReportData.merge([file, file])
                 for line in result.lines { #expect(line.cases >= 0 && line.cases <= 1 << 41, "\(i): \(line)") }
@@ -230,7 +230,7 @@ struct HostileFuzzTests {
             if command == "explain" { arguments.insert(contentsOf: ["conv2d", "--input", "8x8x4"], at: 1) }
             if command == "fixtures" { arguments.append(Paths.fixtures.appendingPathComponent("frame").path) }
             if command == "bench" { arguments += ["--filter", "no-such-case"] }
-            let out = try CLITests.conform(arguments)
+            let out = try CLI.conform(arguments)
             #expect(out.status == 2 || out.status == 0 || out.status == 1, "\(arguments): exit \(out.status)")
             // A refusal is one ERROR line that names the option it refuses.
             if out.status == 2 {

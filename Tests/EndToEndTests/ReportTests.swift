@@ -10,18 +10,18 @@ import Testing
 struct ReportTests {
     /// One small report, shared by the tests below (a short campaign and two benchmark cases).
     /// A failure to run it is each test's failure, not a trap that ends the whole test run.
-    static let shared: Result<(dir: URL, run: CLITests.Output), Error> = Result {
+    static let shared: Result<(dir: URL, run: CLI.Output), Error> = Result {
         let dir = Paths.temporary("report")
         // A candidate named tensorflow: judged, run through its campaign, timed live, and the
         // "vs TensorFlow" column divides by its medians.
-        let run = try CLITests.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d/seed-800", "--min-time", "0",
+        let run = try CLI.conform(["report", "--out", dir.path, "--cases", "10", "--bench-filter", "conv1d/seed-800", "--min-time", "0",
                                          "--candidate", CandidateTests.command("none") + " --name tensorflow",
                                          "--fixtures", Paths.fixtures.path, Paths.repository.appendingPathComponent("fixtures/regressions").path,
                                          "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
         return (dir, run)
     }
 
-    static var output: (dir: URL, run: CLITests.Output) { get throws { try shared.get() } }
+    static var output: (dir: URL, run: CLI.Output) { get throws { try shared.get() } }
 
     static func text(_ name: String) throws -> String { try String(contentsOf: output.dir.appendingPathComponent(name), encoding: .utf8) }
 
@@ -191,7 +191,7 @@ struct ReportTests {
     @Test("a candidate's known quirks are counted in the matrix and the totals, and do not fail the report")
     func quirksDoNotFail() throws {
         let dir = Paths.temporary("report-quirk")
-        let run = try CLITests.conform(["report", "--out", dir.path, "--cases", "40", "--bench-filter", "count_params", "--min-time", "0",
+        let run = try CLI.conform(["report", "--out", dir.path, "--cases", "40", "--bench-filter", "count_params", "--min-time", "0",
                                         "--candidate", CandidateTests.command("tf-depthwise", ops: "depthwise_conv2d"),
                                         "--fixtures", Paths.fixtures.appendingPathComponent("depthwise_conv2d").path,
                                         "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path])
@@ -209,12 +209,12 @@ struct ReportTests {
         var files = [String]()
         for i in 0..<2 {
             let file = dir.appendingPathComponent("shard\(i).json").path
-            let out = try CLITests.conform(["check", "--seed", "3", "--cases", "10", "--shard", "\(i)/2", "--no-regressions", "--json", file])
+            let out = try CLI.conform(["check", "--seed", "3", "--cases", "10", "--shard", "\(i)/2", "--no-regressions", "--json", file])
             #expect(out.status == 0)
             files.append(file)
         }
         let out = dir.appendingPathComponent("report")
-        let run = try CLITests.conform(["report", "--out", out.path, "--bench-filter", "count_params", "--min-time", "0",
+        let run = try CLI.conform(["report", "--out", out.path, "--bench-filter", "count_params", "--min-time", "0",
                                         "--fixtures", Paths.fixtures.appendingPathComponent("frame").path,
                                         "--quirks", Paths.repository.appendingPathComponent("fixtures/quirks").path, "--merge"] + files)
         #expect(run.status == 0)
@@ -226,26 +226,26 @@ struct ReportTests {
 
     @Test("explain answers the seed questions with computed numbers")
     func explain() throws {
-        let conv = try CLITests.conform(["explain", "conv1d", "--input", "800x10", "--filters", "16", "--kernel", "6"])
+        let conv = try CLI.conform(["explain", "conv1d", "--input", "800x10", "--filters", "16", "--kernel", "6"])
         #expect(conv.lines.contains("kernel shape: [6, 10, 16]  — it spans all 10 input channels, one slice per filter"))
         #expect(conv.lines.contains("output with VALID: [795, 16]"))
         #expect(conv.lines.contains { $0.hasPrefix("output with SAME: [800, 16]") })
         #expect(conv.lines.contains("parameters with bias: 6·10·16 + 16 = 976"))
-        let glimpse = try CLITests.conform(["explain", "glimpse", "--image", "5x5", "--size", "3x3", "--offset", "2,1"])
+        let glimpse = try CLI.conform(["explain", "glimpse", "--image", "5x5", "--size", "3x3", "--offset", "2,1"])
         #expect(glimpse.lines.contains("v1 centered=false normalized=false: top-left (0, 0) → [0, 1, 2] [5, 6, 7] [10, 11, 12]"))
         #expect(glimpse.lines.contains("v2 centered=false normalized=false: top-left (2, 1) → [11, 12, 13] [16, 17, 18] [21, 22, 23]"))
-        let separable = try CLITests.conform(["explain", "separable_conv2d", "--input", "8x8x768", "--filters", "128", "--kernel", "5"])
+        let separable = try CLI.conform(["explain", "separable_conv2d", "--input", "8x8x768", "--filters", "128", "--kernel", "5"])
         #expect(separable.lines.contains("total without bias: 117 504"))
-        let windows = try CLITests.conform(["explain", "windows", "--data", "550000x28", "--length", "50"])
+        let windows = try CLI.conform(["explain", "windows", "--data", "550000x28", "--length", "50"])
         #expect(windows.lines.contains { $0.hasPrefix("windows: 549 951") })
         #expect(windows.lines.contains { $0.contains("3.08 GB") })
-        #expect(try CLITests.conform(["explain", "conv3d"]).status != 0)
+        #expect(try CLI.conform(["explain", "conv3d"]).status != 0)
     }
 
     @Test("explain covers conv2d_at, frame, epoch_pairing and stateless_uniform with the suite's own numbers")
     func explainMore() throws {
         // One output of a 10 000 × 10 000 convolution: the taps are the clipped window's.
-        let at = try CLITests.conform(["explain", "conv2d_at", "--input", "10000x10000", "--kernel", "10000x10000", "--at", "5000,5000",
+        let at = try CLI.conform(["explain", "conv2d_at", "--input", "10000x10000", "--kernel", "10000x10000", "--at", "5000,5000",
                                        "--anchor", "center"])
         let window = try Reference.conv2dAtWindow([10000, 10000], [10000, 10000], Conv2DAtAttributes(row: 5000, col: 5000, anchor: .center))
         let taps = window.rows.count * window.cols.count
@@ -254,11 +254,11 @@ struct ReportTests {
         #expect(at.lines.contains { $0.hasPrefix("the full convolution: 100 000 000 outputs") })
         #expect(at.lines.contains { $0.hasPrefix("a zero-padded copy") && $0.contains("19999×19999") })
         // frame: the count the reference computes.
-        let frame = try CLITests.conform(["explain", "frame", "--signal", "4x16000", "--length", "400", "--step", "160", "--pad-end"])
+        let frame = try CLI.conform(["explain", "frame", "--signal", "4x16000", "--length", "400", "--step", "160", "--pad-end"])
         let frames = try Reference.frameGeometry([4, 16000], FrameAttributes(frameLength: 400, frameStep: 160, padEnd: true))
         #expect(frame.lines.contains { $0.hasPrefix("\(frames) frames: output shape [4, \(frames), 400]") }, "\(frame.lines)")
         // epoch_pairing: the reference's picks, epoch by epoch.
-        let pairing = try CLITests.conform(["explain", "epoch_pairing", "--rows", "3,1,4", "--seed", "7", "--epochs", "2"])
+        let pairing = try CLI.conform(["explain", "epoch_pairing", "--rows", "3,1,4", "--seed", "7", "--epochs", "2"])
         let picks = try Reference.epochPairing(try Tensor(shape: [4], scalars: [0, 3, 4, 8]), try Tensor(shape: [8], scalars: [0, 1, 2, 0, 0, 1, 2, 3]),
                                                EpochPairingAttributes(seed: 7, epochs: 2))
         for e in 0..<2 {
@@ -269,8 +269,8 @@ struct ReportTests {
         let set = try FixtureSet(directory: Paths.fixtures.appendingPathComponent("stateless_uniform"))
         let c = try #require(set.manifest.cases.first { $0.id == "stateless_uniform/worked-seed1-2-float32" })
         let expected = try set.tensor(c.outputs[0].1, caseID: c.id, field: "output")
-        let uniform = try CLITests.conform(["explain", "stateless_uniform", "--shape", "\(expected.count)", "--seed", "1,2"])
+        let uniform = try CLI.conform(["explain", "stateless_uniform", "--shape", "\(expected.count)", "--seed", "1,2"])
         #expect(uniform.lines.contains("first \(expected.count): " + (0..<expected.count).map { expected.text(at: $0) }.joined(separator: ", ")), "\(uniform.lines)")
-        #expect(try CLITests.conform(["explain", "epoch_pairing", "--rows", "0,2"]).status == 2)
+        #expect(try CLI.conform(["explain", "epoch_pairing", "--rows", "0,2"]).status == 2)
     }
 }

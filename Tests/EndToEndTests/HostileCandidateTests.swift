@@ -37,7 +37,7 @@ struct HostileCandidateTests {
     done
     """#
 
-    static func run(_ mode: String, options: [String] = []) throws -> (CLITests.Output, target: URL, peak: Int) {
+    static func run(_ mode: String, options: [String] = []) throws -> (CLI.Output, target: URL, peak: Int) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conform-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("hostile.sh"), target = dir.appendingPathComponent("secret.txt")
@@ -46,7 +46,7 @@ struct HostileCandidateTests {
         // A private TMPDIR: the run's scratch folder must be gone when it ends, whatever the program did.
         let tmp = dir.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        let (out, peak) = try CLITests.conformMeasured(["check", "--candidate", "sh \(script.path) \(mode) \(target.path)", "--ops", "frame",
+        let (out, peak) = try CLI.conformMeasured(["check", "--candidate", "sh \(script.path) \(mode) \(target.path)", "--ops", "frame",
                                                         "--cases", "4", "--seed", "5", "--candidate-workers", "1"] + options,
                                                        environment: ["TMPDIR": tmp.path])
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
@@ -78,7 +78,7 @@ struct HostileCandidateTests {
     func causeSurvivesShrinking() throws {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("conform-exit-once-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: marker) }
-        let out = try CLITests.conform(["check", "--candidate", CandidateTests.command("exit-once", ops: "frame") + " --marker \(marker.path)",
+        let out = try CLI.conform(["check", "--candidate", CandidateTests.command("exit-once", ops: "frame") + " --marker \(marker.path)",
                                         "--ops", "frame", "--cases", "4", "--candidate-workers", "1"])
         #expect(out.status == 1, "\(out.lines.suffix(3))")
         let fail = try #require(out.lines.first { $0.hasPrefix("FAIL ") }, "\(out.lines.prefix(4))")
@@ -92,19 +92,19 @@ struct HostileCandidateTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("hostile.sh")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        let out = try CLITests.conform(["check", "--candidate", "sh \(script.path) wrong-id x", "--ops", "frame", "--cases", "50", "--seed", "5"])
+        let out = try CLI.conform(["check", "--candidate", "sh \(script.path) wrong-id x", "--ops", "frame", "--cases", "50", "--seed", "5"])
         #expect(out.status == 2, "\(out.lines.suffix(3))")
         #expect(out.lines.filter { $0.hasPrefix("ERROR candidate hostile is unusable: 5 requests in a row broke the protocol") }.count == 1,
                 "\(out.lines.suffix(3))")
         #expect(out.lines.filter { $0.hasPrefix("FAIL ") }.count <= 5)
-        let fixtures = try CLITests.conform(["fixtures", "--candidate", "sh \(script.path) wrong-id x", "--implementation", "reference",
+        let fixtures = try CLI.conform(["fixtures", "--candidate", "sh \(script.path) wrong-id x", "--implementation", "reference",
                                              Paths.fixtures.appendingPathComponent("frame").path])
         #expect(fixtures.status == 2 && fixtures.lines.contains { $0.hasPrefix("ERROR candidate hostile is unusable") }, "\(fixtures.lines.suffix(3))")
     }
 
     @Test("a program that exits before its hello is named as exited, with its status, not as slow")
     func exitBeforeHello() throws {
-        let out = try CLITests.conform(["check", "--candidate", "sh -c 'exit 3'", "--ops", "frame", "--cases", "2"])
+        let out = try CLI.conform(["check", "--candidate", "sh -c 'exit 3'", "--ops", "frame", "--cases", "2"])
         #expect(out.status == 2 && out.stdout.contains("the program exited with status 3 before its hello"), "\(out.stdout)")
     }
 
@@ -113,7 +113,7 @@ struct HostileCandidateTests {
         let ops = OpTable.names.joined(separator: ",")
         // One request after another gets the next malformation (an extra axis, a missing one, a scalar, a longer axis,
         // an empty one, another dtype, NaNs): every law of every op meets each of them within a few cases.
-        let out = try CLITests.conform(["check", "--candidate", CandidateTests.command("malformed-each", ops: ops),
+        let out = try CLI.conform(["check", "--candidate", CandidateTests.command("malformed-each", ops: ops),
                                         "--cases", "12", "--seed", "3", "--candidate-workers", "1"])
         // 1: findings. A trap in Conform would be a signal (128 + n) and no summary.
         #expect(out.status == 1, "\(out.lines.suffix(5))")

@@ -26,7 +26,7 @@ struct TruthfulnessTests {
     func otherLayouts() throws {
         let sets = ["conv2d", "frame", "timeseries_windows", "extract_glimpse"]
         let root = try Self.recoded(sets) { t, k in NPY.encode(t, fortranOrder: k % 3 != 1, bigEndian: k % 3 != 0) }
-        let out = try CLITests.conform(["fixtures", root.path])
+        let out = try CLI.conform(["fixtures", root.path])
         let cases = try sets.map { try FixtureSet(directory: Paths.fixtures.appendingPathComponent($0)).manifest.cases.count }.reduce(0, +)
         #expect(out.status == 0, "\(out.lines.prefix(3))")
         #expect(out.lines.last == "\(2 * cases) passed, 0 failed")
@@ -39,22 +39,22 @@ struct TruthfulnessTests {
 
     @Test("conform fixtures on the repository's fixtures folder: every set below it, quirk cases included, exit 0")
     func wholeFolder() throws {
-        let out = try CLITests.conform(["fixtures", Paths.repository.appendingPathComponent("fixtures").path])
+        let out = try CLI.conform(["fixtures", Paths.repository.appendingPathComponent("fixtures").path])
         #expect(out.status == 0, "\(out.lines.suffix(4))")
         #expect(out.lines.dropLast().last?.hasPrefix("checked ") == true)
-        let one = try CLITests.conform(["fixtures", Paths.fixtures.appendingPathComponent("frame/manifest.json").path])
+        let one = try CLI.conform(["fixtures", Paths.fixtures.appendingPathComponent("frame/manifest.json").path])
         #expect(one.status == 0 && one.lines.last?.hasSuffix("passed, 0 failed") == true)
     }
 
     @Test("an unknown Keras config key is an ERROR naming it, exit 2")
     func unknownConfigKey() throws {
-        let dir = try CLITests.copy(set: "count_params")
+        let dir = try CLI.copy(set: "count_params")
         let url = dir.appendingPathComponent("manifest.json")
         var text = try String(contentsOf: url, encoding: .utf8)
         let range = try #require(text.range(of: "\"config\": {"))
         text.replaceSubrange(range, with: "\"config\": {\"made_up_key\": 3, ")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        let out = try CLITests.conform(["fixtures", dir.path])
+        let out = try CLI.conform(["fixtures", dir.path])
         #expect(out.status == 2)
         #expect(out.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("attrs.config.made_up_key") }, "\(out.lines.prefix(2))")
     }
@@ -63,7 +63,7 @@ struct TruthfulnessTests {
     func departures() throws {
         let dir = Paths.temporary("quirks").appendingPathComponent("quirks")
         try FileManager.default.copyItem(at: Paths.repository.appendingPathComponent("fixtures/quirks"), to: dir)
-        let clean = try CLITests.conform(["fixtures", dir.path])
+        let clean = try CLI.conform(["fixtures", dir.path])
         #expect(clean.status == 0, "\(clean.lines)")
         // A re-export from a TensorFlow that stopped departing: the recorded output is the definition.
         let set = try FixtureSet(directory: dir)
@@ -81,19 +81,19 @@ struct TruthfulnessTests {
         let full = try Reference.depthwiseConv2d(x, f, Conv2DAttributes(padding: .valid, dilations: [2, 2]))
         let consecutive = try Tensor(shape: [1, 3, 3, 1], scalars: (0..<3).flatMap { i in (0..<3).map { j in full.scalars[i * full.shape[2] + j] } })
         try Data(NPY.encode(AnyTensor.float32(consecutive))).write(to: dir.appendingPathComponent(c.outputs[0].1))
-        let elsewhere = try CLITests.conform(["fixtures", dir.path])
+        let elsewhere = try CLI.conform(["fixtures", dir.path])
         #expect(elsewhere.status == 1)
         #expect(elsewhere.lines.contains { $0.contains("not as quirk depthwise-stride-dilation says") }, "\(elsewhere.lines)")
         let definition = try OpTable.entry(named: c.op)!.prepare(&context).reference().outputs["output"]!
         try Data(NPY.encode(definition)).write(to: dir.appendingPathComponent(c.outputs[0].1))
-        let stopped = try CLITests.conform(["fixtures", dir.path])
+        let stopped = try CLI.conform(["fixtures", dir.path])
         #expect(stopped.status == 1)
         #expect(stopped.lines.contains { $0.contains("no longer departs (quirk depthwise-stride-dilation)") }, "\(stopped.lines)")
         // An unknown quirk id.
         let url = dir.appendingPathComponent("manifest.json")
         let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"depthwise-stride-dilation\"", with: "\"no-such-quirk\"")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        let unknown = try CLITests.conform(["fixtures", dir.path])
+        let unknown = try CLI.conform(["fixtures", dir.path])
         #expect(unknown.status == 2 && unknown.lines.contains { $0.hasPrefix("ERROR ") && $0.contains("departs") })
     }
 

@@ -2,8 +2,15 @@ import Foundation
 
 /// Where the repository and the built products are, for tests that read fixtures or run the CLI.
 enum Paths {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package's root: the nearest folder above this file with a Package.swift (each test
+    /// target compiles this file through its own `Support` link, at its own depth).
+    static let repository: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
     static let fixtures = repository.appendingPathComponent("fixtures/tensorflow")
 
     /// The folder holding the test runner, and beside it the `conform` executable.

@@ -10,39 +10,6 @@ import Testing
 struct FuzzTests {
     static let seed: UInt64 = 0xC0FF_EE00_2026_1129
 
-    /// Applies one random mutation: bit flips, truncation, byte runs, header edits, huge shapes.
-    static func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64, headerEdits: [(String, String)]) -> [UInt8] {
-        var b = bytes
-        switch rng.next() % 7 {
-        case 0:
-            for _ in 0..<(1 + rng.next() % 4) where !b.isEmpty { b[Int(rng.next() % UInt64(b.count))] ^= 1 << (rng.next() % 8) }
-        case 1:
-            b = Array(b.prefix(Int(rng.next() % UInt64(b.count + 1))))
-        case 2 where !b.isEmpty:
-            let at = Int(rng.next() % UInt64(b.count))
-            b.insert(contentsOf: (0..<(1 + rng.next() % 8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: at)
-        case 3 where !b.isEmpty:
-            let at = Int(rng.next() % UInt64(b.count)), n = min(b.count - at, Int(1 + rng.next() % 16))
-            b.removeSubrange(at..<at + n)
-        case 4, 5:
-            let (old, new) = headerEdits[Int(rng.next() % UInt64(headerEdits.count))]
-            let o = Array(old.utf8)
-            if let i = (0...max(0, b.count - o.count)).first(where: { b.count >= $0 + o.count && Array(b[$0..<$0 + o.count]) == o }) {
-                b.replaceSubrange(i..<i + o.count, with: Array(new.utf8))
-            }
-        default:
-            b += (0..<(rng.next() % 32)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-        }
-        return b
-    }
-
-    static let npyEdits: [(String, String)] = [
-        ("(3, 5)", "(99999999999, 99999999999)"), ("(3, 5)", "(-1, 5)"), ("(3, 5)", "(3,"), ("(3, 5)", "(3, 5, 0)"),
-        ("(3, 5)", "(9223372036854775807, 2)"), ("(3, 5)", "()"), ("<f4", "<f8"), ("<f4", "<i2"), ("<f4", ">f4"),
-        ("False", "True"), ("False", "None"), ("'descr'", "'descr' 'descr'"), ("{", "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{"),
-        ("}", ""), ("'shape'", "'shape': (1,), 'shape'"), ("\u{01}\u{00}", "\u{03}\u{00}"), ("\u{01}\u{00}", "\u{02}\u{00}"),
-    ]
-
     @Test("10 000 mutated .npy files parse or raise NPYError")
     func npy() throws {
         let valid = try [AnyTensor.float32(Tensor(shape: [3, 5], scalars: (0..<15).map(Float.init))),
@@ -52,7 +19,7 @@ struct FuzzTests {
         var rng = SplitMix64(seed: Self.seed)
         var (parsed, rejected) = (0, 0)
         for iteration in 0..<10_000 {
-            let input = Self.mutate(valid[iteration % valid.count], &rng, headerEdits: Self.npyEdits)
+            let input = ByteMutations.mutate(valid[iteration % valid.count], &rng, headerEdits: ByteMutations.npyEdits)
             do {
                 let t = try NPY.decode(input)
                 // Whatever parsed is no larger than the bytes that describe it.
@@ -81,7 +48,7 @@ struct FuzzTests {
         var rng = SplitMix64(seed: Self.seed ^ 0x5EED)
         var (parsed, rejected) = (0, 0)
         for iteration in 0..<10_000 {
-            let input = Self.mutate(text, &rng, headerEdits: Self.manifestEdits)
+            let input = ByteMutations.mutate(text, &rng, headerEdits: Self.manifestEdits)
             do throws(FixtureError) {
                 _ = try FixtureManifest(bytes: input, file: "fuzz-\(iteration).json")
                 parsed += 1
@@ -96,10 +63,10 @@ struct FuzzTests {
         let dir = Paths.temporary("fuzz")
         defer { try? FileManager.default.removeItem(at: dir) }
         for iteration in 0..<300 {
-            try Data(Self.mutate(text, &rng, headerEdits: Self.manifestEdits)).write(to: dir.appendingPathComponent("manifest.json"))
+            try Data(ByteMutations.mutate(text, &rng, headerEdits: Self.manifestEdits)).write(to: dir.appendingPathComponent("manifest.json"))
             for (name, tensor) in tensors {
                 let bytes = NPY.encode(tensor)
-                try Data(iteration % 3 == 0 ? Self.mutate(bytes, &rng, headerEdits: Self.npyEdits) : bytes)
+                try Data(iteration % 3 == 0 ? ByteMutations.mutate(bytes, &rng, headerEdits: ByteMutations.npyEdits) : bytes)
                     .write(to: dir.appendingPathComponent(name))
             }
             let run = FixtureRunner().run(directories: [dir])
