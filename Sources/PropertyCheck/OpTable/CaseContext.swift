@@ -9,6 +9,8 @@ public struct CaseContext {
     public let file: String
     let load: (String, String) throws(FixtureError) -> AnyTensor
     private var loaded: [String: AnyTensor] = [:]
+    /// The defaults of the attributes the case leaves out, from its op's schema (`OpEntry.prepare` sets them).
+    var defaults: [(String, JSONValue)] = []
     /// The inputs loaded so far, by name (every one the op read, once decoding is done).
     public var loadedInputs: [String: AnyTensor] { loaded }
 
@@ -101,7 +103,9 @@ public struct CaseContext {
     // MARK: attributes
 
     /// The raw value of attribute `key`, nil when absent.
-    public func attr(_ key: String) -> JSONValue? { fixtureCase.attrs.first { $0.0 == key }?.1 }
+    public func attr(_ key: String) -> JSONValue? {
+        fixtureCase.attrs.first { $0.0 == key }?.1 ?? defaults.first { $0.0 == key }?.1
+    }
 
     public func int(_ key: String, default value: Int? = nil) throws(FixtureError) -> Int {
         guard let v = attr(key) else {

@@ -3,20 +3,22 @@ import Optimized
 import Reference
 
 extension OpEntry {
-    static let convAttrs = ["strides", "padding", "dilations"]
+    static let conv2dAttributes: [AttributeSpec] = [
+        .optional("strides", [1, 1]), AttributeSpec("padding", "VALID/SAME/`[[t,b],[l,r]]`"), .optional("dilations", [1, 1]),
+    ]
 
     static func conv2DAttributes(_ c: CaseContext) throws(FixtureError) -> Conv2DAttributes {
-        Conv2DAttributes(strides: try c.ints("strides", default: [1, 1]), padding: try c.padding(allowCausal: false),
-                         dilations: try c.ints("dilations", default: [1, 1]))
+        Conv2DAttributes(strides: try c.ints("strides"), padding: try c.padding(allowCausal: false), dilations: try c.ints("dilations"))
     }
 
     static func conv1DAttributes(_ c: CaseContext) throws(FixtureError) -> Conv1DAttributes {
-        Conv1DAttributes(strides: try c.ints("strides", default: [1]), padding: try c.padding(allowCausal: true),
-                         dilations: try c.ints("dilations", default: [1]))
+        Conv1DAttributes(strides: try c.ints("strides"), padding: try c.padding(allowCausal: true), dilations: try c.ints("dilations"))
     }
 
     public static let conv1d = OpEntry(
-        name: "conv1d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attrs: convAttrs
+        name: "conv1d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"],
+        attributes: [.optional("strides", [1]), AttributeSpec("padding", "VALID/SAME/CAUSAL/`[[b,a]]`"), .optional("dilations", [1])],
+        notes: ["input": "[N,W,Cin]", "filters": "[K,Cin/G,Cout]", "output": "[N,Wo,Cout]"]
     ) { (c: inout CaseContext) in
         let attrs = try conv1DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
@@ -33,7 +35,8 @@ extension OpEntry {
     }
 
     public static let conv2d = OpEntry(
-        name: "conv2d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attrs: convAttrs
+        name: "conv2d", kind: .arithmetic, inputs: ["input", "filters"], outputs: ["output"], attributes: conv2dAttributes,
+        notes: ["input": "[N,H,W,Cin]", "filters": "[KH,KW,Cin/G,Cout]", "output": "[N,Ho,Wo,Cout]"]
     ) { (c: inout CaseContext) in
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
@@ -49,7 +52,8 @@ extension OpEntry {
     }
 
     public static let depthwiseConv2d = OpEntry(
-        name: "depthwise_conv2d", kind: .arithmetic, inputs: ["input", "filter"], outputs: ["output"], attrs: convAttrs
+        name: "depthwise_conv2d", kind: .arithmetic, inputs: ["input", "filter"], outputs: ["output"], attributes: conv2dAttributes,
+        notes: ["input": "[N,H,W,C]", "filter": "[KH,KW,C,M]", "output": "[N,Ho,Wo,C·M]"]
     ) { (c: inout CaseContext) in
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
@@ -64,7 +68,7 @@ extension OpEntry {
 
     public static let separableConv2d = OpEntry(
         name: "separable_conv2d", kind: .arithmetic, inputs: ["input", "depthwise_filter", "pointwise_filter"],
-        outputs: ["output"], attrs: convAttrs
+        outputs: ["output"], attributes: conv2dAttributes, notes: ["input": "[N,H,W,C]", "depthwise_filter": "[KH,KW,C,M]", "pointwise_filter": "[1,1,C·M,F]", "output": "[N,Ho,Wo,F]"]
     ) { (c: inout CaseContext) in
         let attrs = try conv2DAttributes(c)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
@@ -82,10 +86,12 @@ extension OpEntry {
 
     public static let conv2dAt = OpEntry(
         name: "conv2d_at", kind: .arithmetic, inputs: ["input", "kernel"], outputs: ["output"],
-        attrs: ["row", "col", "mode", "anchor"]
+        attributes: [AttributeSpec("row"), AttributeSpec("col"), .optional("mode", "correlation", "or convolution"),
+                     .optional("anchor", "corner", "or center")],
+        notes: ["input": "[H,W]", "kernel": "[KH,KW]", "output": "[]"]
     ) { (c: inout CaseContext) in
-        let mode = try c.string("mode", default: "correlation", oneOf: Conv2DAtAttributes.Mode.allCases.map(\.rawValue))
-        let anchor = try c.string("anchor", default: "corner", oneOf: Conv2DAtAttributes.Anchor.allCases.map(\.rawValue))
+        let mode = try c.string("mode", oneOf: Conv2DAtAttributes.Mode.allCases.map(\.rawValue))
+        let anchor = try c.string("anchor", oneOf: Conv2DAtAttributes.Anchor.allCases.map(\.rawValue))
         let attrs = Conv2DAtAttributes(row: try c.int("row"), col: try c.int("col"),
                                        mode: Conv2DAtAttributes.Mode(rawValue: mode)!, anchor: Conv2DAtAttributes.Anchor(rawValue: anchor)!)
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {

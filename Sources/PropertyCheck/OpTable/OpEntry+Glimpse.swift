@@ -4,13 +4,16 @@ import Reference
 extension OpEntry {
     public static let extractGlimpse = OpEntry(
         name: "extract_glimpse", kind: .exact, inputs: ["input", "offsets"], outputs: ["output"],
-        attrs: ["size", "centered", "normalized", "noise", "version", "seed"]
+        attributes: [AttributeSpec("size", "[gh,gw]"), .optional("centered", true), .optional("normalized", true),
+                     .optional("noise", "zero", "or uniform, gaussian"), .optional("version", 2, "or 1"),
+                     .optional("seed", 0, "Conform's own: seeds the uniform or gaussian fill")],
+        notes: ["input": "[B,H,W,C]", "offsets": "[B,2] as (y, x)", "output": "[B,gh,gw,C]"]
     ) { (c: inout CaseContext) in
-        let noise = try c.string("noise", default: "zero", oneOf: GlimpseAttributes.Noise.allCases.map(\.rawValue))
+        let noise = try c.string("noise", oneOf: GlimpseAttributes.Noise.allCases.map(\.rawValue))
         let attrs = GlimpseAttributes(
-            size: try c.ints("size"), centered: try c.bool("centered", default: true),
-            normalized: try c.bool("normalized", default: true), noise: GlimpseAttributes.Noise(rawValue: noise)!,
-            version: try c.int("version", default: 2), seed: try c.int64("seed", default: 0))
+            size: try c.ints("size"), centered: try c.bool("centered"),
+            normalized: try c.bool("normalized"), noise: GlimpseAttributes.Noise(rawValue: noise)!,
+            version: try c.int("version"), seed: try c.int64("seed"))
         let (x, offsets) = (try c.input("input", as: Float.self), try c.input("offsets", as: Float.self))
         let reference: @Sendable () throws -> ReferenceRun = {
             ReferenceRun(outputs: ["output": .float32(try Reference.extractGlimpse(x, offsets, attrs))])

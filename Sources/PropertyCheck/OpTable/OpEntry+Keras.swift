@@ -5,7 +5,9 @@ import Reference
 extension OpEntry {
     public static let countParams = OpEntry(
         name: "count_params", kind: .exact, inputs: [], outputs: ["trainable", "non_trainable", "output_shape"],
-        attrs: ["layer", "config", "input_shape"]
+        attributes: [AttributeSpec("layer", "a Keras class"), .optional("config", .object([]), "as `get_config()` writes it"),
+                     AttributeSpec("input_shape", "sizes, null for unknown")],
+        notes: ["trainable": "[] (int64)", "non_trainable": "[] (int64)", "output_shape": "[rank] (int64)"]
     ) { (c: inout CaseContext) in
         let layer = try kerasLayer(c)
         guard let shapeValue = c.attr("input_shape") else {

@@ -4,10 +4,15 @@ import Reference
 extension OpEntry {
     public static let statelessUniform = OpEntry(
         name: "stateless_uniform", kind: .exact, inputs: [], outputs: ["output"],
-        attrs: ["shape", "seed", "dtype", "minval", "maxval"]
+        attributes: [
+            AttributeSpec("shape"), AttributeSpec("seed", "[s0,s1]"), .optional("dtype", "float32"), .optional("minval", 0),
+            AttributeSpec("maxval", absent: .dependent(note: "1; required for ints") { attrs in
+                (attrs.first { $0.0 == "dtype" }?.1.string ?? "float32").hasPrefix("float") ? 1 : nil
+            }),
+        ]
     ) { (c: inout CaseContext) in
         let dtypes: [DType] = [.float16, .float32, .float64, .int32, .int64]
-        let dtype = DType(rawValue: try c.string("dtype", default: "float32", oneOf: dtypes.map(\.rawValue)))!
+        let dtype = DType(rawValue: try c.string("dtype", oneOf: dtypes.map(\.rawValue)))!
         guard let seedValue = c.attr("seed") else {
             throw c.error(.missingField, "attrs.seed", expected: "[s0, s1]", actual: "nothing")
         }
@@ -23,11 +28,13 @@ extension OpEntry {
 
     public static let epochPairing = OpEntry(
         name: "epoch_pairing", kind: .exact, inputs: ["row_splits", "candidates"], outputs: ["pairs"],
-        attrs: ["seed", "epochs", "first_epoch", "mode"]
+        attributes: [AttributeSpec("seed"), AttributeSpec("epochs"), .optional("first_epoch", 0),
+                     .optional("mode", "tensorflow", "or cycle, Conform's own")],
+        notes: ["row_splits": "[n+1]", "candidates": "[nnz] (int64)", "pairs": "[epochs,n] (int64)"]
     ) { (c: inout CaseContext) in
-        let mode = try c.string("mode", default: "tensorflow", oneOf: EpochPairingAttributes.Mode.allCases.map(\.rawValue))
+        let mode = try c.string("mode", oneOf: EpochPairingAttributes.Mode.allCases.map(\.rawValue))
         let attrs = EpochPairingAttributes(seed: try c.int64("seed"), epochs: try c.int("epochs"),
-                                           firstEpoch: try c.int("first_epoch", default: 0),
+                                           firstEpoch: try c.int("first_epoch"),
                                            mode: EpochPairingAttributes.Mode(rawValue: mode)!)
         let (splits, candidates) = (try c.int64Input("row_splits"), try c.int64Input("candidates"))
         return PreparedCase(reference: { ReferenceRun(outputs: ["pairs": .int64(try Reference.epochPairing(splits, candidates, attrs))]) },

@@ -5,11 +5,14 @@ import Reference
 extension OpEntry {
     public static let timeseriesWindows = OpEntry(
         name: "timeseries_windows", kind: .exact, inputs: ["data"], optionalInputs: ["targets"], outputs: ["windows"],
-        optionalOutputs: ["targets"], attrs: ["sequence_length", "sequence_stride", "sampling_rate", "start_index", "end_index"]
+        optionalOutputs: ["targets"],
+        attributes: [AttributeSpec("sequence_length"), .optional("sequence_stride", 1), .optional("sampling_rate", 1),
+                     .optional("start_index", .null), .optional("end_index", .null)],
+        notes: ["data": "[T,…]", "windows": "[n,L,…]"]
     ) { (c: inout CaseContext) in
         let attrs = WindowAttributes(
-            sequenceLength: try c.int("sequence_length"), sequenceStride: try c.int("sequence_stride", default: 1),
-            samplingRate: try c.int("sampling_rate", default: 1), startIndex: try c.optionalInt("start_index"),
+            sequenceLength: try c.int("sequence_length"), sequenceStride: try c.int("sequence_stride"),
+            samplingRate: try c.int("sampling_rate"), startIndex: try c.optionalInt("start_index"),
             endIndex: try c.optionalInt("end_index"))
         let data = try c.input("data")
         let targets = c.has(input: "targets") ? try c.input("targets") : nil
@@ -22,13 +25,13 @@ extension OpEntry {
 
     static func frameAttributes(_ c: CaseContext) throws(FixtureError) -> FrameAttributes {
         FrameAttributes(frameLength: try c.int("frame_length"), frameStep: try c.int("frame_step"),
-                        padEnd: try c.bool("pad_end", default: false), padValue: try c.double("pad_value", default: 0) ?? 0,
-                        axis: try c.int("axis", default: -1))
+                        padEnd: try c.bool("pad_end"), padValue: try c.double("pad_value") ?? 0, axis: try c.int("axis"))
     }
 
     public static let frame = OpEntry(
         name: "frame", kind: .exact, inputs: ["signal"], outputs: ["output"],
-        attrs: ["frame_length", "frame_step", "pad_end", "pad_value", "axis"]
+        attributes: [AttributeSpec("frame_length"), AttributeSpec("frame_step"), .optional("pad_end", false), .optional("pad_value", 0),
+                     .optional("axis", -1)]
     ) { (c: inout CaseContext) in
         let attrs = try frameAttributes(c)
         let signal = try c.input("signal")

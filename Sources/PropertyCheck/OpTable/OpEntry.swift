@@ -15,11 +15,14 @@ public struct OpEntry: Sendable {
     public let optionalInputs: [String]
     public let outputs: [String]
     public let optionalOutputs: [String]
-    public let attrs: [String]
+    /// The attribute schema: names, what each takes, and every default.
+    public let attributes: [AttributeSpec]
+    /// What a tensor holds, by name, for people (`[N,W,Cin]`, `int64`).
+    public let notes: [String: String]
     let decode: @Sendable (inout CaseContext) throws -> PreparedCase
 
     init(name: String, kind: Kind, inputs: [String], optionalInputs: [String] = [], outputs: [String],
-         optionalOutputs: [String] = [], attrs: [String],
+         optionalOutputs: [String] = [], attributes: [AttributeSpec], notes: [String: String] = [:],
          prepare: @escaping @Sendable (inout CaseContext) throws -> PreparedCase) {
         self.name = name
         self.kind = kind
@@ -27,8 +30,20 @@ public struct OpEntry: Sendable {
         self.optionalInputs = optionalInputs
         self.outputs = outputs
         self.optionalOutputs = optionalOutputs
-        self.attrs = attrs
+        self.attributes = attributes
+        self.notes = notes
         self.decode = prepare
+    }
+
+    /// The attribute names.
+    public var attrs: [String] { attributes.map(\.name) }
+
+    /// `attrs` with every attribute they leave out that has a default filled in: what a
+    /// candidate receives, and what decoding reads.
+    public func filled(_ attrs: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        attrs + attributes.compactMap { spec in
+            attrs.contains { $0.0 == spec.name } ? nil : spec.defaultValue(given: attrs).map { (spec.name, $0) }
+        }
     }
 
     /// Decodes a case: checks its names, loads its inputs, parses its attributes.
@@ -36,6 +51,7 @@ public struct OpEntry: Sendable {
     /// - Throws: `FixtureError` for anything unusable in the case.
     public func prepare(_ context: inout CaseContext) throws(FixtureError) -> PreparedCase {
         try context.checkNames(self)
+        context.defaults = Array(filled(context.fixtureCase.attrs).dropFirst(context.fixtureCase.attrs.count))
         do { return try decode(&context) } catch let error as FixtureError { throw error } catch let error as OpError {
             throw FixtureError(error, file: context.file, caseID: context.caseID)
         } catch {
