@@ -182,4 +182,19 @@ struct CheckCLITests {
         let out = try CLI.conform(["replay", "{not json"])
         #expect(out.status == 2 && out.lines.contains { $0.contains("malformed JSON") }, "\(out.stdout)")
     }
+
+    @Test("the shipped conform carries no planted bug: no Mutant symbol, no --mutant option")
+    func noPlantedBugShips() throws {
+        let nm = URL(fileURLWithPath: "/usr/bin/nm")
+        try #require(FileManager.default.isExecutableFile(atPath: nm.path), "no /usr/bin/nm (binutils) to read the symbols with")
+        func symbols(_ executable: String) throws -> [String] {
+            try CLI.run(nm, [Paths.products.appendingPathComponent(executable).path]).lines.filter { $0.contains("Mutant") || $0.contains("Planted") }
+        }
+        let shipped = try symbols("conform")
+        #expect(shipped.isEmpty, "\(shipped.count) planted-bug symbols in conform, e.g. \(shipped.prefix(3))")
+        // The test can fail: the test-only candidate, linked against the planted twins, has them.
+        #expect(try symbols("conform-test-candidate").count > 10)
+        let refused = try CLI.conform(["check", "--mutant", "kernelNotFlipped", "--ops", "conv2d_at"])
+        #expect(refused.status == 2 && refused.lines.first?.contains("--mutant") == true, "\(refused.stdout)")
+    }
 }
