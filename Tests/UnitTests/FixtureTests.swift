@@ -2,7 +2,6 @@ import Formats
 import Foundation
 import PropertyCheck
 import Reference
-import Report
 import Testing
 
 /// Every committed TensorFlow fixture, judged for every implementation the op has.
