@@ -50,4 +50,20 @@ struct OpTableTests {
         #expect(OpTable.filledAttributes("stateless_uniform", [("dtype", "int32")]).contains { $0.0 == "maxval" } == false)
         #expect(OpTable.filledAttributes("stateless_uniform", [("dtype", "float64")]).first { $0.0 == "maxval" }?.1 == 1)
     }
+
+    @Test("every op has one descriptor, and everything the campaign runs on an op comes from it")
+    func descriptors() {
+        let names = OpTable.descriptors.map(\.name)
+        #expect(Set(names).count == names.count && names == OpTable.names)
+        for d in OpTable.descriptors {
+            #expect(OpGenerator.all.first { $0.op == d.name }?.params.map(\.name) == d.generator.params.map(\.name), "\(d.name)")
+            #expect(BoundaryClass.of(d.name).map(\.id) == d.boundaryClasses.map(\.id), "\(d.name)")
+            // Its properties: the shared ones, then exactly its own laws.
+            let own = d.properties.map(\.name).filter { !["optimized-vs-reference", "invalid-input-raises", Properties.otherVariantLaw,
+                                                          "every-variant-vs-reference"].contains($0.split(separator: "/").last.map(String.init) ?? "") }
+            #expect(own == d.laws.map(\.name), "\(d.name)")
+        }
+        #expect(OpTable.descriptors.flatMap(\.departures).count == Departure.all.count)
+        #expect(Set(OpTable.descriptors.flatMap { $0.refusals.map(\.id) }) == Set(KnownRefusal.all.map(\.id)))
+    }
 }

@@ -28,12 +28,10 @@ public struct BoundaryClass: Sendable, Hashable {
     public func contains(_ params: [String: Int]) -> Bool { holds(params) }
 
     /// The classes of an op (empty for an op without any).
-    public static func of(_ op: String) -> [BoundaryClass] { all.filter { $0.op == op } }
+    public static func of(_ op: String) -> [BoundaryClass] { OpTable.descriptor(named: op)?.boundaryClasses ?? [] }
 
-    /// Every op's classes, in the order the coverage table prints them.
-    public static let all: [BoundaryClass] = convolutionClasses(op: "conv2d") + convolutionClasses(op: "conv1d")
-        + convolutionClasses(op: "depthwise_conv2d") + convolutionClasses(op: "separable_conv2d")
-        + frameClasses() + windowClasses() + glimpseClasses()
+    /// Every op's classes, in op-table order (the coverage table prints them so).
+    public static var all: [BoundaryClass] { OpTable.descriptors.flatMap(\.boundaryClasses) }
 
     /// The classes of the parameters, by name.
     public static func classify(_ params: [String: Int], op: String) -> [BoundaryClass] {

@@ -150,8 +150,5 @@ extension OpGenerator {
         })
 
     /// Every op's generator, in op-table order.
-    public static let all: [OpGenerator] = [
-        .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .extractGlimpse,
-        .timeseriesWindows, .frame, .countParams, .statelessUniform, .epochPairing,
-    ]
+    public static var all: [OpGenerator] { OpTable.descriptors.map(\.generator) }
 }

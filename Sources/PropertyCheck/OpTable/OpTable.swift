@@ -1,15 +1,21 @@
 import Formats
 import Reference
 
-/// The op table: every op of docs/OPS.md, once.
+/// The op table: every op of docs/OPS.md, once, as its descriptor.
 public enum OpTable {
-    public static let all: [OpEntry] = [
+    public static let descriptors: [OpDescriptor] = [
         .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .extractGlimpse,
         .timeseriesWindows, .frame, .countParams, .statelessUniform, .epochPairing,
     ]
 
+    /// Every op's entry, in table order.
+    public static let all: [OpEntry] = descriptors.map(\.entry)
+
+    /// The descriptor of the op named `name`, as fixtures name ops.
+    public static func descriptor(named name: String) -> OpDescriptor? { descriptors.first { $0.name == name } }
+
     /// The entry named `name`, as fixtures name ops.
-    public static func entry(named name: String) -> OpEntry? { all.first { $0.name == name } }
+    public static func entry(named name: String) -> OpEntry? { descriptor(named: name)?.entry }
 
     /// The op names, in table order.
     public static var names: [String] { all.map(\.name) }

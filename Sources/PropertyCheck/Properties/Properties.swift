@@ -5,7 +5,12 @@ import Reference
 /// Every property, in one place: differential (optimized vs reference under both fills), the
 /// metamorphic laws, and the error properties. A campaign runs those of each op on its cases.
 public enum Properties {
-    public static let all: [Property] = differential + otherVariant + variantLaws + convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws
+    public static let all: [Property] = differential + otherVariant + variantLaws + OpTable.descriptors.flatMap(\.laws)
+
+    /// The laws of its own that `op`'s descriptor lists, from the families they are written in.
+    static func laws(of op: String) -> [Property] {
+        (convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws).filter { $0.op == op }
+    }
 
     /// The properties of one op.
     public static func of(_ op: String) -> [Property] { all.filter { $0.op == op } }

@@ -1,0 +1,23 @@
+extension OpDescriptor {
+    public static let conv1d = OpDescriptor(entry: .conv1d, generator: .conv1d,
+                                            boundaryClasses: BoundaryClass.convolutionClasses(op: "conv1d"), laws: Properties.laws(of: "conv1d"))
+    public static let conv2d = OpDescriptor(entry: .conv2d, generator: .conv2d,
+                                            boundaryClasses: BoundaryClass.convolutionClasses(op: "conv2d"), laws: Properties.laws(of: "conv2d"))
+    public static let depthwiseConv2d = OpDescriptor(entry: .depthwiseConv2d, generator: .depthwiseConv2d,
+                                                     boundaryClasses: BoundaryClass.convolutionClasses(op: "depthwise_conv2d"),
+                                                     laws: Properties.laws(of: "depthwise_conv2d"))
+    public static let separableConv2d = OpDescriptor(entry: .separableConv2d, generator: .separableConv2d,
+                                                     boundaryClasses: BoundaryClass.convolutionClasses(op: "separable_conv2d"),
+                                                     laws: Properties.laws(of: "separable_conv2d"))
+    public static let conv2dAt = OpDescriptor(entry: .conv2dAt, generator: .conv2dAt, laws: Properties.laws(of: "conv2d_at"))
+    public static let extractGlimpse = OpDescriptor(entry: .extractGlimpse, generator: .extractGlimpse,
+                                                    boundaryClasses: BoundaryClass.glimpseClasses(), laws: Properties.laws(of: "extract_glimpse"))
+    public static let timeseriesWindows = OpDescriptor(entry: .timeseriesWindows, generator: .timeseriesWindows,
+                                                       boundaryClasses: BoundaryClass.windowClasses(), laws: Properties.laws(of: "timeseries_windows"))
+    public static let frame = OpDescriptor(entry: .frame, generator: .frame, boundaryClasses: BoundaryClass.frameClasses(),
+                                           laws: Properties.laws(of: "frame"))
+    public static let countParams = OpDescriptor(entry: .countParams, generator: .countParams, laws: Properties.laws(of: "count_params"))
+    public static let statelessUniform = OpDescriptor(entry: .statelessUniform, generator: .statelessUniform,
+                                                      laws: Properties.laws(of: "stateless_uniform"))
+    public static let epochPairing = OpDescriptor(entry: .epochPairing, generator: .epochPairing, laws: Properties.laws(of: "epoch_pairing"))
+}
