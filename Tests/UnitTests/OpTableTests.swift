@@ -63,6 +63,8 @@ struct OpTableTests {
                                                           "every-variant-vs-reference"].contains($0.split(separator: "/").last.map(String.init) ?? "") }
             #expect(own == d.laws.map(\.name), "\(d.name)")
         }
+        #expect(OpTable.descriptors.allSatisfy { d in !d.benchmarks.isEmpty && d.benchmarks.allSatisfy { $0.op == d.name } })
+        #expect(BuiltinSuite.cases.count == OpTable.descriptors.reduce(0) { $0 + $1.benchmarks.count })
         #expect(OpTable.descriptors.flatMap(\.departures).count == Departure.all.count)
         #expect(Set(OpTable.descriptors.flatMap { $0.refusals.map(\.id) }) == Set(KnownRefusal.all.map(\.id)))
     }

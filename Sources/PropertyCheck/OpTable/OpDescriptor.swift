@@ -1,12 +1,12 @@
 /// Everything Conform knows about one op, in one value (in the spirit of PyTorch's OpInfo): the
 /// op table lists one per op, and the fixture runner, the campaign, the candidates' requests, the
-/// coverage tables and README's op table all read it.
+/// coverage tables, the benchmark suite and README's op table all read it.
 ///
-/// Adding an op means writing its descriptor (its entry, generator, boundary classes and laws,
-/// which a new op can define in one file beside its descriptor), listing it in
+/// Adding an op means writing its descriptor (its entry, generator, boundary classes, laws and
+/// benchmark cases, which a new op can define in one file beside its descriptor), listing it in
 /// `OpTable.descriptors`, and writing its two implementations, `Reference.<op>` and
 /// `Optimized.<op>`. Every op gets the differential, error and variant properties from its entry;
-/// `laws` are its own. The built-in benchmark cases and `conform explain` are not part of it yet.
+/// `laws` are its own. `conform explain` is not part of it yet.
 public struct OpDescriptor: Sendable {
     /// Its fixture vocabulary (inputs, outputs), attribute schema with defaults, and decoding.
     public let entry: OpEntry
@@ -17,15 +17,24 @@ public struct OpDescriptor: Sendable {
     public let boundaryClasses: [BoundaryClass]
     /// Its metamorphic laws, beyond the properties every op gets.
     public let laws: [Property]
+    /// Makes its built-in benchmark cases. Made only when a benchmark runs: defining a case at
+    /// realistic sizes checks its geometry against the memory budget, which a run with a small
+    /// `--max-memory` that benchmarks nothing must not trip over.
+    let makeBenchmarks: @Sendable () -> [BenchCase]
 
-    public init(entry: OpEntry, generator: OpGenerator, boundaryClasses: [BoundaryClass] = [], laws: [Property] = []) {
+    public init(entry: OpEntry, generator: OpGenerator, boundaryClasses: [BoundaryClass] = [], laws: [Property] = [],
+                benchmarks: @escaping @Sendable () -> [BenchCase] = { [] }) {
         precondition(generator.op == entry.name && boundaryClasses.allSatisfy { $0.op == entry.name } && laws.allSatisfy { $0.op == entry.name },
                      "a descriptor's generator, classes and laws are its own op's")
         self.entry = entry
         self.generator = generator
         self.boundaryClasses = boundaryClasses
         self.laws = laws
+        self.makeBenchmarks = benchmarks
     }
+
+    /// Its built-in benchmark cases, at realistic sizes (`conform bench`, the report).
+    public var benchmarks: [BenchCase] { makeBenchmarks() }
 
     /// The op's name, as fixtures and candidates name it.
     public var name: String { entry.name }

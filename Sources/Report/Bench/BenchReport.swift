@@ -50,15 +50,6 @@ public struct BenchReport: Sendable {
         r.gflops.map { 100 * $0 / peakGFLOPS }
     }
 
-    /// Seconds in a readable unit.
-    public static func duration(_ s: Double) -> String {
-        switch s {
-        case ..<1e-6: String(format: "%.0f ns", s * 1e9)
-        case ..<1e-3: String(format: "%.1f µs", s * 1e6)
-        case ..<1: String(format: "%.2f ms", s * 1e3)
-        default: String(format: "%.2f s", s)
-        }
-    }
 
     /// The table as aligned text, with a header naming the peak and the threads.
     public func text() -> String {
@@ -69,10 +60,10 @@ public struct BenchReport: Sendable {
             let f = FixtureReport.format
             var row: [String] = [
                 r.op, r.id.split(separator: "/").dropFirst().joined(separator: "/"), r.shape, r.implementation.rawValue,
-                r.timing.map { Self.duration($0.median) } ?? (r.note ?? "-"),
-                r.timing.map { Self.duration($0.p10) } ?? "", r.timing.map { Self.duration($0.p90) } ?? "",
+                r.timing.map { BenchCase.duration($0.median) } ?? (r.note ?? "-"),
+                r.timing.map { BenchCase.duration($0.p10) } ?? "", r.timing.map { BenchCase.duration($0.p90) } ?? "",
                 r.gflops.map(f) ?? "", percentOfPeak(r).map { f($0) + "%" } ?? "",
-                speedup(r).map { f($0) + "×" } ?? "", peerMedian(r).map(Self.duration) ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
+                speedup(r).map { f($0) + "×" } ?? "", peerMedian(r).map(BenchCase.duration) ?? "", versusPeer(r).map { f($0) + "×" } ?? "",
                 r.plan ?? "",
             ]
             if scaled { row.append(r.scaling.map { f($0) + "×" } ?? "") }

@@ -165,11 +165,11 @@ enum HTMLReport {
                 let hue = c.failed == 0 ? 120.0 : 35 * (1 - share)
                 let tip = "\(name) on \(op): \(c.fixtureChecks) fixture checks, \(c.campaignCases) campaign cases; \(c.passed) passed, \(c.failed) failed, \(c.quirks) quirks"
                     + (c.maxErrorOverBound.map { "; largest error/bound \(FixtureReport.format($0))" } ?? "")
-                    + (c.medianSeconds.map { "; median \(BenchReport.duration($0)) on \(c.benchCase ?? "")" } ?? "")
+                    + (c.medianSeconds.map { "; median \(BenchCase.duration($0)) on \(c.benchCase ?? "")" } ?? "")
                     + (c.speedupVsReference.map { ", \(FixtureReport.format($0))× the reference" } ?? "")
                 h += "<td class=\"cell\" data-failed=\"\(c.failed)\" style=\"background:hsl(\(Int(hue)),70%,85%)\" title=\"\(escape(tip))\">"
                 h += "<b>\(c.passed)/\(judged)</b>" + (c.failed > 0 ? " <span class=\"no\">\(c.failed) fail</span>" : "")
-                h += (c.quirks > 0 ? "<br>\(c.quirks) quirk" : "") + (c.medianSeconds.map { "<br>\(BenchReport.duration($0))" } ?? "")
+                h += (c.quirks > 0 ? "<br>\(c.quirks) quirk" : "") + (c.medianSeconds.map { "<br>\(BenchCase.duration($0))" } ?? "")
                 h += (c.speedupVsReference.map { " (\(FixtureReport.format($0))×)" } ?? "") + "</td>"
             }
             h += "</tr>"

@@ -29,10 +29,10 @@ extension ReportData {
               columns: ["op", "case", "shape", "implementation", "median", "p10", "p90", "GFLOP/s", "% of peak", "speedup vs reference",
                         "TensorFlow median", "vs TensorFlow", "plan"],
               rows: bench.results.map { r in
-                  [r.op, r.id, r.shape, r.implementation.rawValue, r.timing.map { BenchReport.duration($0.median) } ?? (r.note ?? ""),
-                   r.timing.map { BenchReport.duration($0.p10) } ?? "", r.timing.map { BenchReport.duration($0.p90) } ?? "",
+                  [r.op, r.id, r.shape, r.implementation.rawValue, r.timing.map { BenchCase.duration($0.median) } ?? (r.note ?? ""),
+                   r.timing.map { BenchCase.duration($0.p10) } ?? "", r.timing.map { BenchCase.duration($0.p90) } ?? "",
                    Self.f(r.gflops), Self.f(bench.percentOfPeak(r)), bench.speedup(r).map { Self.f($0) + "×" } ?? "",
-                   bench.peerMedian(r).map(BenchReport.duration) ?? "", bench.versusPeer(r).map { Self.f($0) + "×" } ?? "", r.plan ?? ""]
+                   bench.peerMedian(r).map(BenchCase.duration) ?? "", bench.versusPeer(r).map { Self.f($0) + "×" } ?? "", r.plan ?? ""]
               })
     }
 
@@ -74,7 +74,7 @@ extension ReportData {
               rows: OpTable.names.flatMap { op in
                   conformance.filter { $0.op == op }.map { c in
                       [c.op, c.implementation, c.version, "\(c.fixtureChecks)", "\(c.campaignCases)", "\(c.passed)", "\(c.failed)", "\(c.quirks)",
-                       Self.f(c.maxErrorOverBound), c.benchCase ?? "", c.medianSeconds.map(BenchReport.duration) ?? "",
+                       Self.f(c.maxErrorOverBound), c.benchCase ?? "", c.medianSeconds.map(BenchCase.duration) ?? "",
                        c.speedupVsReference.map { Self.f($0) + "×" } ?? ""]
                   }
               })
@@ -95,7 +95,7 @@ extension ReportData {
                              var text = "\(c.passed)/\(c.passed + c.failed + c.quirks) pass"
                              if c.failed > 0 { text += ", \(c.failed) FAIL" }
                              if c.quirks > 0 { text += ", \(c.quirks) quirk" }
-                             if let t = c.medianSeconds { text += "; " + BenchReport.duration(t) }
+                             if let t = c.medianSeconds { text += "; " + BenchCase.duration(t) }
                              if let x = c.speedupVsReference { text += " (" + Self.f(x) + "×)" }
                              return text
                          }

@@ -1,5 +1,5 @@
+import Foundation
 import Formats
-import PropertyCheck
 import Reference
 
 /// One benchmark: an op on fixed inputs, runnable under each implementation.
@@ -64,6 +64,16 @@ public struct BenchCase: Sendable {
             return BenchCase(id: fixtureCase.id, op: fixtureCase.op, shape: shape, flops: prepared.flops, fixtureForm: fixtureForm) {
                 Prepared(reference: { _ = try prepared.reference() }, optimized: { _ = try optimized() })
             }
+        }
+    }
+
+    /// Seconds in a readable unit.
+    public static func duration(_ s: Double) -> String {
+        switch s {
+        case ..<1e-6: String(format: "%.0f ns", s * 1e9)
+        case ..<1e-3: String(format: "%.1f µs", s * 1e6)
+        case ..<1: String(format: "%.2f ms", s * 1e3)
+        default: String(format: "%.2f s", s)
         }
     }
 }

@@ -1,11 +1,17 @@
 import Formats
 import Optimized
-import PropertyCheck
 import Reference
 
 /// The built-in benchmark suite: every op at realistic sizes, including the shapes TensorFlow was
-/// timed on (issue #3's targets). Inputs are uniform in [−1, 1) from a fixed seed.
+/// timed on. Inputs are uniform in [−1, 1) from a fixed seed. Each op's descriptor lists its
+/// cases (`OpDescriptor.benchmarks`); `cases` is all of them, in op-table order.
 public enum BuiltinSuite {
+    /// Every op's cases, in op-table order.
+    public static var cases: [BenchCase] { OpTable.descriptors.flatMap(\.benchmarks) }
+
+    /// The cases written here for `op`, for its descriptor.
+    static func cases(of op: String) -> [BenchCase] { definitions.filter { $0.op == op } }
+
     static func floats(_ shape: [Int], seed: UInt64) -> Tensor<Float> {
         var rng = SplitMix64(seed: seed)
         let n = shape.reduce(1, *)
@@ -54,7 +60,7 @@ public enum BuiltinSuite {
         var c = c
         c.plan = {
             let plan = Conv2DPlan(g, elementType: dtype)
-            return "\(plan.algorithm.rawValue) (\(BenchReport.duration(plan.estimate)) estimated)"
+            return "\(plan.algorithm.rawValue) (\(BenchCase.duration(plan.estimate)) estimated)"
         }
         return c
     }
@@ -73,7 +79,7 @@ public enum BuiltinSuite {
         })
     }
 
-    public static let cases: [BenchCase] = [
+    static let definitions: [BenchCase] = [
         conv2d("conv2d/resnet-56x56x64-k3", [1, 56, 56, 64], [3, 3, 64, 64], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/batch8-28x28x128-k3", [8, 28, 28, 128], [3, 3, 128, 128], Conv2DAttributes(padding: .same)),
         conv2d("conv2d/large-kernel-256x256-k31", [1, 256, 256, 1], [31, 31, 1, 1], Conv2DAttributes(padding: .same)),
