@@ -197,4 +197,12 @@ struct CheckCLITests {
         let refused = try CLI.conform(["check", "--mutant", "kernelNotFlipped", "--ops", "conv2d_at"])
         #expect(refused.status == 2 && refused.lines.first?.contains("--mutant") == true, "\(refused.stdout)")
     }
+
+    @Test("a benchmark case the memory budget refuses is a row that says so, not a crash")
+    func benchUnderSmallBudget() throws {
+        let out = try CLI.conform(["bench", "--max-memory", "8M", "--filter", "conv2d/resnet-56x56x64-k3", "--min-runs", "1", "--min-time", "0"])
+        #expect(out.status == 0, "\(out.stdout)")
+        let rows = out.lines.filter { $0.hasPrefix("conv2d ") && $0.contains("resnet-56x56x64-k3 ") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains("could not prepare") && $0.contains("memory budget") }, "\(out.stdout)")
+    }
 }

@@ -43,9 +43,11 @@ public enum BuiltinSuite {
     /// A conv2d case, `input ⊛ filters`, in `T` (inputs rounded once from the float32 values; the
     /// float16 path's conversions are timed).
     static func conv2d<T: ConformFloat>(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv2DAttributes, _: T.Type = Float.self) -> BenchCase {
-        let g = try! Conv2DGeometry(input: x, filters: f, attrs: attrs)
+        let shape = describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, T.dtype)
+        let g: Conv2DGeometry
+        do { g = try Conv2DGeometry(input: x, filters: f, attrs: attrs) } catch { return refused(id, op: "conv2d", shape: shape, error) }
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        return planned(g, T.dtype, BenchCase(id: id, op: "conv2d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, T.dtype),
+        return planned(g, T.dtype, BenchCase(id: id, op: "conv2d", shape: shape,
                          flops: g.flops, bytes: Double(T.dtype.byteWidth * elements), fixtureForm: {
             GeneratedCase(op: "conv2d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
                           inputs: [("input", T.erase(values(x, seed: 1, as: T.self))), ("filters", T.erase(values(f, seed: 2, as: T.self)))])
@@ -53,6 +55,12 @@ public enum BuiltinSuite {
             let (xs, fs) = (values(x, seed: 1, as: T.self), values(f, seed: 2, as: T.self))
             return .init(reference: { _ = try Reference.conv2d(xs, fs, attrs) }, optimized: { _ = try Optimized.conv2d(xs, fs, attrs) })
         })
+    }
+
+    /// A case whose geometry is refused (a memory budget too small for it): listed, and refused
+    /// with that error when it runs, instead of ending the run.
+    static func refused(_ id: String, op: String, shape: String, _ error: any Error) -> BenchCase {
+        BenchCase(id: id, op: op, shape: shape, flops: nil) { throw error }
     }
 
     /// `c` with the cost model's choice for geometry `g` (planned when the benchmark runs, under its threads).
@@ -67,9 +75,13 @@ public enum BuiltinSuite {
 
     /// A conv1d case, `input ⊛ filters`.
     static func conv1d(_ id: String, _ x: [Int], _ f: [Int], _ attrs: Conv1DAttributes) -> BenchCase {
-        let g = try! Conv2DGeometry(input: [x[0], 1, x[1], x[2]], filters: [1] + f, attrs: conv1dAttributesAsConv2d(attrs, kernel: f[0]))
+        let shape = describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32)
+        let g: Conv2DGeometry
+        do { g = try Conv2DGeometry(input: [x[0], 1, x[1], x[2]], filters: [1] + f, attrs: conv1dAttributesAsConv2d(attrs, kernel: f[0])) } catch {
+            return refused(id, op: "conv1d", shape: shape, error)
+        }
         let elements: Int = x.reduce(1, *) + f.reduce(1, *) + g.outputShape.reduce(1, *)
-        return planned(g, .float32, BenchCase(id: id, op: "conv1d", shape: describe(x, f, attrs.padding, strides: attrs.strides, dilations: attrs.dilations, .float32),
+        return planned(g, .float32, BenchCase(id: id, op: "conv1d", shape: shape,
                          flops: g.flops, bytes: 4 * Double(elements), fixtureForm: {
             GeneratedCase(op: "conv1d", attrs: [("strides", ints(attrs.strides)), ("padding", padding(attrs.padding)), ("dilations", ints(attrs.dilations))],
                           inputs: [("input", .float32(floats(x, seed: 3))), ("filters", .float32(floats(f, seed: 4)))])
@@ -99,8 +111,12 @@ public enum BuiltinSuite {
         conv1d("conv1d/causal-d8-16000x64-k2", [1, 16000, 64], [2, 64, 64], Conv1DAttributes(padding: .causal, dilations: [8])),
         {
             let attrs = Conv2DAttributes(padding: .same)
-            let g = try! DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs)
-            return BenchCase(id: "depthwise_conv2d/56x56x128-k3", op: "depthwise_conv2d", shape: "[1, 56, 56, 128] ⊛ [3, 3, 128, 1] SAME",
+            let (id, shape) = ("depthwise_conv2d/56x56x128-k3", "[1, 56, 56, 128] ⊛ [3, 3, 128, 1] SAME")
+            let g: DepthwiseGeometry
+            do { g = try DepthwiseGeometry(input: [1, 56, 56, 128], filter: [3, 3, 128, 1], attrs: attrs) } catch {
+                return refused(id, op: "depthwise_conv2d", shape: shape, error)
+            }
+            return BenchCase(id: id, op: "depthwise_conv2d", shape: shape,
                              flops: g.flops, bytes: 4 * Double(2 * 56 * 56 * 128 + 9 * 128), fixtureForm: {
                 GeneratedCase(op: "depthwise_conv2d", attrs: [("padding", .string("SAME"))],
                               inputs: [("input", .float32(floats([1, 56, 56, 128], seed: 5))), ("filter", .float32(floats([3, 3, 128, 1], seed: 6)))])
@@ -112,9 +128,12 @@ public enum BuiltinSuite {
         }(),
         {
             let attrs = Conv2DAttributes(padding: .same)
-            let g = try! DepthwiseGeometry(input: [1, 28, 28, 256], filter: [5, 5, 256, 1], attrs: attrs)
-            return BenchCase(id: "separable_conv2d/28x28x256-k5-256", op: "separable_conv2d",
-                             shape: "[1, 28, 28, 256] k5 → 256 SAME", flops: g.flops + 2 * 28 * 28 * 256 * 256,
+            let (id, shape) = ("separable_conv2d/28x28x256-k5-256", "[1, 28, 28, 256] k5 → 256 SAME")
+            let g: DepthwiseGeometry
+            do { g = try DepthwiseGeometry(input: [1, 28, 28, 256], filter: [5, 5, 256, 1], attrs: attrs) } catch {
+                return refused(id, op: "separable_conv2d", shape: shape, error)
+            }
+            return BenchCase(id: id, op: "separable_conv2d", shape: shape, flops: g.flops + 2 * 28 * 28 * 256 * 256,
                              bytes: 4 * Double(2 * 28 * 28 * 256 + 25 * 256 + 256 * 256), fixtureForm: {
                 GeneratedCase(op: "separable_conv2d", attrs: [("padding", .string("SAME"))],
                               inputs: [("input", .float32(floats([1, 28, 28, 256], seed: 7))),

@@ -101,7 +101,7 @@ public final class ChildProcess {
             throw ChildError.spawn(executable, String(cString: strerror(status)))
         }
         (pid, input, output, errors) = (child, toChild[1], fromChild[0], errorPipe[0])
-        Self.live.withLock { $0.insert(child) }
+        _ = Self.live.withLock { $0.insert(child) }
         _ = fcntl(output, F_SETFL, fcntl(output, F_GETFL) | O_NONBLOCK)
         _ = fcntl(errors, F_SETFL, fcntl(errors, F_GETFL) | O_NONBLOCK)
     }
@@ -294,7 +294,7 @@ public final class ChildProcess {
     }
 
     private func record(_ status: Int32) -> Ending {
-        Self.live.withLock { $0.remove(pid) }
+        _ = Self.live.withLock { $0.remove(pid) }
         // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as functions.
         let signalNumber = status & 0x7F
         let e: Ending = signalNumber != 0 && signalNumber != 0x7F ? .signalled(signalNumber) : .exited((status >> 8) & 0xFF)
