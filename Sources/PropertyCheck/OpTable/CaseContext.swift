@@ -102,14 +102,14 @@ public struct CaseContext {
 
     // MARK: attributes
 
-    /// The raw value of attribute `key`, nil when absent.
+    /// The raw value of attribute `key`: the case's, else its op's schema default (the one source
+    /// of defaults: the readers below take none of their own); nil when neither.
     public func attr(_ key: String) -> JSONValue? {
         fixtureCase.attrs.first { $0.0 == key }?.1 ?? defaults.first { $0.0 == key }?.1
     }
 
-    public func int(_ key: String, default value: Int? = nil) throws(FixtureError) -> Int {
+    public func int(_ key: String) throws(FixtureError) -> Int {
         guard let v = attr(key) else {
-            if let value { return value }
             throw error(.missingField, "attrs.\(key)", expected: "an integer", actual: "nothing")
         }
         guard let n = v.int else { throw error(.wrongType, "attrs.\(key)", expected: "an integer", actual: v.description) }
@@ -123,9 +123,8 @@ public struct CaseContext {
         return n
     }
 
-    public func int64(_ key: String, default value: Int64? = nil) throws(FixtureError) -> Int64 {
+    public func int64(_ key: String) throws(FixtureError) -> Int64 {
         guard let v = attr(key) else {
-            if let value { return value }
             throw error(.missingField, "attrs.\(key)", expected: "an integer", actual: "nothing")
         }
         guard case let .number(text) = v, let n = Int64(text) ?? v.int.map(Int64.init) else {
@@ -134,24 +133,23 @@ public struct CaseContext {
         return n
     }
 
-    public func double(_ key: String, default value: Double? = nil) throws(FixtureError) -> Double? {
-        guard let v = attr(key), !v.isNull else { return value }
+    /// A number that may be null (absent or null gives nil).
+    public func double(_ key: String) throws(FixtureError) -> Double? {
+        guard let v = attr(key), !v.isNull else { return nil }
         guard let d = v.double else { throw error(.wrongType, "attrs.\(key)", expected: "a number", actual: v.description) }
         return d
     }
 
-    public func bool(_ key: String, default value: Bool? = nil) throws(FixtureError) -> Bool {
+    public func bool(_ key: String) throws(FixtureError) -> Bool {
         guard let v = attr(key) else {
-            if let value { return value }
             throw error(.missingField, "attrs.\(key)", expected: "true or false", actual: "nothing")
         }
         guard let b = v.bool else { throw error(.wrongType, "attrs.\(key)", expected: "true or false", actual: v.description) }
         return b
     }
 
-    public func string(_ key: String, default value: String? = nil, oneOf choices: [String]) throws(FixtureError) -> String {
+    public func string(_ key: String, oneOf choices: [String]) throws(FixtureError) -> String {
         guard let v = attr(key) else {
-            if let value { return value }
             throw error(.missingField, "attrs.\(key)", expected: "one of " + choices.joined(separator: ", "), actual: "nothing")
         }
         guard let s = v.string, choices.contains(s) else {
@@ -162,9 +160,8 @@ public struct CaseContext {
     }
 
     /// A list of integers; a bare integer is accepted as a one-element list when `scalarOK`.
-    public func ints(_ key: String, default value: [Int]? = nil, scalarOK: Bool = false) throws(FixtureError) -> [Int] {
+    public func ints(_ key: String, scalarOK: Bool = false) throws(FixtureError) -> [Int] {
         guard let v = attr(key) else {
-            if let value { return value }
             throw error(.missingField, "attrs.\(key)", expected: "a list of integers", actual: "nothing")
         }
         if scalarOK, let n = v.int { return [n] }

@@ -38,20 +38,22 @@ public struct OpEntry: Sendable {
     /// The attribute names.
     public var attrs: [String] { attributes.map(\.name) }
 
-    /// `attrs` with every attribute they leave out that has a default filled in: what a
-    /// candidate receives, and what decoding reads.
-    public func filled(_ attrs: [(String, JSONValue)]) -> [(String, JSONValue)] {
-        attrs + attributes.compactMap { spec in
+    /// The defaults of the attributes `attrs` leave out (those the schema gives one).
+    public func defaults(leftOutBy attrs: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        attributes.compactMap { spec in
             attrs.contains { $0.0 == spec.name } ? nil : spec.defaultValue(given: attrs).map { (spec.name, $0) }
         }
     }
+
+    /// `attrs` with every default they leave out filled in: what a candidate receives.
+    public func filled(_ attrs: [(String, JSONValue)]) -> [(String, JSONValue)] { attrs + defaults(leftOutBy: attrs) }
 
     /// Decodes a case: checks its names, loads its inputs, parses its attributes.
     ///
     /// - Throws: `FixtureError` for anything unusable in the case.
     public func prepare(_ context: inout CaseContext) throws(FixtureError) -> PreparedCase {
         try context.checkNames(self)
-        context.defaults = Array(filled(context.fixtureCase.attrs).dropFirst(context.fixtureCase.attrs.count))
+        context.defaults = defaults(leftOutBy: context.fixtureCase.attrs)
         do { return try decode(&context) } catch let error as FixtureError { throw error } catch let error as OpError {
             throw FixtureError(error, file: context.file, caseID: context.caseID)
         } catch {
