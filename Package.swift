@@ -1,18 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Kernels are compiled for x86-64-v3 (AVX2 + FMA) at least: Swift's default SSE2 baseline splits
-/// SIMD16<Float> into xmm registers and turns FMAs into libm calls. KernelsAVX512 is the same source
-/// compiled for x86-64-v4; Optimized calls it only on CPUs that have AVX-512.
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
-let wideKernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"]), .define("WIDE")]
-/// Debug builds (what `swift test` runs, planted bugs included) still optimise the arithmetic:
-/// the default campaign's large cases cross the kernels' thresholds, and unoptimised SIMD code is
-/// two orders of magnitude slower.
-let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// Whether this manifest is read for a package that depends on Conform by version. SwiftPM checks
+/// such a dependency out into a `checkouts` folder and refuses any unsafe flag in its products; a
+/// clone, a path dependency or an edited one builds with the flags below. None of them is needed
+/// for correct code or for the vector kernels (SIMDKernels names each set's instruction set in the
+/// source), only for the speed of debug builds.
+let asVersionedDependency = Context.packageDirectory.split(separator: "/").contains("checkouts")
+
+/// Debug builds (what `swift test` runs) still optimise the arithmetic: the default campaign's
+/// large cases cross the kernels' thresholds, and unoptimised code is two orders of magnitude slower.
+let optimizedInDebug: [SwiftSetting] = asVersionedDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedCInDebug: [CSetting] = asVersionedDependency ? [] : [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+
+/// `CONFORM_KERNELS=portable swift build` leaves the x86 kernel sets out, as on a machine that is
+/// not x86-64: what the portable build runs, shown on this host.
+let portableOnly: [CSetting] = Context.environment["CONFORM_KERNELS"] == "portable" ? [.define("CONFORM_PORTABLE_ONLY")] : []
 
 /// The planted twins are PropertyCheck and Optimized compiled again, with CONFORM_MUTANTS, for the
-/// tests alone: a source that names `Optimized` (or `PropertyCheck`) gets the planted twin.
+/// tests alone: a source that names `Optimized` (or `PropertyCheck`) gets the planted twin. No
+/// product contains them.
 let plantedAliases: [SwiftSetting] = [
     .unsafeFlags(["-module-alias", "Optimized=OptimizedPlanted", "-module-alias", "PropertyCheck=PropertyCheckPlanted"]),
 ]
@@ -37,13 +44,13 @@ let package = Package(
         .target(name: "Reference", swiftSettings: optimizedInDebug),
         // File formats: .npy, JSON, fixture manifests.
         .target(name: "Formats", dependencies: ["Reference"], swiftSettings: optimizedInDebug),
-        .target(name: "KernelsAVX2", swiftSettings: kernelFlags + optimizedInDebug),
-        .target(name: "KernelsAVX512", swiftSettings: wideKernelFlags + optimizedInDebug),
-        .target(name: "Optimized", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
-                swiftSettings: kernelFlags + optimizedInDebug),
+        // The vector kernels: one C body compiled for AVX-512, for AVX2 + FMA and for the build
+        // machine's baseline, each set's instruction set named by a function attribute.
+        .target(name: "SIMDKernels", cSettings: optimizedCInDebug + portableOnly),
+        .target(name: "Optimized", dependencies: ["Reference", "CGSL", "SIMDKernels"], swiftSettings: optimizedInDebug),
         .target(name: "PropertyCheck", dependencies: ["Reference", "Formats", "Optimized"], swiftSettings: optimizedInDebug),
-        .target(name: "OptimizedPlanted", dependencies: ["Reference", "CGSL", "KernelsAVX2", "KernelsAVX512"],
-                swiftSettings: kernelFlags + optimizedInDebug + [.define("CONFORM_MUTANTS")]),
+        .target(name: "OptimizedPlanted", dependencies: ["Reference", "CGSL", "SIMDKernels"],
+                swiftSettings: optimizedInDebug + [.define("CONFORM_MUTANTS")]),
         .target(name: "PropertyCheckPlanted", dependencies: ["Reference", "Formats", "OptimizedPlanted"],
                 swiftSettings: optimizedInDebug + plantedAliases + [.define("CONFORM_MUTANTS")]),
         .target(name: "Report", dependencies: ["PropertyCheck", "Formats", "Reference", "Optimized"]),

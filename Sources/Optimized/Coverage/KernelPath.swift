@@ -40,6 +40,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     // kernel modules and threads
     case isaAVX512 = "isa/avx512"
     case isaAVX2 = "isa/avx2"
+    case isaPortable = "isa/portable"
     case threadsSerial = "threads/serial"
     case threadsParallel = "threads/parallel"
     case threadsOversubscribed = "threads/oversubscribed"
@@ -81,7 +82,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
-        case .isaAVX512, .isaAVX2: return convs
+        case .isaAVX512, .isaAVX2, .isaPortable: return convs
         case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
         case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]
         case .windowsContiguous, .windowsSampled, .windowsViewOffset, .windowsTargets: return ["timeseries_windows"]
@@ -92,6 +93,12 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// Whether this host can run the path at all (the AVX-512 kernels and the paths only they have need an AVX-512 CPU).
-    public var availableOnHost: Bool { (self != .isaAVX512 && self != .directGroupWidePairs) || CPU.hostHasAVX512 }
+    /// Whether this host can run the path at all (the AVX-512 kernels and the paths only they have need an AVX-512 CPU, the AVX2 ones an AVX2 CPU).
+    public var availableOnHost: Bool {
+        switch self {
+        case .isaAVX512, .directGroupWidePairs: CPU.hostHasAVX512
+        case .isaAVX2: CPU.hostHasAVX2
+        default: true
+        }
+    }
 }

@@ -60,12 +60,13 @@ public struct Conv2DPlan: Equatable, Sendable {
         // 0.8: a tile's GEMM writes strided rows of the output and starts cold, unlike the measured product.
         let gemmRate = 0.8 * (single ? rates.sgemm : rates.dgemm) * min(1, Double(n) / 24) * min(1, Double(k) / 32)
         let gemm = flops / gemmRate + (pointwise ? 0 : pixels * Double(k * g.groups) * 2 * bytes / rates.bandwidth)
-        let wide = CPU.wide
+        let isa = Execution.current.kernelISA
+        let wide = isa.wide
         let directRate: Double
         if !single {
             // Half the lanes of float32 in the same registers.
             let peak = (wide ? rates.widePeak : rates.narrowPeak) / 2
-            directRate = 0.85 * peak * min(1, Double(n) / Double(Double.channelBlock(wide: wide)))
+            directRate = 0.85 * peak * min(1, Double(n) / Double(Double.channelBlock(isa)))
         } else if DirectFloat.mergesGroupRows(g) {
             directRate = 0.375 * rates.narrowPeak * Double(2 * n) / 16
         } else if DirectFloat.sharesBlocks(g) {
@@ -80,7 +81,7 @@ public struct Conv2DPlan: Equatable, Sendable {
         } else if DirectFloat.runsNarrow(g) {
             directRate = 0.75 * rates.narrowPeak * Double(n) / 16
         } else {
-            directRate = 0.9 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(wide: wide)))
+            directRate = 0.9 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(isa)))
         }
         let direct = flops / directRate
         let spatial = Self.applies(.spatial, to: g)

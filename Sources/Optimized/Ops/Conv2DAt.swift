@@ -1,4 +1,5 @@
 import Reference
+import SIMDKernels
 
 /// One output of a 2-D correlation or convolution: the clipped window, SIMD dot products per row.
 ///
@@ -42,6 +43,7 @@ func conv2dAtKernel<T: ConformFloat>(
     let convolutionUnflipped = false
     #endif
     var partial = [Double](repeating: 0, count: blocks)
+    let dots = DotKernel(kernels: CPU.kernels(Execution.current.kernelISA))
     input.scalars.withUnsafeBufferPointer { x in
         kernel.scalars.withUnsafeBufferPointer { k in
             partial.withUnsafeMutableBufferPointer { sums in
@@ -53,11 +55,11 @@ func conv2dAtKernel<T: ConformFloat>(
                     for a in lo..<max(lo, end) {
                         let xRow = xp + (window.top + a) * w + window.left + cols.lowerBound
                         if attrs.mode == .correlation || convolutionUnflipped {
-                            sum += Double(DotKernel.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))
+                            sum += Double(dots.dot(xRow, kp + a * kw + cols.lowerBound, count: cols.count))
                         } else {
                             // k'[a,b] = kernel[KH−1−a, KW−1−b]: row KH−1−a, read from its end backwards.
                             let last = kp + (kh - 1 - a) * kw + (kw - 1 - cols.lowerBound)
-                            sum += Double(DotKernel.dotReversed(xRow, last, count: cols.count))
+                            sum += Double(dots.dotReversed(xRow, last, count: cols.count))
                         }
                     }
                     sp.value[block] = sum
@@ -68,41 +70,30 @@ func conv2dAtKernel<T: ConformFloat>(
     return Tensor(scalar: T(partial.reduce(0, +)))
 }
 
-enum DotKernel {
-    /// `Σ a[i]·b[i]` over `count` elements, 16 lanes at a time.
+/// The row dot products of `conv2dAt`, in the op's kernel set (`conform_kernels.dot`: two 16-lane
+/// accumulators, then the remainder one by one).
+struct DotKernel {
+    let kernels: conform_kernels
+
+    /// `Σ a[i]·b[i]` over `count` elements.
     @inline(__always)
-    static func dot<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
-        var acc0 = SIMD16<S>(), acc1 = SIMD16<S>()
-        var i = 0
-        while i + 32 <= count {
-            acc0.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<S>.self), UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<S>.self))
-            acc1.addProduct(UnsafeRawPointer(a + i + 16).loadUnaligned(as: SIMD16<S>.self), UnsafeRawPointer(b + i + 16).loadUnaligned(as: SIMD16<S>.self))
-            i += 32
+    func dot<S: ConformFloat>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
+        typealias C = Specialize
+        if S.self == Float.self {
+            return C.cast(kernels.dot(C.cast(a, to: UnsafePointer<Float>.self), C.cast(b, to: UnsafePointer<Float>.self), count), to: S.self)
         }
-        var sum = (acc0 + acc1).sum()
-        while i < count {
-            sum += a[i] * b[i]
-            i += 1
-        }
-        return sum
+        return C.cast(kernels.dot_f64(C.cast(a, to: UnsafePointer<Double>.self), C.cast(b, to: UnsafePointer<Double>.self), count), to: S.self)
     }
 
     /// `Σ a[i]·b[−i]`: `b` points at the last element and is read backwards.
     @inline(__always)
-    static func dotReversed<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
-        var acc = SIMD16<S>()
-        var i = 0
-        while i + 16 <= count {
-            let r = UnsafeRawPointer(b - i - 15).loadUnaligned(as: SIMD16<S>.self)
-            let reversed = SIMD16<S>(r[15], r[14], r[13], r[12], r[11], r[10], r[9], r[8], r[7], r[6], r[5], r[4], r[3], r[2], r[1], r[0])
-            acc.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<S>.self), reversed)
-            i += 16
+    func dotReversed<S: ConformFloat>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
+        typealias C = Specialize
+        if S.self == Float.self {
+            return C.cast(kernels.dot_reversed(C.cast(a, to: UnsafePointer<Float>.self), C.cast(b, to: UnsafePointer<Float>.self), count),
+                          to: S.self)
         }
-        var sum = acc.sum()
-        while i < count {
-            sum += a[i] * b[-i]
-            i += 1
-        }
-        return sum
+        return C.cast(kernels.dot_reversed_f64(C.cast(a, to: UnsafePointer<Double>.self), C.cast(b, to: UnsafePointer<Double>.self), count),
+                      to: S.self)
     }
 }

@@ -70,23 +70,25 @@ enum DepthwiseKernel {
     static func run<T: ConformFloat>(
         _ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: DepthwiseGeometry, channels: Int
     ) {
+        typealias S = Specialize
         if T.self == Float.self {
-            typealias S = Specialize
             DirectFloat.depthwise(S.cast(x, to: UnsafePointer<Float>.self), S.cast(f, to: UnsafePointer<Float>.self),
                                   S.cast(y, to: UnsafeMutablePointer<Float>.self), g, channels: channels)
         } else {
-            kernel(x, f, y, g, channels)
+            float64(S.cast(x, to: UnsafePointer<Double>.self), S.cast(f, to: UnsafePointer<Double>.self),
+                    S.cast(y, to: UnsafeMutablePointer<Double>.self), g, channels)
         }
     }
 
-    // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    static func kernel<S: BinaryFloatingPoint & SIMDScalar>(
-        _ x: UnsafePointer<S>, _ f: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ g: DepthwiseGeometry, _ cm: Int
+    /// Float64: blocks of 4 output pixels, a table of each pixel's source per tap (a row of zeros
+    /// in the padding), `conform_kernels.depthwise_vector_f64` over whole 16-channel vectors and a
+    /// scalar loop, in the same tap order, over the channels past them.
+    static func float64(
+        _ x: UnsafePointer<Double>, _ f: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ g: DepthwiseGeometry, _ cm: Int
     ) {
         let (h, w, kh, kw, ho, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let zeros = UnsafeMutablePointer<S>.allocate(capacity: cm + 16)
+        let taps = kh * kw
+        let zeros = UnsafeMutablePointer<Double>.allocate(capacity: cm + 16)
         zeros.initialize(repeating: 0, count: cm + 16)
         defer { zeros.deallocate() }
         let vectorEnd = cm / 16 * 16
@@ -95,48 +97,40 @@ enum DepthwiseKernel {
         // Planted bugs (the test-only twin): the fourth pixel reads the third's input; the tail drops its last tap.
         #if CONFORM_MUTANTS
         let fourth = Mutants.on(.float64DepthwiseFourthPixel) ? 2 : 3
-        let tailTaps = Mutants.on(.float64DepthwiseTailDropsLastTap) && kh * kw > 1 ? kh * kw - 1 : kh * kw
+        let tailTaps = Mutants.on(.float64DepthwiseTailDropsLastTap) && taps > 1 ? taps - 1 : taps
         #else
         let fourth = 3
-        let tailTaps = kh * kw
+        let tailTaps = taps
         #endif
+        let kernels = CPU.kernels(Execution.current.kernelISA)
         Threading.forEach(g.batch * ho) { task in
             let (b, i) = (task / ho, task % ho)
             let image = x + b * h * w * cm
+            let table = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: 4 * max(taps, 1))
+            defer { table.deallocate() }
             var j0 = 0
             while j0 < wo {
                 let block = min(4, wo - j0)
-                func source(_ p: Int, _ yy: Int, _ dj: Int) -> UnsafePointer<S> {
-                    let xx = g.cols.position(output: j0 + min(p, block - 1), tap: dj)
-                    return yy >= 0 && yy < h && xx >= 0 && xx < w ? image + (yy * w + xx) * cm : UnsafePointer(zeros)
-                }
-                let out = y + ((b * ho + i) * wo + j0) * cm
-                var c = 0
-                while c < vectorEnd {
-                    var a0 = SIMD16<S>(), a1 = SIMD16<S>(), a2 = SIMD16<S>(), a3 = SIMD16<S>()
+                // Pixels past the block's end repeat its last one.
+                for p in 0..<4 {
+                    let pixel = min(p == 3 ? fourth : p, block - 1)
                     for di in 0..<kh {
                         let yy = g.rows.position(output: i, tap: di)
                         for dj in 0..<kw {
-                            let wv = UnsafeRawPointer(f + (di * kw + dj) * cm + c).loadUnaligned(as: SIMD16<S>.self)
-                            a0.addProduct(UnsafeRawPointer(source(0, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
-                            a1.addProduct(UnsafeRawPointer(source(1, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
-                            a2.addProduct(UnsafeRawPointer(source(2, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
-                            a3.addProduct(UnsafeRawPointer(source(fourth, yy, dj) + c).loadUnaligned(as: SIMD16<S>.self), wv)
+                            let xx = g.cols.position(output: j0 + pixel, tap: dj)
+                            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
+                            table[p * taps + di * kw + dj] = inside ? image + (yy * w + xx) * cm : UnsafePointer(zeros)
                         }
                     }
-                    for (p, acc) in [a0, a1, a2, a3].enumerated() where p < block {
-                        UnsafeMutableRawPointer(out + p * cm + c).storeBytes(of: acc, as: SIMD16<S>.self)
-                    }
-                    c += 16
                 }
+                let out = y + ((b * ho + i) * wo + j0) * cm
+                if vectorEnd > 0 { kernels.depthwise_vector_f64(table, taps, cm, f, out, block) }
                 // Channel tail: scalar, same tap order.
                 for p in 0..<block {
+                    let row = table + p * taps
                     for ch in vectorEnd..<cm {
-                        var acc: S = 0
-                        for di in 0..<kh {
-                            let yy = g.rows.position(output: i, tap: di)
-                            for dj in 0..<kw where di * kw + dj < tailTaps { acc += source(p, yy, dj)[ch] * f[(di * kw + dj) * cm + ch] }
-                        }
+                        var acc = 0.0
+                        for t in 0..<tailTaps { acc += row[t][ch] * f[t * cm + ch] }
                         out[p * cm + ch] = acc
                     }
                 }

@@ -1,144 +1,125 @@
-import CGSL
-import KernelsAVX2
-import KernelsAVX512
+import SIMDKernels
 
-/// The vector ISA the Float kernels run with: AVX-512 (x86-64-v4) where the CPU has it and the
-/// current `Execution` does not ask for AVX2, else AVX2 + FMA (x86-64-v3), the floor this package
-/// is compiled for. An op resolves it once (`CPU.wide`) and passes it down to every block call.
+/// The vector kernel sets (`SIMDKernels`, C compiled three times) and which one serves an op.
+///
+/// AVX-512 (x86-64-v4) where the CPU has it, else AVX2 + FMA (x86-64-v3), else the portable set
+/// compiled for the baseline of the machine that built the package; `Execution.isa` may ask for a
+/// narrower one. An op resolves its set once (`Execution.current.kernelISA`) and passes it to
+/// every block call below, which fetch the set's function table.
 public enum CPU {
-    /// Whether the host can run the AVX-512 kernels (cpuid).
+    /// Whether the host can run the AVX-512 kernels (cpuid and the OS's register saving).
     public static let hostHasAVX512: Bool = conform_cpu_has_avx512() != 0
+    /// Whether the host can run the AVX2 + FMA kernels.
+    public static let hostHasAVX2: Bool = conform_cpu_has_avx2() != 0
 
-    /// Whether the AVX-512 kernels serve the current op (the host's choice unless `Execution` says AVX2).
-    public static var wide: Bool { Execution.current.wide }
+    /// The widest kernel set the host runs, in words, for report headers.
+    public static var isa: String {
+        hostHasAVX512 ? "AVX-512 (x86-64-v4)" : hostHasAVX2 ? "AVX2+FMA (x86-64-v3)" : "portable (no AVX2 on this CPU)"
+    }
 
-    /// The instruction set in words, for report headers.
-    public static var isa: String { hostHasAVX512 ? "AVX-512 (x86-64-v4)" : "AVX2+FMA (x86-64-v3)" }
+    // The sets' tables are constant C statics: shared, never written.
+    nonisolated(unsafe) private static let avx512 = conform_kernels_avx512()
+    nonisolated(unsafe) private static let avx2 = conform_kernels_avx2()
+    nonisolated(unsafe) private static let portable = conform_kernels_portable()
+
+    /// The function table of `isa` (which the host must run: `Execution.kernelISA` sees to that).
+    @inline(__always)
+    static func kernels(_ isa: Execution.ISA) -> conform_kernels {
+        switch isa {
+        case .avx512: avx512.pointee
+        case .avx2: avx2.pointee
+        case .portable: portable.pointee
+        }
+    }
 
     /// Output channels and pixels per register block of `convBlock`.
-    static func channelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.channelBlock : KernelsAVX2.channelBlock }
-    static func pixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.pixelBlock : KernelsAVX2.pixelBlock }
+    static func channelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).channel_block }
+    static func pixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).pixel_block }
 
     /// The weights one call may stream, so that a slice of the panel stays in L1 across the blocks of a tile.
     static let panelSliceBytes = 24 * 1024
 
     static func convBlock(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, panel: UnsafePointer<Float>,
-        _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int, accumulate: Bool = false
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int,
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, pixels: Int, lanes: Int,
+        accumulate: Bool = false
     ) {
-        if wide {
-            // Planted bug (the test-only twin): the AVX-512 block drops its last input channel.
-            #if CONFORM_MUTANTS
-            let channels = Mutants.on(.avx512DropsLastChannel) && cpg > 1 ? cpg - 1 : cpg
-            #else
-            let channels = cpg
-            #endif
-            KernelsAVX512.convBlock(sources, tableStride: tableStride, taps: taps, cpg: channels, panel: panel, out,
-                                    outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
-        } else {
-            // Planted bug (the test-only twin): the AVX2 block drops its last tap.
-            #if CONFORM_MUTANTS
-            let count = Mutants.on(.avx2DropsLastTap) && taps > 1 ? taps - 1 : taps
-            #else
-            let count = taps
-            #endif
-            KernelsAVX2.convBlock(sources, tableStride: tableStride, taps: count, cpg: cpg, panel: panel, out,
-                                  outStride: outStride, pixels: pixels, lanes: lanes, accumulate: accumulate)
-        }
+        // Planted bugs (the test-only twin): the AVX-512 block drops its last input channel, the
+        // AVX2 block its last tap, the portable block its last pixel.
+        #if CONFORM_MUTANTS
+        let channels = isa == .avx512 && Mutants.on(.avx512DropsLastChannel) && cpg > 1 ? cpg - 1 : cpg
+        let count = isa == .avx2 && Mutants.on(.avx2DropsLastTap) && taps > 1 ? taps - 1 : taps
+        let written = isa == .portable && Mutants.on(.portableDropsLastPixel) && pixels > 1 ? pixels - 1 : pixels
+        #else
+        let (channels, count, written) = (cpg, taps, pixels)
+        #endif
+        kernels(isa).conv_block(sources, tableStride, count, channels, panel, out, outStride, written, lanes, accumulate ? 1 : 0)
     }
 
-    static func groupedPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.groupedPixelBlock : KernelsAVX2.groupedPixelBlock }
-    static func groupedHalfPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.groupedHalfPixelBlock : KernelsAVX2.groupedHalfPixelBlock }
+    static func groupedPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).grouped_pixel_block }
+    static func groupedHalfPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).grouped_half_pixel_block }
 
     static func groupedBlock(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, slotInputs: (Int, Int, Int, Int),
-        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, slotOutputs: (Int, Int, Int, Int),
-        slotLanes: (Int, Int, Int, Int), pixels: Int
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int,
+        slotInputs: (Int, Int, Int, Int), panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int,
+        slotOutputs: (Int, Int, Int, Int), slotLanes: (Int, Int, Int, Int), pixels: Int
     ) {
-        if wide {
-            KernelsAVX512.groupedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, slotInputs: slotInputs, panel: panel, out,
-                                       outStride: outStride, slotOutputs: slotOutputs, slotLanes: slotLanes, pixels: pixels)
-        } else {
-            KernelsAVX2.groupedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, slotInputs: slotInputs, panel: panel, out,
-                                     outStride: outStride, slotOutputs: slotOutputs, slotLanes: slotLanes, pixels: pixels)
-        }
+        let inputs = [slotInputs.0, slotInputs.1, slotInputs.2, slotInputs.3]
+        let outputs = [slotOutputs.0, slotOutputs.1, slotOutputs.2, slotOutputs.3]
+        let lanes = [slotLanes.0, slotLanes.1, slotLanes.2, slotLanes.3]
+        kernels(isa).grouped_block(sources, tableStride, taps, cpg, inputs, panel, out, outStride, outputs, lanes, pixels)
     }
 
     static func groupedHalfBlock(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, halfInputs: UnsafePointer<Int>,
-        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, halfOutputs: UnsafePointer<Int>, lanes: Int,
-        halves: Int, pixels: Int
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int,
+        halfInputs: UnsafePointer<Int>, panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int,
+        halfOutputs: UnsafePointer<Int>, lanes: Int, halves: Int, pixels: Int
     ) {
-        if wide {
-            KernelsAVX512.groupedHalfBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, halfInputs: halfInputs, panel: panel, out,
-                                           outStride: outStride, halfOutputs: halfOutputs, lanes: lanes, halves: halves, pixels: pixels)
-        } else {
-            KernelsAVX2.groupedHalfBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, halfInputs: halfInputs, panel: panel, out,
-                                         outStride: outStride, halfOutputs: halfOutputs, lanes: lanes, halves: halves, pixels: pixels)
-        }
+        kernels(isa).grouped_half_block(sources, tableStride, taps, cpg, halfInputs, panel, out, outStride, halfOutputs, lanes,
+                                        halves, pixels)
     }
 
     static func grouped4Block(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, base: Int, panel: UnsafePointer<Float>,
-        _ out: UnsafeMutablePointer<Float>, outStride: Int, firstOutput: Int, lanes: Int, pixels: Int
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, base: Int,
+        panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, firstOutput: Int, lanes: Int, pixels: Int
     ) {
-        if wide {
-            KernelsAVX512.grouped4Block(sources, tableStride: tableStride, taps: taps, base: base, panel: panel, out, outStride: outStride,
-                                        firstOutput: firstOutput, lanes: lanes, pixels: pixels)
-        } else {
-            KernelsAVX2.grouped4Block(sources, tableStride: tableStride, taps: taps, base: base, panel: panel, out, outStride: outStride,
-                                      firstOutput: firstOutput, lanes: lanes, pixels: pixels)
-        }
+        kernels(isa).grouped4_block(sources, tableStride, taps, base, panel, out, outStride, firstOutput, lanes, pixels)
     }
 
-    static func pairedPixelBlock(wide: Bool) -> Int { wide ? KernelsAVX512.pairedPixelBlock : KernelsAVX2.pairedPixelBlock }
+    static func pairedPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).paired_pixel_block }
 
     static func pairedBlock(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
         panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
     ) {
-        if wide {
-            KernelsAVX512.pairedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, second: second, panel: panel, out,
-                                      outStride: outStride, lanes: lanes, pixels: pixels)
-        } else {
-            KernelsAVX2.pairedBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, second: second, panel: panel, out,
-                                    outStride: outStride, lanes: lanes, pixels: pixels)
-        }
+        kernels(isa).paired_block(sources, tableStride, taps, cpg, second, panel, out, outStride, lanes, pixels)
     }
 
-    static let pairedWidePixelBlock = KernelsAVX512.pairedWidePixelBlock
+    static var pairedWidePixelBlock: Int { kernels(.avx512).paired_wide_pixel_block }
 
-    /// AVX-512 only (the AVX2 module has no `pairedWideBlock`: its 16 registers hold too few pixels).
+    /// AVX-512 only: the narrower sets' 16 registers hold too few pixels for it.
     static func pairedWideBlock(
         _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,
         panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
     ) {
-        KernelsAVX512.pairedWideBlock(sources, tableStride: tableStride, taps: taps, cpg: cpg, first: first, second: second, groups: groups, panel: panel,
-                                      out, outStride: outStride, lanes: lanes, pixels: pixels)
+        kernels(.avx512).paired_wide_block(sources, tableStride, taps, cpg, first, second, groups, panel, out, outStride, lanes, pixels)
     }
 
     static func depthwiseBlock(
-        wide: Bool, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
+        _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int
     ) {
-        if wide {
-            KernelsAVX512.depthwiseBlock(sources, taps: taps, channels: channels, filter: filter, out, pixels: pixels)
-        } else {
-            KernelsAVX2.depthwiseBlock(sources, taps: taps, channels: channels, filter: filter, out, pixels: pixels)
-        }
+        kernels(isa).depthwise_block(sources, taps, channels, filter, out, pixels)
     }
 
     static func depthwiseBlockInterior(
-        wide: Bool, _ bases: UnsafePointer<UnsafePointer<Float>>, pixelStride: Int, taps: Int, channels: Int,
+        _ isa: Execution.ISA, _ bases: UnsafePointer<UnsafePointer<Float>>, pixelStride: Int, taps: Int, channels: Int,
         filter: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
     ) {
-        let stride = pixelStride
-        if wide {
-            KernelsAVX512.depthwiseBlockInterior(bases, pixelStride: stride, taps: taps, channels: channels, filter: filter, out)
-        } else {
-            KernelsAVX2.depthwiseBlockInterior(bases, pixelStride: stride, taps: taps, channels: channels, filter: filter, out)
-        }
+        kernels(isa).depthwise_block_interior(bases, pixelStride, taps, channels, filter, out)
     }
 
-    static func fmaChains(_ n: Int) -> Float { hostHasAVX512 ? KernelsAVX512.fmaChains(n) : KernelsAVX2.fmaChains(n) }
+    /// FMA chains in the widest set the host runs, and in a given one.
+    static func fmaChains(_ n: Int) -> Float { fmaChains(Execution().kernelISA, n) }
+    static func fmaChains(_ isa: Execution.ISA, _ n: Int) -> Float { kernels(isa).fma_chains(n) }
 }

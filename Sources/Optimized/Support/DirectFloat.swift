@@ -10,36 +10,36 @@ import Reference
 /// Filters are repacked once into zero-padded panels `[group][chunk][tap][c][channelBlock]`.
 enum DirectFloat {
     static func conv2d(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry) {
-        let wide = CPU.wide && !runsNarrow(g)
-        PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
+        let isa = Execution.current.kernelISA(narrow: runsNarrow(g))
+        PathCounter.hit(isa.path)
         if sharesBlocks(g) {
             // Its own panels and tables: none of the plain path's are built.
             PathCounter.hit(.directGroupBlocked)
-            groupBlocked(x, f, y, g, wide: wide)
+            groupBlocked(x, f, y, g, isa: isa)
             return
         }
         if g.groups == 1 && g.cols.dilation == 1 && g.channelsPerGroup < 16 {
             PathCounter.hit(.directRowMerged)
-            rowMerged(x, f, y, g, wide: wide)
+            rowMerged(x, f, y, g, isa: isa)
             return
         }
         if mergesGroupRows(g) {
             PathCounter.hit(.directRowMergedGroups)
-            pairedRows(x, f, y, g, wide: wide)
+            pairedRows(x, f, y, g, isa: isa)
             return
         }
-        pointerTable(x, f, y, g, wide: wide)
+        pointerTable(x, f, y, g, isa: isa)
     }
 
     /// The general path, float32 or float64: per tile, a table of every pixel's source pointer
     /// per tap (few input channels: per pixel, its patch packed), then `convBlock` over blocks of
     /// pixels × `T.channelBlock` output channels, taps sliced so a slice's weights stay in L1.
     static func pointerTable<T: DirectScalar>(_ x: UnsafePointer<T>, _ f: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                                              _ g: Conv2DGeometry, wide: Bool) {
+                                              _ g: Conv2DGeometry, isa: Execution.ISA) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let (block, width) = (CPU.pixelBlock(wide: wide), T.channelBlock(wide: wide))
+        let (block, width) = (CPU.pixelBlock(isa), T.channelBlock(isa))
         let taps = kh * kw
         let panels = FilterPanels(f, g, width: width)
         defer { panels.deallocate() }
@@ -75,7 +75,7 @@ enum DirectFloat {
         let fourthReadsThird = false
         #endif
         if T.self == Double.self { PathCounter.hit(.directFloat64) }
-        forEachTile(g, wide: wide) { b, q0, count in
+        forEachTile(g, isa: isa) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: whole * tableTaps)
@@ -130,7 +130,7 @@ enum DirectFloat {
                     for t0 in stride(from: 0, to: tableTaps, by: slice) {
                         var p = 0
                         while p < count {
-                            T.convBlock(wide: wide, table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
+                            T.convBlock(isa, table + p * tableTaps + t0, tableStride: tableTaps, taps: min(slice, tableTaps - t0),
                                         cpg: channels, panel: panel + t0 * channels * width,
                                         y + (b * ho * wo + q0 + p) * cout + group * opg + chunk * width,
                                         outStride: cout, pixels: min(block, count - p), lanes: lanes, accumulate: t0 > 0 && !overwrite)
@@ -177,7 +177,7 @@ enum DirectFloat {
     /// `[block][tap][c][32]` panels, a group's lanes at `4h` (half slots) or `8·slotsPerGroup·h`,
     /// zero past its channels.
     static func groupBlocked(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
-                             wide: Bool) {
+                             isa: Execution.ISA) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo, taps) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output, g.kernelHeight * g.kernelWidth)
@@ -193,10 +193,10 @@ enum DirectFloat {
         defer { zeros.deallocate() }
         // Groups of 9 to 16 channels on AVX-512: two to a block in zmm halves, one broadcast per
         // group (`pairedWideBlock`: half the broadcasts of one group a block).
-        let widePairs = wide && slotsPerGroup == 2
+        let widePairs = isa.wide && slotsPerGroup == 2
         if widePairs { PathCounter.hit(.directGroupWidePairs) }
-        let pixelBlock = halves ? CPU.groupedHalfPixelBlock(wide: wide)
-            : widePairs ? CPU.pairedWidePixelBlock : CPU.groupedPixelBlock(wide: wide)
+        let pixelBlock = halves ? CPU.groupedHalfPixelBlock(isa)
+            : widePairs ? CPU.pairedWidePixelBlock : CPU.groupedPixelBlock(isa)
         // Planted bugs (the test-only twin): the stride scaled by the dilation, every block reading the
         // first block's groups, a block's second slot reading its first group, a high half reading its low half's group.
         #if CONFORM_MUTANTS
@@ -218,7 +218,7 @@ enum DirectFloat {
         #else
         let pairLanes = opg
         #endif
-        forEachTile(g, wide: wide, block: pixelBlock) { b, q0, count in
+        forEachTile(g, isa: isa, block: pixelBlock) { b, q0, count in
             let image = x + b * h * w * cin
             let whole = (count + pixelBlock - 1) / pixelBlock * pixelBlock
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * taps)
@@ -252,7 +252,7 @@ enum DirectFloat {
                     // Eight whole groups of exactly four input channels: one load brings a slot's two groups.
                     if pairs && present == 8 {
                         while p < count {
-                            CPU.grouped4Block(wide: wide, table + p * taps, tableStride: taps, taps: taps, base: offset,
+                            CPU.grouped4Block(isa, table + p * taps, tableStride: taps, taps: taps, base: offset,
                                               panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                               firstOutput: block * groupsPerBlock * opg, lanes: pairLanes, pixels: min(pixelBlock, count - p))
                             p += pixelBlock
@@ -260,7 +260,7 @@ enum DirectFloat {
                         continue
                     }
                     while p < count {
-                        CPU.groupedHalfBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,
+                        CPU.groupedHalfBlock(isa, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, halfInputs: offsets,
                                              panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                              halfOutputs: offsets + 8, lanes: opg, halves: present, pixels: min(pixelBlock, count - p))
                         p += pixelBlock
@@ -291,7 +291,7 @@ enum DirectFloat {
                 let s = (slot(0), slot(1), slot(2), slot(3))
                 let inputs = (s.0.input, firstGroup ? s.0.input : s.1.input, s.2.input, s.3.input)
                 while p < count {
-                    CPU.groupedBlock(wide: wide, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, slotInputs: inputs,
+                    CPU.groupedBlock(isa, table + p * taps, tableStride: taps, taps: taps, cpg: cpg, slotInputs: inputs,
                                      panel: panels.panel(block), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                      slotOutputs: (s.0.output, s.1.output, s.2.output, s.3.output),
                                      slotLanes: (s.0.lanes, s.1.lanes, s.2.lanes, s.3.lanes), pixels: min(pixelBlock, count - p))
@@ -311,8 +311,8 @@ enum DirectFloat {
     /// A convolution of fewer than `serialFLOPs` runs on the calling thread whatever the thread
     /// count (waking a second thread costs more than such a small layer computes), unless the case
     /// names its threads (the campaign's).
-    static func forEachTile(_ g: Conv2DGeometry, wide: Bool, block: Int? = nil, _ body: (Int, Int, Int) -> Void) {
-        let block = block ?? CPU.pixelBlock(wide: wide)
+    static func forEachTile(_ g: Conv2DGeometry, isa: Execution.ISA, block: Int? = nil, _ body: (Int, Int, Int) -> Void) {
+        let block = block ?? CPU.pixelBlock(isa)
         let pixels = g.rows.output * g.cols.output
         // The product of the extents, padding taps included (`g.flops` walks every output to leave them out).
         let work = 2 * Double(g.batch * pixels * g.outputChannels) * Double(g.kernelHeight * g.kernelWidth * g.channelsPerGroup)
@@ -361,10 +361,10 @@ enum DirectFloat {
     /// in place (no padded copy, which costs a pass over the input for nothing). With 64 or more
     /// channels the plain pointer table is faster, so this path is for the stems.
     static func rowMerged(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
-                          wide: Bool) {
+                          isa: Execution.ISA) {
         let (h, w, cin, cout) = (g.height, g.width, g.inputChannels, g.outputChannels)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let (block, width) = (CPU.pixelBlock(wide: wide), CPU.channelBlock(wide: wide))
+        let (block, width) = (CPU.pixelBlock(isa), CPU.channelBlock(isa))
         let panels = FilterPanels(f, g, width: width)
         defer { panels.deallocate() }
         let rowFloats = kw * cin
@@ -383,7 +383,7 @@ enum DirectFloat {
             let x0 = j &* g.cols.stride &- g.cols.padBefore
             return x0 < 0 || x0 &+ kw > w
         }
-        forEachTile(g, wide: wide, block: block) { b, q0, count in
+        forEachTile(g, isa: isa, block: block) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let image = x + b * h * w * cin
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
@@ -433,7 +433,7 @@ enum DirectFloat {
                 let lanes = min(width, cout - chunk * width)
                 var p = 0
                 while p < count {
-                    CPU.convBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: rowFloats, panel: panel,
+                    CPU.convBlock(isa, table + p * kh, tableStride: kh, taps: kh, cpg: rowFloats, panel: panel,
                                   y + (b * ho * wo + q0 + p) * cout + chunk * width, outStride: cout, pixels: min(block, count - p), lanes: lanes)
                     p += block
                 }
@@ -446,11 +446,11 @@ enum DirectFloat {
     /// `KW·Cpg` consecutive floats, and `pairedBlock` computes both groups in one 16-lane block,
     /// one table of first-group pointers serving both (the second group's copy is a plane further on).
     static func pairedRows(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Conv2DGeometry,
-                           wide: Bool) {
+                           isa: Execution.ISA) {
         let (h, w, cin, cpg, cout, opg) = (g.height, g.width, g.inputChannels, g.channelsPerGroup, g.outputChannels,
                                            g.outputChannelsPerGroup)
         let (kh, kw, ho, wo) = (g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let block = CPU.pairedPixelBlock(wide: wide)
+        let block = CPU.pairedPixelBlock(isa)
         let panels = FilterPanels(f, g, width: 16, groupsPerPanel: 2, laneStride: 8)
         defer { panels.deallocate() }
         let (hp, wp) = (h + g.rows.padBefore + g.rows.padAfter, w + g.cols.padBefore + g.cols.padAfter)
@@ -485,7 +485,7 @@ enum DirectFloat {
         #else
         let rowStep = g.rows.dilation &* wp &* cpg
         #endif
-        forEachTile(g, wide: wide, block: block) { b, q0, count in
+        forEachTile(g, isa: isa, block: block) { b, q0, count in
             let whole = (count + block - 1) / block * block
             let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: whole * kh)
             defer { table.deallocate() }
@@ -496,7 +496,7 @@ enum DirectFloat {
             }
             var p = 0
             while p < count {
-                CPU.pairedBlock(wide: wide, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
+                CPU.pairedBlock(isa, table + p * kh, tableStride: kh, taps: kh, cpg: kw * cpg, second: hp * wp * cpg,
                                 panel: panels.panel(0), y + (b * ho * wo + q0 + p) * cout, outStride: cout,
                                 lanes: opg, pixels: min(block, count - p))
                 p += block
@@ -508,9 +508,9 @@ enum DirectFloat {
     static func depthwise(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                           _ g: DepthwiseGeometry, channels cm: Int) {
         let (h, w, kh, kw, ho, wo) = (g.height, g.width, g.kernelHeight, g.kernelWidth, g.rows.output, g.cols.output)
-        let wide = CPU.wide
-        PathCounter.hit(wide ? .isaAVX512 : .isaAVX2)
-        let block = CPU.pixelBlock(wide: wide), taps = kh * kw
+        let isa = Execution.current.kernelISA
+        PathCounter.hit(isa.path)
+        let block = CPU.pixelBlock(isa), taps = kh * kw
         // Planted bugs (the test-only twin): edge or interior blocks drop their last tap.
         #if CONFORM_MUTANTS
         let edgeTaps = Mutants.on(.depthwiseEdgeDropsLastTap) && taps > 1 ? taps - 1 : taps
@@ -557,9 +557,9 @@ enum DirectFloat {
                 // Which kinds of block ran (a benign race: every writer stores true).
                 interiorSeen.value[interior ? 0 : 1] = true
                 if interior {
-                    CPU.depthwiseBlockInterior(wide: wide, table + j0 * taps, pixelStride: stride, taps: interiorTaps, channels: cm, filter: f, out)
+                    CPU.depthwiseBlockInterior(isa, table + j0 * taps, pixelStride: stride, taps: interiorTaps, channels: cm, filter: f, out)
                 } else {
-                    CPU.depthwiseBlock(wide: wide, table + j0 * taps, taps: edgeTaps, channels: cm, filter: f, out, pixels: min(block, wo - j0))
+                    CPU.depthwiseBlock(isa, table + j0 * taps, taps: edgeTaps, channels: cm, filter: f, out, pixels: min(block, wo - j0))
                 }
             }
         }

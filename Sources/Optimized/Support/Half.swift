@@ -1,4 +1,5 @@
 import Reference
+import SIMDKernels
 
 /// float16 arithmetic ops: the inputs widened to float32 (exactly), the float32 kernels run, and
 /// each output rounded once to float16.
@@ -31,8 +32,10 @@ enum Half {
         #else
         let bits = false
         #endif
-        // T is Float16: the conversions run on concrete types (vcvtph2ps / vcvtps2ph with F16C), not
-        // generically, and on the op's threads (they are a tenth of a 3×3 layer's time on one).
+        // T is Float16: the conversions run in the op's kernel set (`conform_kernels.widen_f16` and
+        // `narrow_f16`: vcvtph2ps / vcvtps2ph with F16C), and on the op's threads (they are a tenth
+        // of a 3×3 layer's time on one).
+        let kernels = CPU.kernels(Execution.current.kernelISA)
         let wide = inputs.map { t in
             let half = Specialize.cast(t, to: Tensor<Float16>.self)
             let scalars = [Float](unsafeUninitializedCapacity: half.scalars.count) { out, initialized in
@@ -42,7 +45,8 @@ enum Half {
                         if bits {
                             for i in range { to.value[i] = Float(from.value[i].bitPattern) }
                         } else {
-                            for i in range { to.value[i] = Float(from.value[i]) }
+                            kernels.widen_f16(UnsafeRawPointer(from.value + range.lowerBound).assumingMemoryBound(to: UInt16.self),
+                                              to.value + range.lowerBound, range.count)
                         }
                     }
                 }
@@ -55,7 +59,9 @@ enum Half {
             out.scalars.withUnsafeBufferPointer { source in
                 let (from, to) = (UnsafeSendable(source.baseAddress!), UnsafeSendable(target.baseAddress!))
                 chunks(source.count) { range in
-                    for i in range { to.value[i] = Float16(from.value[i]) }
+                    kernels.narrow_f16(from.value + range.lowerBound,
+                                       UnsafeMutableRawPointer(to.value + range.lowerBound).assumingMemoryBound(to: UInt16.self),
+                                       range.count)
                 }
             }
             initialized = out.scalars.count

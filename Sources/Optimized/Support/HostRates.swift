@@ -1,6 +1,5 @@
 import CGSL
 import Dispatch
-import KernelsAVX2
 import Reference
 
 /// The rates `Conv2DPlan` plans with, measured on this host once per process (at the first plan
@@ -9,7 +8,7 @@ import Reference
 /// of the peak its inner loop reaches, which depends on the code, not on the CPU), so the same
 /// binary plans right whether AVX-512 runs on 256-bit units or at full width.
 public struct HostRates: Sendable {
-    /// FLOP/s of independent FMA chains in the widest kernel module the host runs, and in the AVX2 one.
+    /// FLOP/s of independent FMA chains in the widest kernel set the host runs, and in the AVX2 one (where the host runs AVX2).
     public var widePeak: Double, narrowPeak: Double
     /// FLOP/s of OpenBLAS `sgemm` and `dgemm` on a convolution-shaped product (one thread).
     public var sgemm: Double, dgemm: Double
@@ -33,7 +32,7 @@ public struct HostRates: Sendable {
         for _ in 0..<3 {
             let wide = Peak.measureFMA(seconds: 0.005) * 1e9
             r.widePeak = max(r.widePeak, wide)
-            r.narrowPeak = max(r.narrowPeak, CPU.hostHasAVX512 ? Peak.measureFMA(seconds: 0.005, chains: KernelsAVX2.fmaChains) * 1e9 : wide)
+            r.narrowPeak = max(r.narrowPeak, CPU.hostHasAVX512 ? Peak.measureFMA(seconds: 0.005, chains: { CPU.fmaChains(.avx2, $0) }) * 1e9 : wide)
             r.sgemm = max(r.sgemm, gemmRate(Float.self))
             r.dgemm = max(r.dgemm, gemmRate(Double.self))
             r.fftSecondsPerPoint = min(r.fftSecondsPerPoint, fftRate())

@@ -86,6 +86,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case avx512DropsLastChannel
     /// The AVX2 block drops its last tap.
     case avx2DropsLastTap
+    /// The portable kernel set's register block leaves its last pixel unwritten.
+    case portableDropsLastPixel
     /// Run serially, the op skips its last task.
     case serialSkipsLastTask
     /// Split over threads (no more than the cores), the shared task counter starts at 1: task 0 never runs.
@@ -174,6 +176,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .kernelNotFlipped: .atReversed
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
+        case .portableDropsLastPixel: .isaPortable
         case .serialSkipsLastTask: .threadsSerial
         case .parallelFirstTaskUnclaimed: .threadsParallel
         case .oversubscribedLastTaskUnclaimed: .threadsOversubscribed

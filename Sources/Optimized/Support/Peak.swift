@@ -3,11 +3,11 @@ import Dispatch
 
 /// The machine's FMA throughput, measured: the ceiling that `% of peak` in benchmarks refers to.
 public enum Peak {
-    /// GFLOP/s of one core running independent `SIMD16<Float>` FMA chains (12 accumulators, so
-    /// latency never limits) in the vector ISA the kernels use (`CPU.isa`).
+    /// GFLOP/s of one core running independent 16-lane float32 FMA chains (12 accumulators, so
+    /// latency never limits) in the widest kernel set the host runs (`CPU.isa`).
     public static func measureFMA(seconds: Double = 0.2) -> Double { measureFMA(seconds: seconds, chains: CPU.fmaChains) }
 
-    /// GFLOP/s of `chains` (a kernel module's 12 independent `SIMD16<Float>` FMA chains).
+    /// GFLOP/s of `chains` (a kernel set's 12 independent 16-lane FMA chains).
     static func measureFMA(seconds: Double, chains: (Int) -> Float) -> Double {
         var best = 0.0
         let start = DispatchTime.now().uptimeNanoseconds

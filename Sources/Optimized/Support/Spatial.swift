@@ -4,8 +4,9 @@ import Reference
 /// with a large kernel, say), where the channel-vectorised kernels would leave SIMD lanes empty.
 ///
 /// Each input plane is copied once, zero-padded, into a buffer whose rows are long enough for whole
-/// vectors; an output row segment of 64 columns lives in four `SIMD16` accumulators while every tap
-/// `(c, a, b)` adds `w[a,b,c,o] · xpad[c][i·sh + a·dh][j + b·dw ...]`: one load per FMA, no branches.
+/// vectors; an output row segment of 64 columns lives in four 16-lane accumulators
+/// (`conform_kernels.spatial_segment`) while every tap `(c, a, b)` adds
+/// `w[a,b,c,o] · xpad[c][i·sh + a·dh][j + b·dw ...]`: one load per FMA, no branches.
 /// Needs stride 1 along the width.
 enum Spatial {
     // Specialised even where the module is compiled file by file (debug builds, which run the campaign).
@@ -47,32 +48,39 @@ enum Spatial {
                 for col in 0..<w { row[col] = x[((b * h + r) * w + col) * cin + c] }
             }
         }
+        let isa = Execution.current.kernelISA
         Threading.forEach(g.batch * cout * ho) { task in
             let i = task % ho, o = (task / ho) % cout, b = task / (ho * cout)
             let group = o / opg
-            for segment in 0..<segments {
-                let j0 = segment * 64
-                let load0 = segment > 0 ? j0 - segmentEarly : j0
-                var a0 = SIMD16<T>(), a1 = SIMD16<T>(), a2 = SIMD16<T>(), a3 = SIMD16<T>()
-                for c in 0..<cpg {
-                    let plane = UnsafePointer(planes + (b * cin + group * cpg + c) * planeSize)
-                    for a in 0..<kh {
-                        let row = plane + (i * sh + a * dh) * wp + load0
-                        for bb in 0..<kw {
-                            let wv = SIMD16<T>(repeating: f[((a * kw + bb) * cpg + c) * cout + o])
-                            let p = UnsafeRawPointer(row + bb * tapStep)
-                            a0.addProduct(wv, p.loadUnaligned(as: SIMD16<T>.self))
-                            a1.addProduct(wv, p.loadUnaligned(fromByteOffset: 16 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
-                            a2.addProduct(wv, p.loadUnaligned(fromByteOffset: 32 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
-                            a3.addProduct(wv, p.loadUnaligned(fromByteOffset: past48 * MemoryLayout<T>.stride, as: SIMD16<T>.self))
-                        }
-                    }
-                }
-                let out = y + ((b * ho + i) * wo) * cout + o
-                for (k, acc) in [a0, a1, a2, a3].enumerated() {
-                    for lane in 0..<16 where j0 + 16 * k + lane < wo { out[(j0 + 16 * k + lane) * cout] = acc[lane] }
+            withUnsafeTemporaryAllocation(of: T.self, capacity: 64) { acc in
+                for segment in 0..<segments {
+                    let j0 = segment * 64
+                    let load0 = segment > 0 ? j0 - segmentEarly : j0
+                    let rows = UnsafePointer(planes + (b * cin + group * cpg) * planeSize + i * sh * wp + load0)
+                    Self.segment(isa, rows, planeSize: planeSize, channels: cpg, kh: kh, rowPitch: dh * wp, kw: kw, tapStep: tapStep,
+                                 weights: f + o, weightStride: cout, lastOffset: past48, acc.baseAddress!)
+                    let out = y + ((b * ho + i) * wo) * cout + o
+                    for k in 0..<min(64, wo - j0) { out[(j0 + k) * cout] = acc[k] }
                 }
             }
+        }
+    }
+
+    /// 64 outputs of one row segment: `conform_kernels.spatial_segment` in the element type.
+    private static func segment<T: ConformFloat>(
+        _ isa: Execution.ISA, _ rows: UnsafePointer<T>, planeSize: Int, channels: Int, kh: Int, rowPitch: Int, kw: Int, tapStep: Int,
+        weights: UnsafePointer<T>, weightStride: Int, lastOffset: Int, _ acc: UnsafeMutablePointer<T>
+    ) {
+        typealias S = Specialize
+        if T.self == Float.self {
+            CPU.kernels(isa).spatial_segment(S.cast(rows, to: UnsafePointer<Float>.self), planeSize, channels, kh, rowPitch, kw, tapStep,
+                                             S.cast(weights, to: UnsafePointer<Float>.self), weightStride, lastOffset,
+                                             S.cast(acc, to: UnsafeMutablePointer<Float>.self))
+        } else {
+            precondition(T.self == Double.self, "the column-vectorised kernel runs float32 and float64")
+            CPU.kernels(isa).spatial_segment_f64(S.cast(rows, to: UnsafePointer<Double>.self), planeSize, channels, kh, rowPitch, kw,
+                                                 tapStep, S.cast(weights, to: UnsafePointer<Double>.self), weightStride, lastOffset,
+                                                 S.cast(acc, to: UnsafeMutablePointer<Double>.self))
         }
     }
 }

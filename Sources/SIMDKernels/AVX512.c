@@ -1,0 +1,12 @@
+// The AVX-512 set (x86-64-v4 and F16C): Body.h under a target attribute, no compiler flag.
+#if defined(__x86_64__) && !defined(CONFORM_PORTABLE_ONLY)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512cd,avx2,fma,f16c,bmi,bmi2,lzcnt,movbe"))), apply_to = function)
+#define CK_WIDE 1
+#define CK_TABLE conform_kernels_avx512
+#include "Body.h"
+#pragma clang attribute pop
+#else
+#include "SIMDKernels.h"
+// Not an x86-64 machine (or a portable-only build): the set is never chosen.
+const conform_kernels *conform_kernels_avx512(void) { return conform_kernels_portable(); }
+#endif
