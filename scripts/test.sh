@@ -17,3 +17,6 @@ swift test --skip-build --filter CostModelTests
 # them again; it runs last, because its build takes the folder's build description over.
 swift build --build-tests --package-path Examples/DownstreamOps --scratch-path .build
 swift test --skip-build --package-path Examples/DownstreamOps --scratch-path .build
+# A package that depends on Conform by URL and version (a tagged clone of this checkout) must
+# resolve and load: SwiftPM refuses unsafe flags in a versioned dependency's products.
+bash scripts/versioned-dependency.sh

@@ -2,6 +2,7 @@
 #if defined(__x86_64__) && !defined(CONFORM_PORTABLE_ONLY)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,bmi,bmi2,lzcnt,movbe"))), apply_to = function)
 #define CK_WIDE 0
+#define CK_AVX2 1
 #define CK_TABLE conform_kernels_avx2
 #include "Body.h"
 #pragma clang attribute pop

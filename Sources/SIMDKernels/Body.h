@@ -32,19 +32,27 @@ typedef double f64x16 __attribute__((vector_size(128)));
 #endif
 #define PAIRED_WIDE_PIXEL_BLOCK 8
 
+/// Fully unrolls the loop it precedes (pixels, vectors, slots: constant trip counts), so that
+/// its accumulators live in registers.
+#define UNROLL _Pragma("clang loop unroll(full)")
+
 #define LOAD(V, p) ({ V v_; memcpy(&v_, (p), sizeof v_); v_; })
 #define STORE(p, v) memcpy((p), &(v), sizeof(v))
-#define SPLAT(V, s) ((V){} + (s))
+/// `s` in every lane (`s − 0` is exactly `s` for every `s`, −0 included, so it folds away; `0 + s` would not).
+#define SPLAT(V, s) ((s) - (V){})
 #define LANES(V) ((long)(sizeof(V) / sizeof(((V){})[0])))
 
-/// Stores the first `count` lanes of `v` at `o` (all of them when `count` covers the vector).
+/// Stores the first `count` lanes of `v` at `o` (all of them when `count` covers the vector). The
+/// lanes are read from a copy: indexing the accumulators themselves by a variable lane would keep
+/// them in memory instead of registers.
 #define PUT(V, o, v, count)                                                                        \
     do {                                                                                           \
         long count_ = (count);                                                                     \
+        V v_ = (v);                                                                                \
         if (count_ >= LANES(V)) {                                                                  \
-            STORE((o), (v));                                                                       \
+            STORE((o), v_);                                                                        \
         } else {                                                                                   \
-            for (long l_ = 0; l_ < count_; l_++) (o)[l_] = (v)[l_];                                \
+            if (count_ > 0) memcpy((o), &v_, (size_t)count_ * sizeof((o)[0]));                   \
         }                                                                                          \
     } while (0)
 
@@ -53,36 +61,38 @@ typedef double f64x16 __attribute__((vector_size(128)));
 #define REGISTER_BLOCK(S, V)                                                                       \
     const long n = LANES(V);                                                                       \
     V acc[PIXEL_BLOCK][CHANNEL_VECTORS];                                                           \
-    for (long p = 0; p < PIXEL_BLOCK; p++)                                                         \
-        for (long k = 0; k < CHANNEL_VECTORS; k++) {                                               \
+    UNROLL for (long p = 0; p < PIXEL_BLOCK; p++)                                                         \
+        UNROLL for (long k = 0; k < CHANNEL_VECTORS; k++) {                                               \
             acc[p][k] = (V){};                                                                     \
             if (accumulate && p < pixels) {                                                        \
                 S *o = out + p * out_stride + n * k;                                               \
                 if (lanes >= n * (k + 1)) {                                                        \
                     acc[p][k] = LOAD(V, o);                                                        \
-                } else {                                                                           \
-                    for (long l = 0; l < lanes - n * k; l++) acc[p][k][l] = o[l];                  \
+                } else if (lanes > n * k) {                                                        \
+                    V t = {};                                                                      \
+                    memcpy(&t, o, (size_t)(lanes - n * k) * sizeof(S));                            \
+                    acc[p][k] = t;                                                                 \
                 }                                                                                  \
             }                                                                                      \
         }                                                                                          \
     for (long t = 0; t < taps; t++) {                                                              \
         const S *s[PIXEL_BLOCK];                                                                   \
-        for (long p = 0; p < PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];               \
+        UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];               \
         const S *w = panel + t * cpg * CHANNEL_VECTORS * n;                                        \
         for (long c = 0; c < cpg; c++) {                                                           \
             V wv[CHANNEL_VECTORS];                                                                 \
-            for (long k = 0; k < CHANNEL_VECTORS; k++) wv[k] = LOAD(V, w + k * n);                 \
-            for (long p = 0; p < PIXEL_BLOCK; p++) {                                               \
+            UNROLL for (long k = 0; k < CHANNEL_VECTORS; k++) wv[k] = LOAD(V, w + k * n);                 \
+            UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) {                                               \
                 V x = SPLAT(V, s[p][c]);                                                           \
-                for (long k = 0; k < CHANNEL_VECTORS; k++) acc[p][k] += x * wv[k];                 \
+                UNROLL for (long k = 0; k < CHANNEL_VECTORS; k++) acc[p][k] += x * wv[k];                 \
             }                                                                                      \
             w += CHANNEL_VECTORS * n;                                                              \
         }                                                                                          \
     }                                                                                              \
-    for (long p = 0; p < PIXEL_BLOCK; p++) {                                                       \
-        if (p >= pixels) break;                                                                    \
+    UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) {                                                       \
+        if (p >= pixels) continue;                                                                 \
         S *o = out + p * out_stride;                                                               \
-        for (long k = 0; k < CHANNEL_VECTORS; k++) PUT(V, o + n * k, acc[p][k], lanes - n * k);    \
+        UNROLL for (long k = 0; k < CHANNEL_VECTORS; k++) PUT(V, o + n * k, acc[p][k], lanes - n * k);    \
     }
 
 static void conv_block(const float *_Nonnull const *_Nonnull sources, long table_stride, long taps, long cpg, const float *panel,
@@ -102,19 +112,19 @@ static void grouped_block(const float *_Nonnull const *_Nonnull sources, long ta
     const long in[4] = {slot_inputs[0], slot_inputs[1], slot_inputs[2], slot_inputs[3]};
     for (long t = 0; t < taps; t++) {
         const float *s[GROUPED_PIXEL_BLOCK];
-        for (long p = 0; p < GROUPED_PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];
+        UNROLL for (long p = 0; p < GROUPED_PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];
         const float *w = panel + t * cpg * 32;
         for (long c = 0; c < cpg; c++) {
             f32x8 wv[4];
-            for (long j = 0; j < 4; j++) wv[j] = LOAD(f32x8, w + 8 * j);
-            for (long p = 0; p < GROUPED_PIXEL_BLOCK; p++)
-                for (long j = 0; j < 4; j++) acc[p][j] += SPLAT(f32x8, s[p][in[j] + c]) * wv[j];
+            UNROLL for (long j = 0; j < 4; j++) wv[j] = LOAD(f32x8, w + 8 * j);
+            UNROLL for (long p = 0; p < GROUPED_PIXEL_BLOCK; p++)
+                UNROLL for (long j = 0; j < 4; j++) acc[p][j] += SPLAT(f32x8, s[p][in[j] + c]) * wv[j];
             w += 32;
         }
     }
-    for (long p = 0; p < GROUPED_PIXEL_BLOCK && p < pixels; p++) {
+    UNROLL for (long p = 0; p < GROUPED_PIXEL_BLOCK; p++) if (p < pixels) {
         float *o = out + p * out_stride;
-        for (long j = 0; j < 4; j++) PUT(f32x8, o + slot_outputs[j], acc[p][j], slot_lanes[j]);
+        UNROLL for (long j = 0; j < 4; j++) PUT(f32x8, o + slot_outputs[j], acc[p][j], slot_lanes[j]);
     }
 }
 
@@ -129,22 +139,22 @@ static void grouped_half_block(const float *_Nonnull const *_Nonnull sources, lo
     for (long h = 0; h < 8; h++) in[h] = half_inputs[h];
     for (long t = 0; t < taps; t++) {
         const float *s[GROUPED_HALF_PIXEL_BLOCK];
-        for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];
+        UNROLL for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) s[p] = sources[p * table_stride + t];
         const float *w = panel + t * cpg * 32;
         for (long c = 0; c < cpg; c++) {
             f32x8 wv[4];
-            for (long j = 0; j < 4; j++) wv[j] = LOAD(f32x8, w + 8 * j);
-            for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++)
-                for (long j = 0; j < 4; j++) acc[p][j] += PAIR_OF(s[p], in[2 * j] + c, in[2 * j + 1] + c) * wv[j];
+            UNROLL for (long j = 0; j < 4; j++) wv[j] = LOAD(f32x8, w + 8 * j);
+            UNROLL for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++)
+                UNROLL for (long j = 0; j < 4; j++) acc[p][j] += PAIR_OF(s[p], in[2 * j] + c, in[2 * j + 1] + c) * wv[j];
             w += 32;
         }
     }
-    for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK && p < pixels; p++) {
+    UNROLL for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) if (p < pixels) {
         float *o = out + p * out_stride;
-        for (long j = 0; j < 4; j++)
+        UNROLL for (long j = 0; j < 4; j++)
             for (long half = 0; half < 2 && 2 * j + half < halves; half++) {
-                float *target = o + half_outputs[2 * j + half];
-                for (long l = 0; l < lanes; l++) target[l] = acc[p][j][4 * half + l];
+                f32x8 v = acc[p][j];
+                memcpy(o + half_outputs[2 * j + half], (float *)&v + 4 * half, (size_t)lanes * sizeof(float));
             }
     }
 }
@@ -157,22 +167,25 @@ static void grouped4_block(const float *_Nonnull const *_Nonnull sources, long t
     f32x8 acc[GROUPED_HALF_PIXEL_BLOCK][4] = {};
     for (long t = 0; t < taps; t++) {
         const float *w = panel + t * 128;
-        for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) {
+        UNROLL for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) {
             const float *s = sources[p * table_stride + t] + base;
+            // Each pixel reads the weights again (FMAs with a memory operand): kept in registers
+            // across the pixels, they would push the accumulators out of them.
+            const float *wp = w;
+            __asm__ volatile("" : "+r"(wp));
             f32x8 x[4];
-            for (long j = 0; j < 4; j++) x[j] = LOAD(f32x8, s + 8 * j);
-            for (int c = 0; c < 4; c++)
-                for (long j = 0; j < 4; j++) acc[p][j] += SPREAD(x[j], c) * LOAD(f32x8, w + c * 32 + 8 * j);
+            UNROLL for (long j = 0; j < 4; j++) x[j] = LOAD(f32x8, s + 8 * j);
+            UNROLL for (int c = 0; c < 4; c++)
+                UNROLL for (long j = 0; j < 4; j++) acc[p][j] += SPREAD(x[j], c) * LOAD(f32x8, wp + c * 32 + 8 * j);
         }
     }
-    for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK && p < pixels; p++) {
+    UNROLL for (long p = 0; p < GROUPED_HALF_PIXEL_BLOCK; p++) if (p < pixels) {
         float *o = out + p * out_stride;
-        for (long j = 0; j < 4; j++) {
+        UNROLL for (long j = 0; j < 4; j++) {
             float *target = o + first_output + 8 * j * lanes / 4;
-            for (long l = 0; l < lanes; l++) {
-                target[l] = acc[p][j][l];
-                target[lanes + l] = acc[p][j][4 + l];
-            }
+            f32x8 v = acc[p][j];
+            memcpy(target, &v, (size_t)lanes * sizeof(float));
+            memcpy(target + lanes, (float *)&v + 4, (size_t)lanes * sizeof(float));
         }
     }
 }
@@ -183,19 +196,19 @@ static void grouped4_block(const float *_Nonnull const *_Nonnull sources, long t
     V a[PIXELS] = {}, b[PIXELS] = {};                                                              \
     for (long t = 0; t < taps; t++) {                                                              \
         const float *s[PIXELS];                                                                    \
-        for (long p = 0; p < PIXELS; p++) s[p] = sources[p * table_stride + t];                    \
+        UNROLL for (long p = 0; p < PIXELS; p++) s[p] = sources[p * table_stride + t];                    \
         const float *w = panel + t * cpg * 2 * n;                                                  \
         for (long c = 0; c < cpg; c++) {                                                           \
             V wa = LOAD(V, w), wb = LOAD(V, w + n);                                                \
             long e = first + c, d = second + c;                                                    \
-            for (long p = 0; p < PIXELS; p++) {                                                    \
+            UNROLL for (long p = 0; p < PIXELS; p++) {                                                    \
                 a[p] += SPLAT(V, s[p][e]) * wa;                                                    \
                 b[p] += SPLAT(V, s[p][d]) * wb;                                                    \
             }                                                                                      \
             w += 2 * n;                                                                            \
         }                                                                                          \
     }                                                                                              \
-    for (long p = 0; p < PIXELS && p < pixels; p++) {                                              \
+    UNROLL for (long p = 0; p < PIXELS; p++) if (p < pixels) {                                              \
         float *o = out + p * out_stride;                                                           \
         PUT(V, o, a[p], lanes);                                                                    \
         if (groups == 2) PUT(V, o + lanes, b[p], lanes);                                           \
@@ -229,9 +242,9 @@ static void depthwise_block(const float *_Nonnull const *_Nonnull sources, long 
         f32x16 acc[PIXEL_BLOCK] = {};
         for (long t = 0; t < taps; t++) {
             f32x16 w = LOAD(f32x16, filter + t * channels + c);
-            for (long p = 0; p < PIXEL_BLOCK; p++) acc[p] += LOAD(f32x16, sources[p * taps + t] + c) * w;
+            UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) acc[p] += LOAD(f32x16, sources[p * taps + t] + c) * w;
         }
-        for (long p = 0; p < PIXEL_BLOCK && p < pixels; p++) STORE(out + p * channels + c, acc[p]);
+        UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) if (p < pixels) STORE(out + p * channels + c, acc[p]);
     }
     CHANNEL_TAIL(float, pixels, sources[p * taps + t])
 }
@@ -244,9 +257,9 @@ static void depthwise_block_interior(const float *_Nonnull const *_Nonnull bases
         for (long t = 0; t < taps; t++) {
             f32x16 w = LOAD(f32x16, filter + t * channels + c);
             const float *b = bases[t] + c;
-            for (long p = 0; p < PIXEL_BLOCK; p++) acc[p] += LOAD(f32x16, b + p * pixel_stride) * w;
+            UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) acc[p] += LOAD(f32x16, b + p * pixel_stride) * w;
         }
-        for (long p = 0; p < PIXEL_BLOCK; p++) STORE(out + p * channels + c, acc[p]);
+        UNROLL for (long p = 0; p < PIXEL_BLOCK; p++) STORE(out + p * channels + c, acc[p]);
     }
     CHANNEL_TAIL(float, PIXEL_BLOCK, bases[t] + p * pixel_stride)
 }
@@ -257,9 +270,9 @@ static void depthwise_vector_f64(const double *_Nonnull const *_Nonnull sources,
         f64x16 acc[4] = {};
         for (long t = 0; t < taps; t++) {
             f64x16 w = LOAD(f64x16, filter + t * channels + c);
-            for (long p = 0; p < 4; p++) acc[p] += LOAD(f64x16, sources[p * taps + t] + c) * w;
+            UNROLL for (long p = 0; p < 4; p++) acc[p] += LOAD(f64x16, sources[p * taps + t] + c) * w;
         }
-        for (long p = 0; p < 4 && p < pixels; p++) STORE(out + p * channels + c, acc[p]);
+        UNROLL for (long p = 0; p < 4; p++) if (p < pixels) STORE(out + p * channels + c, acc[p]);
     }
 }
 
@@ -280,7 +293,7 @@ static void depthwise_vector_f64(const double *_Nonnull const *_Nonnull sources,
                 a[3] += wv * LOAD(V, p + last_offset);                                             \
             }                                                                                      \
         }                                                                                          \
-    for (long k = 0; k < 4; k++) STORE(acc + 16 * k, a[k]);
+    UNROLL for (long k = 0; k < 4; k++) STORE(acc + 16 * k, a[k]);
 
 static void spatial_segment(const float *rows, long plane_size, long channels, long kh, long row_pitch, long kw,
                             long tap_step, const float *weights, long weight_stride, long last_offset, float *acc) {
@@ -344,15 +357,28 @@ static void narrow_f16(const float *from, uint16_t *to, long count) {
     }
 }
 
+/// Each chain is one register wide in the set (16 lanes with AVX-512, 8 with AVX2, 4 in the
+/// portable set, as SSE and NEON have), so the 12 chains stay in registers; an iteration steps
+/// each chain 16 lanes' worth (12 × 16 FMAs), whatever the width.
+#if CK_WIDE
+typedef f32x16 chain_t;
+#elif defined(CK_AVX2)
+typedef f32x8 chain_t;
+#else
+typedef f32x4 chain_t;
+#endif
+
 static float fma_chains(long n) {
-    const f32x16 b = SPLAT(f32x16, 0.999999f), c = SPLAT(f32x16, 1e-7f);
-    f32x16 a[12];
-    for (int k = 0; k < 12; k++) a[k] = SPLAT(f32x16, 1.0f);
+    const long steps = 16 / LANES(chain_t);
+    const chain_t b = SPLAT(chain_t, 0.999999f), c = SPLAT(chain_t, 1e-7f);
+    chain_t a[12];
+    UNROLL for (int k = 0; k < 12; k++) a[k] = SPLAT(chain_t, 1.0f);
     for (long i = 0; i < n; i++)
-        for (int k = 0; k < 12; k++) a[k] = a[k] * b + c;
-    f32x16 s = {};
-    for (int k = 0; k < 12; k++) s += a[k];
-    return HSUM(f32x16, s);
+        for (long step = 0; step < steps; step++)
+            UNROLL for (int k = 0; k < 12; k++) a[k] = a[k] * b + c;
+    chain_t s = {};
+    UNROLL for (int k = 0; k < 12; k++) s += a[k];
+    return HSUM(chain_t, s);
 }
 
 const conform_kernels *CK_TABLE(void) {

@@ -23,18 +23,22 @@ public enum CPU {
     nonisolated(unsafe) private static let portable = conform_kernels_portable()
 
     /// The function table of `isa` (which the host must run: `Execution.kernelISA` sees to that).
+    /// A pointer, so a block call loads one entry instead of copying the table.
     @inline(__always)
-    static func kernels(_ isa: Execution.ISA) -> conform_kernels {
+    static func table(_ isa: Execution.ISA) -> UnsafePointer<conform_kernels> {
         switch isa {
-        case .avx512: avx512.pointee
-        case .avx2: avx2.pointee
-        case .portable: portable.pointee
+        case .avx512: avx512
+        case .avx2: avx2
+        case .portable: portable
         }
     }
 
+    /// The function table of `isa`, by value (for an op that resolves it once).
+    static func kernels(_ isa: Execution.ISA) -> conform_kernels { table(isa).pointee }
+
     /// Output channels and pixels per register block of `convBlock`.
-    static func channelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).channel_block }
-    static func pixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).pixel_block }
+    static func channelBlock(_ isa: Execution.ISA) -> Int { table(isa).pointee.channel_block }
+    static func pixelBlock(_ isa: Execution.ISA) -> Int { table(isa).pointee.pixel_block }
 
     /// The weights one call may stream, so that a slice of the panel stays in L1 across the blocks of a tile.
     static let panelSliceBytes = 24 * 1024
@@ -53,21 +57,24 @@ public enum CPU {
         #else
         let (channels, count, written) = (cpg, taps, pixels)
         #endif
-        kernels(isa).conv_block(sources, tableStride, count, channels, panel, out, outStride, written, lanes, accumulate ? 1 : 0)
+        table(isa).pointee.conv_block(sources, tableStride, count, channels, panel, out, outStride, written, lanes, accumulate ? 1 : 0)
     }
 
-    static func groupedPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).grouped_pixel_block }
-    static func groupedHalfPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).grouped_half_pixel_block }
+    static func groupedPixelBlock(_ isa: Execution.ISA) -> Int { table(isa).pointee.grouped_pixel_block }
+    static func groupedHalfPixelBlock(_ isa: Execution.ISA) -> Int { table(isa).pointee.grouped_half_pixel_block }
 
     static func groupedBlock(
         _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int,
         slotInputs: (Int, Int, Int, Int), panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int,
         slotOutputs: (Int, Int, Int, Int), slotLanes: (Int, Int, Int, Int), pixels: Int
     ) {
-        let inputs = [slotInputs.0, slotInputs.1, slotInputs.2, slotInputs.3]
-        let outputs = [slotOutputs.0, slotOutputs.1, slotOutputs.2, slotOutputs.3]
-        let lanes = [slotLanes.0, slotLanes.1, slotLanes.2, slotLanes.3]
-        kernels(isa).grouped_block(sources, tableStride, taps, cpg, inputs, panel, out, outStride, outputs, lanes, pixels)
+        // The three quadruples go by pointer to stack copies (no allocation per block).
+        var slots = (slotInputs, slotOutputs, slotLanes)
+        withUnsafePointer(to: &slots) { p in
+            p.withMemoryRebound(to: Int.self, capacity: 12) { q in
+                table(isa).pointee.grouped_block(sources, tableStride, taps, cpg, q, panel, out, outStride, q + 4, q + 8, pixels)
+            }
+        }
     }
 
     static func groupedHalfBlock(
@@ -75,7 +82,7 @@ public enum CPU {
         halfInputs: UnsafePointer<Int>, panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int,
         halfOutputs: UnsafePointer<Int>, lanes: Int, halves: Int, pixels: Int
     ) {
-        kernels(isa).grouped_half_block(sources, tableStride, taps, cpg, halfInputs, panel, out, outStride, halfOutputs, lanes,
+        table(isa).pointee.grouped_half_block(sources, tableStride, taps, cpg, halfInputs, panel, out, outStride, halfOutputs, lanes,
                                         halves, pixels)
     }
 
@@ -83,7 +90,7 @@ public enum CPU {
         _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, base: Int,
         panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, firstOutput: Int, lanes: Int, pixels: Int
     ) {
-        kernels(isa).grouped4_block(sources, tableStride, taps, base, panel, out, outStride, firstOutput, lanes, pixels)
+        table(isa).pointee.grouped4_block(sources, tableStride, taps, base, panel, out, outStride, firstOutput, lanes, pixels)
     }
 
     static func pairedPixelBlock(_ isa: Execution.ISA) -> Int { kernels(isa).paired_pixel_block }
@@ -92,7 +99,7 @@ public enum CPU {
         _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, second: Int,
         panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
     ) {
-        kernels(isa).paired_block(sources, tableStride, taps, cpg, second, panel, out, outStride, lanes, pixels)
+        table(isa).pointee.paired_block(sources, tableStride, taps, cpg, second, panel, out, outStride, lanes, pixels)
     }
 
     static var pairedWidePixelBlock: Int { kernels(.avx512).paired_wide_pixel_block }
@@ -102,21 +109,21 @@ public enum CPU {
         _ sources: UnsafePointer<UnsafePointer<Float>>, tableStride: Int, taps: Int, cpg: Int, first: Int, second: Int, groups: Int,
         panel: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, lanes: Int, pixels: Int
     ) {
-        kernels(.avx512).paired_wide_block(sources, tableStride, taps, cpg, first, second, groups, panel, out, outStride, lanes, pixels)
+        table(.avx512).pointee.paired_wide_block(sources, tableStride, taps, cpg, first, second, groups, panel, out, outStride, lanes, pixels)
     }
 
     static func depthwiseBlock(
         _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, channels: Int, filter: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, pixels: Int
     ) {
-        kernels(isa).depthwise_block(sources, taps, channels, filter, out, pixels)
+        table(isa).pointee.depthwise_block(sources, taps, channels, filter, out, pixels)
     }
 
     static func depthwiseBlockInterior(
         _ isa: Execution.ISA, _ bases: UnsafePointer<UnsafePointer<Float>>, pixelStride: Int, taps: Int, channels: Int,
         filter: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
     ) {
-        kernels(isa).depthwise_block_interior(bases, pixelStride, taps, channels, filter, out)
+        table(isa).pointee.depthwise_block_interior(bases, pixelStride, taps, channels, filter, out)
     }
 
     /// FMA chains in the widest set the host runs, and in a given one.

@@ -27,12 +27,12 @@ extension Float: DirectScalar {
 }
 
 extension Double: DirectScalar {
-    static func channelBlock(_ isa: Execution.ISA) -> Int { CPU.kernels(isa).double_channel_block }
+    static func channelBlock(_ isa: Execution.ISA) -> Int { CPU.table(isa).pointee.double_channel_block }
 
     static func convBlock(
         _ isa: Execution.ISA, _ sources: UnsafePointer<UnsafePointer<Double>>, tableStride: Int, taps: Int, cpg: Int,
         panel: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, outStride: Int, pixels: Int, lanes: Int, accumulate: Bool
     ) {
-        CPU.kernels(isa).conv_block_f64(sources, tableStride, taps, cpg, panel, out, outStride, pixels, lanes, accumulate ? 1 : 0)
+        CPU.table(isa).pointee.conv_block_f64(sources, tableStride, taps, cpg, panel, out, outStride, pixels, lanes, accumulate ? 1 : 0)
     }
 }
