@@ -37,6 +37,10 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case atOneBlock = "conv2d_at/one-row-block"
     case atRowBlocks = "conv2d_at/several-row-blocks"
     case atReversed = "conv2d_at/convolution-reversed"
+    // conv2d_backprop_input
+    case backpropInputStuffed = "conv2d_backprop_input/zero-stuffed-conv2d"
+    case backpropInputStrided = "conv2d_backprop_input/zero-stuffed-conv2d/strided"
+    case backpropInputEmpty = "conv2d_backprop_input/empty"
     // kernel modules and threads
     case isaAVX512 = "isa/avx512"
     case isaAVX2 = "isa/avx2"
@@ -82,6 +86,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
+        case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty: return ["conv2d_backprop_input"]
         case .isaAVX512, .isaAVX2, .isaPortable: return convs
         case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
         case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]

@@ -82,6 +82,12 @@ public enum Mutant: String, CaseIterable, Sendable {
     case atRowBlockGap
     /// conv2d_at's convolution mode forgets to flip the kernel.
     case kernelNotFlipped
+    /// Backprop input turns the filter over its rows but not its columns.
+    case backpropInputColumnsUnflipped
+    /// Backprop input with a row stride stuffs each gradient row one row late.
+    case backpropInputStridedRowLate
+    /// Backprop input with nothing to add returns zeros of the gradient's spatial extents.
+    case backpropInputEmptyGradientExtents
     /// The AVX-512 block drops its last input channel.
     case avx512DropsLastChannel
     /// The AVX2 block drops its last tap.
@@ -174,6 +180,9 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .atDropsLastRow: .atOneBlock
         case .atRowBlockGap: .atRowBlocks
         case .kernelNotFlipped: .atReversed
+        case .backpropInputColumnsUnflipped: .backpropInputStuffed
+        case .backpropInputStridedRowLate: .backpropInputStrided
+        case .backpropInputEmptyGradientExtents: .backpropInputEmpty
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
         case .portableDropsLastPixel: .isaPortable

@@ -10,7 +10,7 @@ public enum BuiltinSuite {
     public static var cases: [BenchCase] { OpTable.descriptors.flatMap(\.benchmarks) }
 
     /// The cases written here for `op`, for its descriptor.
-    static func cases(of op: String) -> [BenchCase] { definitions.filter { $0.op == op } }
+    static func cases(of op: String) -> [BenchCase] { (definitions + gradientCases).filter { $0.op == op } }
 
     static func floats(_ shape: [Int], seed: UInt64) -> Tensor<Float> {
         var rng = SplitMix64(seed: seed)

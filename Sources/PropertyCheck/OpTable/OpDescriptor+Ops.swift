@@ -35,4 +35,7 @@ extension OpDescriptor {
     public static let epochPairing = OpDescriptor(
         entry: .epochPairing, generator: .epochPairing,
         laws: Properties.laws(of: "epoch_pairing"), benchmarks: { BuiltinSuite.cases(of: "epoch_pairing") })
+    public static let conv2dBackpropInput = OpDescriptor(
+        entry: .conv2dBackpropInput, generator: .conv2dBackpropInput,
+        laws: Properties.laws(of: "conv2d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_input") })
 }

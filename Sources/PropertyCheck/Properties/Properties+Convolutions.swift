@@ -41,22 +41,22 @@ extension Properties {
         }
     }
 
-    /// Linear in the input: f(x + x′) = f(x) + f(x′), x′ a permutation of x (exact fill: exactly).
-    static func linearity(_ op: String) -> Property {
-        Property(op, "linearity", .valid([.exact])) { c, _ in
+    /// Linear in the input `name`: f(x + x′) = f(x) + f(x′), x′ a permutation of x (exact fill: exactly).
+    static func linearity(_ op: String, in name: String = "input") -> Property {
+        Property(op, name == "input" ? "linearity" : "linearity-in-\(name)", .valid([.exact])) { c, _ in
             law {
-                guard let x = c.input("input") else { return .discard }
+                guard let x = c.input(name) else { return .discard }
                 let v = x.doubles
                 let permuted = x.with(shape: x.shape, values: v.indices.map { v[($0 * 7 + 3) % v.count] })
-                let sum = try Run.output(c.replacing("input", with: x.adding(permuted)))
-                let (a, b) = (try Run.output(c), try Run.output(c.replacing("input", with: permuted)))
+                let sum = try Run.output(c.replacing(name, with: x.adding(permuted)))
+                let (a, b) = (try Run.output(c), try Run.output(c.replacing(name, with: permuted)))
                 guard exact(sum.values, x.dtype) else { return .discard }
                 return same(sum, (a.shape, zip(a.values, b.values).map(+)), "f(x + x′) vs f(x) + f(x′)")
             }
         }
     }
 
-    static let convolutionLaws: [Property] = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"].map(linearity) + [
+    static let convolutionLaws: [Property] = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"].map { linearity($0) } + [
         // Dropping the first input row of a VALID, row-stride-1 convolution drops the first output row.
         Property("conv2d", "translation", .valid([.exact])) { c, _ in
             law {

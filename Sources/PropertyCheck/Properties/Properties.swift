@@ -9,7 +9,7 @@ public enum Properties {
 
     /// The laws of its own that `op`'s descriptor lists, from the families they are written in.
     static func laws(of op: String) -> [Property] {
-        (convolutionLaws + sequenceLaws + viewLaws + kerasAndRandomLaws).filter { $0.op == op }
+        (convolutionLaws + gradientLaws + sequenceLaws + viewLaws + kerasAndRandomLaws).filter { $0.op == op }
     }
 
     /// The properties of one op.
