@@ -34,7 +34,8 @@ public struct Conv2DPlan: Equatable, Sendable {
     ///
     /// - direct, float32: 0.9 of the wide kernels' FMA peak when a group has a full block of
     ///   output channels (32 with AVX-512, 16 with AVX2), proportionally less with fewer; an
-    ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.5 of its own peak; narrow
+    ///   ungrouped layer of ≤ 16 channels runs the AVX2 kernel at 0.5 of its own peak, less when a
+    ///   kernel row holds under 48 floats (KW·Cin); narrow
     ///   groups share blocks at 0.55 of the wide peak times the share of their 8-lane slots they
     ///   fill, 0.45 times the share of 4-lane halves for groups of ≤ 4, 0.85 times the share of
     ///   16 lanes for groups of 9–16 on AVX-512; two narrow groups merged row by row
@@ -79,7 +80,10 @@ public struct Conv2DPlan: Equatable, Sendable {
                 directRate = 0.55 * rates.widePeak * Double(n) / Double(8 * slots)
             }
         } else if DirectFloat.runsNarrow(g) {
-            directRate = 0.5 * rates.narrowPeak * Double(n) / 16
+            // Row-merged, each kernel row is one inner loop of KW·Cin floats: short ones pay their
+            // pointer loads and stores (64×64×4 k5, 20 floats: about half the rate of 60).
+            let rowFloats = Double(g.kernelWidth * g.channelsPerGroup)
+            directRate = 0.5 * rates.narrowPeak * Double(n) / 16 * min(1, rowFloats / 48)
         } else {
             directRate = 0.9 * (wide ? rates.widePeak : rates.narrowPeak) * min(1, Double(n) / Double(CPU.channelBlock(isa)))
         }
