@@ -273,4 +273,27 @@ struct ReportTests {
         #expect(uniform.lines.contains("first \(expected.count): " + (0..<expected.count).map { expected.text(at: $0) }.joined(separator: ", ")), "\(uniform.lines)")
         #expect(try CLI.conform(["explain", "epoch_pairing", "--rows", "0,2"]).status == 2)
     }
+
+    @Test("explain's ops, options and help are the descriptors'; each op reads its own options and defaults")
+    func explainFromDescriptors() throws {
+        // Every op with an explanation is listed in the command's help, and answers its own example.
+        let help = try CLI.conform(["explain", "--help"])
+        for (op, spec) in OpTable.explained {
+            #expect(help.lines.contains { $0.contains(op) }, "\(op) missing from explain's help")
+            let run = try CLI.conform(["explain"] + spec.example.split(separator: " ").map(String.init))
+            #expect(run.status == 0 && !run.lines.isEmpty, "\(spec.example): \(run.lines.suffix(2))")
+        }
+        // An op's --help lists its options with their defaults.
+        let conv = try CLI.conform(["explain", "conv2d", "--help"])
+        #expect(conv.lines.contains { $0.contains("--filters") && $0.contains("(default: 16)") }, "\(conv.lines)")
+        // Defaults are per op: stateless_uniform's seed is two integers whatever epoch_pairing's is.
+        #expect(try CLI.conform(["explain", "stateless_uniform", "--shape", "4"]).status == 0)
+        // An option another op takes is named as unknown here, with the ones this op takes.
+        let wrong = try CLI.conform(["explain", "frame", "--filters", "3"])
+        #expect(wrong.status == 2 && wrong.lines.contains { $0.contains("unknown option --filters") && $0.contains("--signal") }, "\(wrong.lines)")
+        // The gradient: out_backprop's shape is conv2d's output, the result input_sizes'.
+        let grad = try CLI.conform(["explain", "conv2d_backprop_input", "--input", "9x9x2", "--filters", "3", "--kernel", "1", "--stride", "3"])
+        #expect(grad.lines.contains("out_backprop must be conv2d's output shape: [1, 3, 3, 3]; the result has input_sizes' shape [1, 9, 9, 2]"), "\(grad.lines)")
+        #expect(grad.lines.contains { $0.contains("3 of 9 rows × 3 of 9 columns") && $0.contains("72 positions get a gradient of 0") }, "\(grad.lines)")
+    }
 }

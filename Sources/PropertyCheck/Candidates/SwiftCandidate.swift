@@ -26,6 +26,18 @@ public struct SwiftCandidate: Candidate {
         return copy
     }
 
+    /// conv2d_backprop_input on float32: `input_sizes` (the forward input's shape), `filter
+    /// [KH, KW, Cin/G, Cout]`, `out_backprop [N, Ho, Wo, Cout]`; returns `[N, H, W, Cin]`.
+    public func conv2dBackpropInput(
+        _ body: @escaping @Sendable ([Int], Tensor<Float>, Tensor<Float>, Conv2DAttributes) throws -> Tensor<Float>
+    ) -> SwiftCandidate {
+        op("conv2d_backprop_input") { attrs, inputs in
+            let c = Self.context("conv2d_backprop_input", attrs)
+            return ["output": .float32(try body(try c.ints("input_sizes"), try Self.float32(inputs, "filter"), try Self.float32(inputs, "out_backprop"),
+                                                try OpEntry.conv2DAttributes(c)))]
+        }
+    }
+
     /// conv1d on float32: `input [N, W, Cin]`, `filters [K, Cin/G, Cout]`.
     public func conv1d(_ body: @escaping @Sendable (Tensor<Float>, Tensor<Float>, Conv1DAttributes) throws -> Tensor<Float>) -> SwiftCandidate {
         op("conv1d") { attrs, inputs in
@@ -52,7 +64,7 @@ public struct SwiftCandidate: Candidate {
     /// Typed functions take float32; a case in another dtype is not offered to them.
     public func offers(op: String, inputs: [(String, AnyTensor)]) -> Bool {
         guard bodies[op] != nil else { return false }
-        let typed: Set = ["conv1d", "conv2d", "frame"]
+        let typed: Set = ["conv1d", "conv2d", "conv2d_backprop_input", "frame"]
         return !typed.contains(op) || inputs.allSatisfy { $0.1.dtype == .float32 }
     }
 

@@ -6,7 +6,7 @@
 /// benchmark cases, which a new op can define in one file beside its descriptor), listing it in
 /// `OpTable.descriptors`, and writing its two implementations, `Reference.<op>` and
 /// `Optimized.<op>`. Every op gets the differential, error and variant properties from its entry;
-/// `laws` are its own. `conform explain` is not part of it yet.
+/// `laws` are its own; `explain` is what `conform explain <op>` takes and prints.
 public struct OpDescriptor: Sendable {
     /// Its fixture vocabulary (inputs, outputs), attribute schema with defaults, and decoding.
     public let entry: OpEntry
@@ -21,9 +21,11 @@ public struct OpDescriptor: Sendable {
     /// realistic sizes checks its geometry against the memory budget, which a run with a small
     /// `--max-memory` that benchmarks nothing must not trip over.
     let makeBenchmarks: @Sendable () -> [BenchCase]
+    /// `conform explain <op>`: its options and answer (nil: the op has none).
+    public let explain: ExplainSpec?
 
     public init(entry: OpEntry, generator: OpGenerator, boundaryClasses: [BoundaryClass] = [], laws: [Property] = [],
-                benchmarks: @escaping @Sendable () -> [BenchCase] = { [] }) {
+                benchmarks: @escaping @Sendable () -> [BenchCase] = { [] }, explain: ExplainSpec? = nil) {
         precondition(generator.op == entry.name && boundaryClasses.allSatisfy { $0.op == entry.name } && laws.allSatisfy { $0.op == entry.name },
                      "a descriptor's generator, classes and laws are its own op's")
         self.entry = entry
@@ -31,6 +33,7 @@ public struct OpDescriptor: Sendable {
         self.boundaryClasses = boundaryClasses
         self.laws = laws
         self.makeBenchmarks = benchmarks
+        self.explain = explain
     }
 
     /// Its built-in benchmark cases, at realistic sizes (`conform bench`, the report).

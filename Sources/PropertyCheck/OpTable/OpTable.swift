@@ -14,6 +14,17 @@ public enum OpTable {
     /// The descriptor of the op named `name`, as fixtures name ops.
     public static func descriptor(named name: String) -> OpDescriptor? { descriptors.first { $0.name == name } }
 
+    /// The op `conform explain` means by `name` (its fixture name or an alias), with its explanation.
+    public static func explanation(named name: String) -> (op: String, spec: ExplainSpec)? {
+        for d in descriptors {
+            if let spec = d.explain, d.name == name || spec.aliases.contains(name) { return (d.name, spec) }
+        }
+        return nil
+    }
+
+    /// The ops `conform explain` knows, in table order.
+    public static var explained: [(op: String, spec: ExplainSpec)] { descriptors.compactMap { d in d.explain.map { (d.name, $0) } } }
+
     /// The entry named `name`, as fixtures name ops.
     public static func entry(named name: String) -> OpEntry? { descriptor(named: name)?.entry }
 
