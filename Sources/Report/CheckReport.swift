@@ -6,15 +6,17 @@ import Reference
 
 /// What `conform check` prints and writes: a per-op summary and the failures.
 public enum CheckReport {
-    /// The summary table, the path table, any unreached path, and the closing `N passed, M failed` line.
-    public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String, pathTable: Bool = true) -> [String] {
+    /// The summary table, the path table, any unreached path, and the closing `N passed, M failed`
+    /// line; `quiet` leaves out the path and boundary-class tables.
+    public static func lines(_ result: Campaign.Result, seed: UInt64, shard: String, pathTable: Bool = true, quiet: Bool = false) -> [String] {
+        let pathTable = pathTable && !quiet
         var rows = [["op", "cases", "passed", "failed", "mistrusted", "discarded", "cases/s"]]
         for s in result.summaries {
             rows.append([s.op, "\(s.cases)", "\(s.passed)", "\(s.failed)", "\(s.mistrusted)", "\(s.discarded)",
                          FixtureReport.format(s.casesPerSecond)])
         }
         var out = ["seed \(seed), shard \(shard)"] + aligned(rows) + (pathTable ? [""] + aligned(pathRows(result)) : [])
-        if !result.boundaryHits.isEmpty { out += [""] + aligned(classRows(result)) }
+        if !result.boundaryHits.isEmpty && !quiet { out += [""] + aligned(classRows(result)) }
         let accepted = result.summaries.reduce(0) { $0 + $1.acceptsInvalid }
         if accepted > 0 {
             let kinds = Finding.group(result.acceptances, by: Finding.acceptanceKey)

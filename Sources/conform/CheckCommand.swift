@@ -15,10 +15,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
-    @Option(help: "The campaign's seed: the same seed gives the same cases and summary.")
+    @Option(parsing: .unconditional, help: "The campaign's seed: the same seed gives the same cases and summary.")
     var seed: UInt64 = Campaign.defaultSeed
 
-    @Option(help: "Cases per op.")
+    @Option(parsing: .unconditional, help: "Cases per op.")
     var cases: Int = Campaign.defaultCases
 
     @Option(help: "Only these ops (comma-separated).")
@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Run shard i of n (i/n, 0-based): the shards together are the whole campaign.")
     var shard: String = "0/1"
 
-    @Option(help: "Stop drawing new cases after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop drawing new cases after this many seconds.")
     var timeBudget: Double?
 
     @Option(help: "Where shrunk failures are saved as fixture sets (one folder per op).")
@@ -36,22 +36,37 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Do not save regression fixtures.")
     var noRegressions = false
 
-    @Option(help: "Write the summary and failures as JSON to this file (conform report --merge reads it).")
+    @Option(help: "Write the summary and failures as JSON to this file, - for standard output (conform report --merge reads it).")
     var json: String?
+
+    @Option(help: "Write the results as JUnit XML to this file, - for standard output.")
+    var junit: String?
+
+    @Flag(help: "Print each finding as a GitHub Actions error annotation (also when GITHUB_ACTIONS is true).")
+    var githubAnnotations = false
+
+    @Flag(name: .shortAndLong, help: "Print only the per-op summary, the findings and the closing line.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print each kind of accepted invalid input and known quirk as it is found.")
+    var verbose = false
 
     @Flag(help: "List every property and exit.")
     var list = false
 
-    @Option(help: "Stop after this many failing cases.")
+    @Option(parsing: .unconditional, help: "Stop after this many failing cases.")
     var stopAfter: Int?
 
-    @Option(help: "The size the last case grows to (dimensions grow with it).")
+    @Option(parsing: .unconditional, help: "The size the last case grows to (dimensions grow with it).")
     var maxSize: Int = 24
 
-    @Option(help: "Threads for the optimized ops where a case does not choose (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads for the optimized ops where a case does not choose; all cores when not given.")
+    var threads: Int?
 
-    @Option(help: "Seconds a case (its properties and shrinking) may run before its worker is declared hung.")
+    /// `--threads`, or every core.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    @Option(parsing: .unconditional, help: "Seconds a case (its properties and shrinking) may run before its worker is declared hung.")
     var caseTimeout: Double = 300
 
     @Flag(help: "Run the cases in this process, unsupervised (a crash in the code under test ends the run).")
@@ -62,7 +77,7 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         try Limits.check("cases", cases, in: Limits.cases)
         try Limits.check("max-size", maxSize, in: Limits.maxSize)
-        try Limits.check("threads", threads, in: Limits.threads)
+        if let threads { try Limits.check("threads", threads, in: Limits.threads) }
         if let stopAfter { try Limits.check("stop-after", stopAfter, in: Limits.cases) }
         if let timeBudget { try Limits.check("time-budget", timeBudget, in: Limits.seconds) }
         try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
@@ -71,11 +86,20 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try memory.apply()
+        // Where the results go is checked before any work: a run of minutes must not end in a refusal.
+        let jsonTarget = try json.map { try OutputTarget(checking: $0, option: "--json") }
+        let junitTarget = try junit.map { try OutputTarget(checking: $0, option: "--junit") }
+        if jsonTarget == .standardOutput && junitTarget == .standardOutput {
+            throw ValidationError("--json and --junit cannot both write to standard output (-)")
+        }
+        // A file on standard output owns it: the lines go to standard error.
+        if jsonTarget == .standardOutput || junitTarget == .standardOutput { Say.toStandardError = true }
+        let annotate = githubAnnotations || ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
         if list {
             for property in Properties.all { print(property.name) }
             return
         }
-        Threading.count = threads
+        Threading.count = threadCount
         let parts = try Limits.shard(shard)
         let selected = ops.map { $0.split(separator: ",").map(String.init) } ?? OpTable.names
         if let unknown = selected.first(where: { !OpTable.names.contains($0) }) {
@@ -92,6 +116,7 @@ struct CheckCommand: ParsableCommand {
         let underTest = candidates.commands.isEmpty ? [Implementation.optimized] : try candidates.start(workers: 1)
         var exitCode: Int32 = 0
         var results = [Campaign.Result]()
+        var names = [String]()
         for implementation in underTest {
             campaign.underTest = implementation
             // A failure, accepted invalid input or known departure like one already printed is counted, not printed again.
@@ -110,7 +135,7 @@ struct CheckCommand: ParsableCommand {
             let runner = inProcess || implementation.candidate != nil ? nil : supervisor.caseRunner(for: campaign)
             let result = campaign.run(onFailure: { failure in
                 // Once a program is declared unusable, its ERROR at the end says so once.
-                guard !failure.message.contains("unusable: "), printed.insert(Finding.key(failure)).inserted else { return }
+                guard !quiet, !failure.message.contains("unusable: "), printed.insert(Finding.key(failure)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(failure.replayCommand)")
                 say("FAIL \(failure.property)\(failure.variant.map { " [\($0)]" } ?? "") (case \(failure.caseIndex), \(failure.fill) fill, \(failure.originalElements) → \(failure.shrunk.elementCount) elements in \(failure.shrinkSteps) steps): \(failure.message)")
@@ -118,16 +143,18 @@ struct CheckCommand: ParsableCommand {
                     say("saved \(id) under \(regressions)")
                 }
             }, onMistrust: { case_ in
+                guard !quiet else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(case_.replayCommand)")
                 say("MISTRUSTED \(case_.property) (case \(case_.caseIndex), \(case_.fill) fill): \(case_.message)")
             }, onAcceptance: { finding in
-                guard printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
+                // The summary lists each kind with its REPRO; --verbose also prints them as found.
+                guard verbose, printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(finding.replayCommand)")
                 say("ACCEPTS-INVALID \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
             }, onQuirk: { finding in
-                guard printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
+                guard verbose, printed.insert(Finding.acceptanceKey(finding)).inserted else { return }
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 say("REPRO \(finding.replayCommand)")
                 say("QUIRK \(finding.property) (case \(finding.caseIndex)): \(finding.message) (counted, not failed)")
@@ -135,17 +162,21 @@ struct CheckCommand: ParsableCommand {
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
             }, runner: runner)
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil) { say(line) }
+            for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil, quiet: quiet) { say(line) }
+            if annotate { for line in CheckReport.githubAnnotations(result, implementation: implementation.name) { say(line) } }
             exitCode = max(exitCode, result.exitCode)
             if let why = (implementation.candidate as? ProgramCandidate)?.unusable {
                 say("ERROR candidate \(implementation.name) is unusable: \(why)")
                 exitCode = max(exitCode, 2)
             }
             results.append(result)
+            names.append(implementation.name)
         }
-        if let json, let result = results.first {
-            try OutputFile.write(Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8),
-                                 to: URL(fileURLWithPath: json))
+        if let jsonTarget, let result = results.first {
+            try jsonTarget.write(Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8))
+        }
+        if let junitTarget {
+            try junitTarget.write(Data(CheckReport.junit(Array(zip(names, results)).map { (implementation: $0.0, result: $0.1) }, seed: seed).utf8))
         }
         throw ExitCode(exitCode)
     }
@@ -163,7 +194,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Run the case in this process, unsupervised.")
     var inProcess = false
 
-    @Option(help: "Seconds the case may run before its worker is declared hung.")
+    @Option(parsing: .unconditional, help: "Seconds the case may run before its worker is declared hung.")
     var caseTimeout: Double = 300
 
     @OptionGroup var candidates: CandidateOptions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import PropertyCheck
 import Report
@@ -9,6 +10,7 @@ struct ConformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conform",
         abstract: "Checks whether tensor ops compute what TensorFlow computes, and how fast.",
+        version: ConformVersion.current,
         subcommands: [ReportCommand.self, FixturesCommand.self, CheckCommand.self, ReplayCommand.self, BenchCommand.self, ExplainCommand.self,
                       WorkerCommand.self, CandidateCommand.self])
 

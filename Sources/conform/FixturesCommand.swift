@@ -24,24 +24,29 @@ struct FixturesCommand: ParsableCommand {
     @Option(name: .long, help: "Judge only these implementations (reference, optimized).")
     var implementation: [Implementation] = Implementation.allCases
 
-    @Option(help: "Threads for the optimized ops (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads for the optimized ops; all cores when not given.")
+    var threads: Int?
 
-    @Option(help: "Seconds one case may run before its worker is declared hung.")
+    /// `--threads`, or every core.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    @Option(parsing: .unconditional, help: "Seconds one case may run before its worker is declared hung.")
     var caseTimeout: Double = 300
 
     @Flag(help: "Judge the cases in this process, unsupervised (a crash in an implementation ends the run).")
     var inProcess = false
 
     func validate() throws {
-        try Limits.check("threads", threads, in: Limits.threads)
+        if let threads { try Limits.check("threads", threads, in: Limits.threads) }
         try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
     }
 
     func run() throws {
         try memory.apply()
-        Threading.count = threads
+        Threading.count = threadCount
         let urls = directories.map { URL(fileURLWithPath: $0) }
+        // A path that can name no set is a mistake on the command line, said before anything runs.
+        if let why = urls.lazy.compactMap(FixtureRunner.unusablePath).first { throw ValidationError(why) }
         let terminal = isatty(STDERR_FILENO) != 0
         let progress: (Int, Int) -> Void = { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\(done)/\(total) cases".utf8)) }
@@ -54,12 +59,18 @@ struct FixturesCommand: ParsableCommand {
             if implementation.contains(.optimized) {
                 let me = Supervisor.currentExecutable.contains(" ") ? "'\(Supervisor.currentExecutable)'" : Supervisor.currentExecutable
                 judged.append(Implementation(candidate: try ProgramCandidate(command: "\(me) candidate --name optimized",
-                                                                           timeout: candidates.candidateTimeout, workers: candidates.candidateWorkers)))
+                                                                           timeout: candidates.candidateTimeout, workers: candidates.workerCount)))
             }
             judged += try candidates.start()
             let run = FixtureRunner(implementations: judged).run(directories: urls, progress: progress)
             // A program declared unusable ends the run with one ERROR, not a failure per case.
-            let unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }
+            var unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }
+            // A candidate offered none of the cases has passed nothing: that is not a pass.
+            let ops = Set(run.results.map(\.op))
+            for j in judged where j.candidate != nil && run.cases > 0 && !run.results.contains(where: { $0.implementation?.name == j.name }) {
+                unusable.append("ERROR candidate \(j.name) offers none of the \(run.cases) cases of these sets (their ops: \(ops.sorted().joined(separator: ", ")); "
+                                + "it offers \(j.candidate!.ops.sorted().joined(separator: ", ")))")
+            }
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged) + unusable,
                                  unusable.isEmpty ? run.exitCode : 2)
         } else if inProcess {

@@ -61,21 +61,24 @@ struct CandidateOptions: ParsableArguments {
     @Option(name: .customLong("candidate"), help: "A command that starts a conform-candidate/1 program (repeatable).")
     var commands: [String] = []
 
-    @Option(help: "Seconds a candidate may take for one request before it counts as hung.")
+    @Option(parsing: .unconditional, help: "Seconds a candidate may take for one request before it counts as hung.")
     var candidateTimeout: Double = 60
 
-    @Option(help: "Copies of each candidate program that run cases in parallel (default: the core count).")
-    var candidateWorkers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Copies of each candidate program that run cases in parallel; the core count when not given.")
+    var candidateWorkers: Int?
+
+    /// `--candidate-workers`, or the core count.
+    var workerCount: Int { candidateWorkers ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
         try Limits.check("candidate-timeout", candidateTimeout, in: Limits.seconds, open: true)
-        try Limits.check("candidate-workers", candidateWorkers, in: 1...256)
+        if let candidateWorkers { try Limits.check("candidate-workers", candidateWorkers, in: 1...256) }
     }
 
     /// Starts every candidate and reads its hello (a bad hello is unusable input: exit 2).
     func start(workers: Int? = nil) throws -> [Implementation] {
         try commands.map { command in
-            Implementation(candidate: try ProgramCandidate(command: command, timeout: candidateTimeout, workers: workers ?? candidateWorkers))
+            Implementation(candidate: try ProgramCandidate(command: command, timeout: candidateTimeout, workers: workers ?? workerCount))
         }
     }
 }

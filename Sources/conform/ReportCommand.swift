@@ -19,10 +19,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Where the report goes.")
     var out: String = "report"
 
-    @Option(help: "The campaign's seed.")
+    @Option(parsing: .unconditional, help: "The campaign's seed.")
     var seed: UInt64 = Campaign.defaultSeed
 
-    @Option(help: "Campaign cases per op.")
+    @Option(parsing: .unconditional, help: "Campaign cases per op.")
     var cases: Int = 300
 
     @Option(parsing: .upToNextOption, help: "Merge these 'conform check --json' files instead of running a campaign.")
@@ -37,10 +37,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only benchmark cases whose id contains this text.")
     var benchFilter: String?
 
-    @Option(help: "Sample each benchmark at least this many seconds.")
+    @Option(parsing: .unconditional, help: "Sample each benchmark at least this many seconds.")
     var minTime: Double = 0.5
 
-    @Option(help: "Threads for the optimized ops.")
+    @Option(parsing: .unconditional, help: "Threads for the optimized ops.")
     var threads: Int = 1
 
     func validate() throws {
@@ -56,7 +56,17 @@ struct ReportCommand: ParsableCommand {
         Threading.count = threads
         Threading.keepFreedMemory()
         let terminal = isatty(STDERR_FILENO) != 0
-        func status(_ s: String) { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(s)".utf8)) } }
+        // On a terminal, one line rewritten in place; piped, each stage once, as a line of its own
+        // on standard error (a minute of silence reads as a hang).
+        var stage = ""
+        func status(_ s: String) {
+            if terminal {
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(s)".utf8))
+            } else if let word = s.split(separator: " ").first.map(String.init), !s.isEmpty, word != stage {
+                stage = word
+                FileHandle.standardError.write(Data("\(s.hasSuffix("…") ? s : word + "…")\n".utf8))
+            }
+        }
 
         status("fixtures…")
         let fixtureDirs = FixtureRunner.expand(fixtures.map { URL(fileURLWithPath: $0) })

@@ -133,13 +133,18 @@ struct CandidateTests {
 
     @Test("a candidate that computes outputs for invalid input is counted apart, not failed")
     func acceptsInvalid() throws {
-        let out = try CLI.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40"])
+        let out = try CLI.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40", "--verbose"])
         #expect(out.status == 0, "\(out.lines.suffix(3))")
-        // Each kind is printed once, with what the candidate answered and why the specification rejects the input.
+        // With --verbose each kind is printed once as found, with what the candidate answered and why the specification rejects the input.
         let printed = out.lines.filter { $0.hasPrefix("ACCEPTS-INVALID conv2d/invalid-input-raises") }
         #expect(printed.count == 1 && printed[0].contains("answered finite values (output [1])") && printed[0].contains("channels"), "\(printed)")
         let section = try #require(out.lines.firstIndex { $0.contains("invalid inputs accepted (counted, not failed), 1 kind:") }, "\(out.lines.suffix(8))")
         #expect(out.lines[section + 1].hasPrefix("ACCEPTED 1: conv2d/invalid-input-raises, ") && out.lines[section + 2].hasPrefix("  REPRO conform replay "))
+        // Without it only the summary lists them (one line and its REPRO per kind); -q leaves the tables out too.
+        let plain = try CLI.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40"])
+        #expect(!plain.lines.contains { $0.hasPrefix("ACCEPTS-INVALID ") } && plain.lines.contains { $0.hasPrefix("ACCEPTED 1: ") }, "\(plain.lines.suffix(4))")
+        let quiet = try CLI.conform(["check", "--candidate", Self.command("accept-invalid"), "--ops", "conv2d", "--cases", "40", "-q"])
+        #expect(quiet.status == 0 && quiet.lines.count < plain.lines.count && !quiet.lines.contains { $0.hasPrefix("path ") }, "\(quiet.lines)")
     }
 
     @Test("Conform's optimized ops served as a candidate by the same binary pass like the in-process ones")

@@ -148,6 +148,12 @@ struct ReportTests {
         #expect(ticks.count >= 2, "\(ticks)")
         for tick in ticks { #expect(["0.001×", "0.01×", "0.1×", "1×", "10×", "100×", "1000×", "10000×"].contains(tick), "tick \(tick)") }
         #expect(speedup.contains("over the reference") && speedup.contains("over TensorFlow"), "no legend")
+        // Legend labels start at their swatch: a class of their own, not .tick (whose CSS centred them over it).
+        #expect(speedup.contains("class=\"key\">over the reference") && dom.contains(".key{font-size:10px;fill:#556;text-anchor:start}"))
+        // Inline code in prose is set as code, its backticks gone.
+        #expect(dom.contains("(attribute <code>version</code>)") && !dom.contains("`version`"))
+        // Every chart scales to the window: a viewBox, and a width the page caps.
+        #expect(dom.components(separatedBy: "viewBox=\"0 0 ").count - 1 == 3 && dom.contains("max-width:100%;height:auto"))
         #expect(speedup.contains("speedup (×, log scale"), "no axis label")
         #expect(dom.contains("arithmetic intensity (FLOP per byte moved") && dom.contains("GFLOP/s (log scale)"))
         #expect(dom.contains("error / bound (log scale)"))

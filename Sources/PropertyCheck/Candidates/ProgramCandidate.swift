@@ -95,8 +95,18 @@ public final class ProgramCandidate: Candidate, @unchecked Sendable {
                 let tail = child.stderrLines()
                 child.kill()
                 // A program that ended is named as ended, not as slow.
-                let what = first == .closed ? "no line: the program \(child.wait()) before its hello"
-                    : "no line within \(Int(startupTimeout)) s"
+                let what: String
+                if first == .closed {
+                    // The shell's own statuses for a command it could not run say so in words.
+                    let ending = child.wait()
+                    what = switch ending {
+                    case .exited(127): "no line: the command was not found (the shell exited 127) before any hello"
+                    case .exited(126): "no line: the command is not executable (the shell exited 126) before any hello"
+                    default: "no line: the program \(ending) before its hello"
+                    }
+                } else {
+                    what = "no line within \(Int(startupTimeout)) s"
+                }
                 throw FixtureError(.unsupportedFormat, file: command, field: "hello", expected: "a conform-candidate/1 hello line",
                                    actual: what + (tail.isEmpty ? "" : "; stderr: " + tail.joined(separator: " | ")))
             }

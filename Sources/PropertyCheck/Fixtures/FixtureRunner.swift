@@ -205,6 +205,20 @@ public struct FixtureRunner: Sendable {
         }
     }
 
+    /// Why `path` can name no fixture set, or nil when it can: it does not exist, it is a file
+    /// other than a `manifest.json`, or it is a folder with no set in or below it.
+    public static func unusablePath(_ path: URL) -> String? {
+        var info = stat()
+        guard lstat(path.path, &info) == 0 else { return "no such file or folder: \(path.path)" }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            return path.lastPathComponent == "manifest.json" ? nil
+                : "\(path.path) is a file; expected a fixture folder (holding manifest.json), a folder of them, or a manifest.json"
+        }
+        let sets = expand([path])
+        return sets == [path] && !FileManager.default.fileExists(atPath: path.appendingPathComponent("manifest.json").path)
+            ? "no fixture set (a folder holding manifest.json) in or below \(path.path)" : nil
+    }
+
     /// Carries a closure into Dispatch's concurrent loop (the caller serialises what it shares).
     struct UnsafeTransfer<T>: @unchecked Sendable {
         let value: T

@@ -8,6 +8,35 @@ enum HTMLReport {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// Prose as HTML: escaped, and `inline code` between Markdown's backticks set as code (an
+    /// unmatched last backtick stays a backtick).
+    static func prose(_ s: String) -> String {
+        let parts = escape(s).components(separatedBy: "`")
+        let matched = (parts.count - 1) / 2 * 2
+        var out = parts[0]
+        for j in 1..<max(1, parts.count) {
+            out += (j <= matched ? (j % 2 == 1 ? "<code>" : "</code>") : "`") + parts[j]
+        }
+        return out
+    }
+
+    /// The performance table as the page shows it: the TensorFlow columns only when TensorFlow
+    /// was timed, and a median whose p90 is more than twice it flagged as noisy.
+    static func performance(_ r: ReportData) -> Table {
+        var t = r.performanceTable
+        if let median = t.columns.firstIndex(of: "median") {
+            for (i, result) in r.bench.results.enumerated() where i < t.rows.count {
+                guard let timing = result.timing, timing.median > 0, timing.p90 > 2 * timing.median else { continue }
+                t.rows[i][median] += " (noisy: p90 \(FixtureReport.format(timing.p90 / timing.median))× the median)"
+            }
+        }
+        if !r.bench.tensorflowTimed {
+            let keep = t.columns.indices.filter { !["TensorFlow median", "vs TensorFlow"].contains(t.columns[$0]) }
+            t = Table(name: t.name, columns: keep.map { t.columns[$0] }, rows: t.rows.map { row in keep.map { row[$0] } })
+        }
+        return t
+    }
+
     static func table(_ t: Table, id: String) -> String {
         var h = "<table class=\"sortable\" id=\"\(id)\"><thead><tr>"
         h += t.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
@@ -43,11 +72,13 @@ enum HTMLReport {
         // Whole decades, so every tick is a power of ten: 0.1×, 1×, 10×, 100×.
         let lo = pow(10, min(-1, (log10(values.min() ?? 1)).rounded(.down))), hi = pow(10, max(1, (log10(values.max() ?? 10)).rounded(.up)))
         let height = Double(rows.count) * rowH + 80
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"speedup per case\">"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(left + width + 40)) \(f(height))\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"speedup per case\">"
         s += "<text x=\"\(f(left))\" y=\"14\" class=\"title\">Speedup per case (log scale): over the reference, and over TensorFlow</text>"
         // The legend.
-        s += "<rect x=\"\(f(left))\" y=\"20\" width=\"12\" height=\"9\" class=\"ref\"/><text x=\"\(f(left + 16))\" y=\"28\" class=\"tick\" text-anchor=\"start\">over the reference</text>"
-        s += "<rect x=\"\(f(left + 150))\" y=\"20\" width=\"12\" height=\"9\" class=\"tf\"/><text x=\"\(f(left + 166))\" y=\"28\" class=\"tick\" text-anchor=\"start\">over TensorFlow (timed on this machine only)</text>"
+        s += "<rect x=\"\(f(left))\" y=\"20\" width=\"12\" height=\"9\" class=\"ref\"/><text x=\"\(f(left + 16))\" y=\"28\" class=\"key\">over the reference</text>"
+        if r.bench.tensorflowTimed {
+            s += "<rect x=\"\(f(left + 150))\" y=\"20\" width=\"12\" height=\"9\" class=\"tf\"/><text x=\"\(f(left + 166))\" y=\"28\" class=\"key\">over TensorFlow (timed on this machine only)</text>"
+        }
         var decade = log10(lo)
         while decade <= log10(hi) + 0.001 {
             let tick = pow(10, decade)
@@ -84,7 +115,7 @@ enum HTMLReport {
         let (xlo, xhi) = (0.1, 1000.0), (ylo, yhi) = (0.01, max(1000, peak * 2))
         func px(_ x: Double) -> Double { left + logX(x, xlo, xhi, width) }
         func py(_ y: Double) -> Double { top + height - logX(y, ylo, yhi, height) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(left + width + 220))\" height=\"\(f(top + height + 50))\" role=\"img\" aria-label=\"roofline\">"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(left + width + 220)) \(f(top + height + 50))\" width=\"\(f(left + width + 220))\" height=\"\(f(top + height + 50))\" role=\"img\" aria-label=\"roofline\">"
         s += "<text x=\"\(f(left))\" y=\"16\" class=\"title\">GFLOP/s against arithmetic intensity (FLOP/byte), under the measured roofs</text>"
         for e in [-1, 0, 1, 2, 3] {
             let x = px(pow(10, Double(e)))
@@ -98,14 +129,14 @@ enum HTMLReport {
         let ridge = peak / bandwidth
         s += "<polyline class=\"roof\" points=\"\(f(px(xlo))),\(f(py(bandwidth * xlo))) \(f(px(ridge))),\(f(py(peak))) \(f(px(xhi))),\(f(py(peak)))\"/>"
         s += "<text x=\"\(f(px(xhi) - 4))\" y=\"\(f(py(peak) - 6))\" class=\"label\">FMA peak \(FixtureReport.format(peak)) GFLOP/s</text>"
-        s += "<text x=\"\(f(px(xlo) + 4))\" y=\"\(f(py(bandwidth * xlo) - 6))\" class=\"tick\" text-anchor=\"start\">\(FixtureReport.format(bandwidth)) GB/s</text>"
+        s += "<text x=\"\(f(px(xlo) + 4))\" y=\"\(f(py(bandwidth * xlo) - 6))\" class=\"key\">\(FixtureReport.format(bandwidth)) GB/s</text>"
         for (label, x, y, optimized) in points {
             s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"5\" class=\"\(optimized ? "tf" : "ref")\"><title>\(escape(label)) (\(optimized ? "optimized" : "reference")): \(FixtureReport.format(y)) GFLOP/s</title></circle>"
         }
         s += "<text x=\"\(f(left + width / 2))\" y=\"\(f(top + height + 34))\" class=\"tick\">arithmetic intensity (FLOP per byte moved, log scale)</text>"
         s += "<text x=\"14\" y=\"\(f(top + height / 2))\" class=\"tick\" transform=\"rotate(-90 14 \(f(top + height / 2)))\">GFLOP/s (log scale)</text>"
-        s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 10))\" r=\"5\" class=\"tf\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 14))\" class=\"tick\" text-anchor=\"start\">optimized</text>"
-        s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 30))\" r=\"5\" class=\"ref\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 34))\" class=\"tick\" text-anchor=\"start\">reference</text>"
+        s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 10))\" r=\"5\" class=\"tf\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 14))\" class=\"key\">optimized</text>"
+        s += "<circle cx=\"\(f(left + width + 20))\" cy=\"\(f(top + 30))\" r=\"5\" class=\"ref\"/><text x=\"\(f(left + width + 30))\" y=\"\(f(top + 34))\" class=\"key\">reference</text>"
         return s + "</svg>"
     }
 
@@ -115,9 +146,9 @@ enum HTMLReport {
         guard !ops.isEmpty else { return "" }
         let (left, width, rowH) = (150.0, 600.0, 30.0), (lo, hi) = (1e-9, 10.0)
         let height = Double(ops.count) * rowH + 70
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"error over bound\">"
-        s += "<circle cx=\"\(f(left + width - 150))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"ref\"/><text x=\"\(f(left + width - 144))\" y=\"\(f(height - 6))\" class=\"tick\" text-anchor=\"start\">reference</text>"
-        s += "<circle cx=\"\(f(left + width - 70))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"tf\"/><text x=\"\(f(left + width - 64))\" y=\"\(f(height - 6))\" class=\"tick\" text-anchor=\"start\">optimized</text>"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(left + width + 40)) \(f(height))\" width=\"\(f(left + width + 40))\" height=\"\(f(height))\" role=\"img\" aria-label=\"error over bound\">"
+        s += "<circle cx=\"\(f(left + width - 150))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"ref\"/><text x=\"\(f(left + width - 144))\" y=\"\(f(height - 6))\" class=\"key\">reference</text>"
+        s += "<circle cx=\"\(f(left + width - 70))\" cy=\"\(f(height - 10))\" r=\"3\" class=\"tf\"/><text x=\"\(f(left + width - 64))\" y=\"\(f(height - 6))\" class=\"key\">optimized</text>"
         s += "<text x=\"\(f(left + width / 2 - 100))\" y=\"\(f(height - 6))\" class=\"tick\">error / bound (log scale)</text>"
         s += "<text x=\"\(f(left))\" y=\"14\" class=\"title\">Largest error / bound per check (log scale; exact at the left, failing past 1)</text>"
         for e in stride(from: -9, through: 1, by: 2) {
@@ -183,8 +214,8 @@ enum HTMLReport {
     dt{font-weight:600}table{border-collapse:collapse;margin:12px 0;font-size:12px}th,td{border:1px solid #dde;padding:3px 6px;text-align:left;vertical-align:top}
     th{background:#f2f4f8;cursor:pointer;user-select:none;position:sticky;top:0}th:after{content:" ⇅";color:#99a}tr.bad td{background:#fde8e8}
     td:nth-child(n+4){font-variant-numeric:tabular-nums}.scroll{max-height:560px;overflow:auto;border:1px solid #eef}
-    svg{display:block;margin:16px 0;background:#fbfcfe;border:1px solid #eef}.title{font-size:13px;font-weight:600;fill:#1d2330}
-    .tick{font-size:10px;fill:#556;text-anchor:middle}.label{font-size:11px;fill:#334;text-anchor:end}.grid{stroke:#e4e7ef}.unit{stroke:#c33;stroke-dasharray:4 3}
+    svg{display:block;margin:16px 0;background:#fbfcfe;border:1px solid #eef;max-width:100%;height:auto}.title{font-size:13px;font-weight:600;fill:#1d2330}
+    .tick{font-size:10px;fill:#556;text-anchor:middle}.key{font-size:10px;fill:#556;text-anchor:start}.label{font-size:11px;fill:#334;text-anchor:end}.grid{stroke:#e4e7ef}.unit{stroke:#c33;stroke-dasharray:4 3}
     .ref{fill:#8aa4d6}.tf{fill:#e08a2c}.roof{fill:none;stroke:#1d2330;stroke-width:2}.quirk{border-left:4px solid #e08a2c;padding:4px 12px;margin:12px 0;background:#fffaf3}
     code{font-size:12px}.ok{color:#1a7f37;font-weight:600}.no{color:#c33;font-weight:600}
     table.heat td.cell{min-width:96px;font-size:12px;text-align:center}table.heat td.absent{background:#eceef2;color:#889}.legend{font-size:12px;color:#556}
@@ -199,20 +230,20 @@ enum HTMLReport {
 
     static func render(_ r: ReportData) -> String {
         var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Conform report</title><style>\(style)</style></head><body>"
-        h += "<h1>Conform report</h1><dl>" + r.headerLines.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
+        h += "<h1>Conform report</h1><dl>" + r.headerLines.map { "<dt>\(escape($0.0))</dt><dd>\(prose($0.1))</dd>" }.joined() + "</dl>"
         h += "<p><b>\(r.totals)</b> (fixture checks and campaign findings).</p>"
         h += "<h2>Conformance matrix</h2>" + heatMap(r)
         h += "<details><summary>Every cell in numbers</summary>" + table(r.conformanceTable, id: "conformance") + "</details>"
-        h += "<h2>Performance</h2>" + speedupChart(r) + roofline(r) + table(r.performanceTable, id: "performance")
+        h += "<h2>Performance</h2>" + speedupChart(r) + roofline(r) + table(performance(r), id: "performance")
         h += "<h2>Discrepancies</h2>" + errorDistribution(r) + table(r.discrepancySummary, id: "discrepancy-summary")
         h += "<div class=\"scroll\">" + table(r.discrepancyTable, id: "discrepancies") + "</div>"
         h += "<h2>Property campaign</h2>" + table(r.campaignTable, id: "campaign")
         h += "<h3>Paths of the optimized code reached</h3>" + table(r.pathTable, id: "paths")
         h += "<h2>TensorFlow quirks</h2>"
         for q in r.quirks {
-            h += "<div class=\"quirk\"><h3>\(escape(q.title))</h3><p><b>TensorFlow:</b> \(escape(q.tensorflow))</p><p><b>Conform:</b> \(escape(q.conform))</p>"
+            h += "<div class=\"quirk\"><h3>\(prose(q.title))</h3><p><b>TensorFlow:</b> \(prose(q.tensorflow))</p><p><b>Conform:</b> \(prose(q.conform))</p>"
             h += "<p><b>Example:</b></p><ul>" + q.example.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>"
-            h += "<p><b>Evidence:</b> \(escape(q.evidence)) <span class=\"\(q.confirmed ? "ok" : "no")\">\(q.confirmed ? "confirmed" : "not confirmed")</span></p></div>"
+            h += "<p><b>Evidence:</b> \(prose(q.evidence)) <span class=\"\(q.confirmed ? "ok" : "no")\">\(q.confirmed ? "confirmed" : "not confirmed")</span></p></div>"
         }
         return h + "<script>\(script)</script></body></html>\n"
     }

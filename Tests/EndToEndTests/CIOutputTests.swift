@@ -1,0 +1,90 @@
+import Formats
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// What CI systems read from `conform check`: JSON and JUnit on a file or on standard output,
+/// output paths checked before the run, GitHub annotations, and a command line that says what is
+/// wrong with it.
+@Suite("CI output")
+struct CIOutputTests {
+    static func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conform-ci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("--json - writes the JSON alone on standard output; --junit writes JUnit XML a parser reads, one suite per op")
+    func jsonAndJUnit() throws {
+        let json = try CLI.conform(["check", "--ops", "frame,conv2d_at", "--cases", "20", "--json", "-"])
+        #expect(json.status == 0)
+        let parsed = try JSONParser.parse(json.stdout)
+        #expect(parsed["ops"]?.array?.count == 2, "\(json.stdout.prefix(200))")
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("junit.xml")
+        let run = try CLI.conform(["check", "--ops", "frame,conv2d_at", "--cases", "20", "--junit", file.path])
+        #expect(run.status == 0)
+        let document = try XMLDocument(contentsOf: file)
+        let suites = try document.nodes(forXPath: "/testsuites/testsuite")
+        #expect(suites.count == 2, "\(suites.count) suites")
+        #expect(try document.nodes(forXPath: "//failure").isEmpty)
+        #expect(try document.nodes(forXPath: "//testsuite[@name='conform.optimized.frame']/properties/property[@name='seed']").count == 1)
+    }
+
+    @Test("a failing candidate's findings are JUnit failures with their REPRO, and GitHub annotations")
+    func failuresForCI() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("junit.xml")
+        let candidate = Paths.products.appendingPathComponent("conform-test-candidate").path + " --fault dropped-frame --ops frame"
+        let run = try CLI.conform(["check", "--candidate", candidate, "--ops", "frame", "--cases", "300", "--seed", "11", "--stop-after", "1",
+                                   "--junit", file.path, "--github-annotations"])
+        #expect(run.status == 1)
+        let document = try XMLDocument(contentsOf: file)
+        let failures = try document.nodes(forXPath: "//failure")
+        #expect(!failures.isEmpty && failures.contains { ($0.stringValue ?? "").contains("REPRO conform replay") }, "\(failures.map { $0.stringValue ?? "" })")
+        #expect(run.lines.contains { $0.hasPrefix("::error title=conform ") && $0.contains("%0AREPRO conform replay") }, "\(run.lines.suffix(4))")
+    }
+
+    @Test("output paths are checked before the run: a device, a directory or a missing folder is refused at once")
+    func pathsCheckedFirst() throws {
+        for path in ["/dev/stdout", "/tmp", "/nonexistent-conform-folder/out.json"] {
+            let start = Date()
+            // 300 cases of every op take many seconds; a refusal takes none of them.
+            let out = try CLI.conform(["check", "--json", path])
+            #expect(out.status == 2 && out.lines.first?.hasPrefix("ERROR ") == true, "\(path): \(out.lines)")
+            #expect(Date().timeIntervalSince(start) < 5, "\(path) refused only after the run")
+        }
+        #expect(try CLI.conform(["check", "--json", "-", "--junit", "-"]).status == 2)
+    }
+
+    @Test("--version prints the version; a negative count is refused with the range, not as a missing value")
+    func commandLine() throws {
+        let version = try CLI.conform(["--version"])
+        #expect(version.status == 0 && version.lines == [ConformVersion.current])
+        let negative = try CLI.conform(["check", "--cases", "-1"])
+        #expect(negative.status == 2 && negative.lines.first?.contains("--cases: expected an integer from 1") == true, "\(negative.lines)")
+        // No option states its default in words and again as ArgumentParser's "(default: …)".
+        for command in ["check", "fixtures", "bench"] {
+            let help = try CLI.conform([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.firstMatch(of: /\(default:[^()]*\)\. \(default:/) == nil, "\(command): a default printed twice")
+        }
+    }
+
+    @Test("fixtures and candidates that cannot be used are named as such, at once: a missing path, a file, a missing command, no op offered")
+    func unusableInput() throws {
+        let missing = try CLI.conform(["fixtures", "/nonexistent/conform-path"])
+        #expect(missing.status == 2 && missing.lines.first?.contains("no such file or folder: /nonexistent/conform-path") == true, "\(missing.lines)")
+        let file = try CLI.conform(["fixtures", Paths.repository.appendingPathComponent("README.md").path])
+        #expect(file.status == 2 && file.lines.first?.contains("is a file; expected a fixture folder") == true, "\(file.lines)")
+        let frame = Paths.fixtures.appendingPathComponent("frame").path
+        let command = try CLI.conform(["fixtures", "--candidate", "conform-no-such-command-here", frame])
+        #expect(command.status == 2 && command.lines.first?.contains("the command was not found") == true, "\(command.lines)")
+        let candidate = Paths.products.appendingPathComponent("conform-test-candidate").path + " --fault none --ops conv1d"
+        let none = try CLI.conform(["fixtures", "--candidate", candidate, frame])
+        #expect(none.status == 2 && none.lines.contains { $0.hasPrefix("ERROR candidate ") && $0.contains("offers none of the") }, "\(none.lines.suffix(3))")
+    }
+}
