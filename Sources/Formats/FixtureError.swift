@@ -14,6 +14,8 @@ public struct FixtureError: Error, Equatable, Sendable, CustomStringConvertible 
         case pathEscapes = "path leaves the fixture folder"
         case badNPY = "bad .npy file"
         case invalidInput = "input inconsistent with its op"
+        /// Files to merge that are not the shards of one campaign.
+        case shardsDisagree = "shards that do not make one campaign"
     }
 
     public var kind: Kind

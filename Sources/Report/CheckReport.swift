@@ -92,10 +92,21 @@ public enum CheckReport {
         }
     }
 
-    /// Everything as JSON: per-op counts and every failure with its repro.
-    public static func json(_ result: Campaign.Result, seed: UInt64, shard: String, cases: Int) -> JSONValue {
-        .object([
+    /// Everything as JSON: per-op counts and every failure with its repro; with what a merge must
+    /// find equal in every shard (`options`, the implementation and its version, Conform's version)
+    /// and the shard's place in the campaign.
+    public static func json(_ result: Campaign.Result, seed: UInt64, shard: String, cases: Int,
+                            options: [(String, JSONValue)] = [], implementation: Implementation = .optimized) -> JSONValue {
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        let command: JSONValue = implementation.candidate?.command.map(JSONValue.string) ?? .null
+        let under: JSONValue = .object([("name", .string(implementation.name)), ("version", .string(implementation.version)), ("command", command)])
+        let settings: [(String, JSONValue)] = [("seed", .number(String(seed))), ("cases_per_op", JSONValue(cases))] + options
+        let header: [(String, JSONValue)] = [
             ("format", .string("conform-check/1")), ("seed", .number(String(seed))), ("shard", .string(shard)),
+            ("shard_index", JSONValue(parts.first ?? 0)), ("shard_count", JSONValue(parts.count == 2 ? parts[1] : 1)),
+            ("conform_version", .string(ConformVersion.current)), ("implementation", under), ("options", .object(settings)),
+        ]
+        return .object(header + [
             ("cases_per_op", JSONValue(cases)),
             ("ops", .array(result.summaries.map { s in
                 .object([("op", .string(s.op)), ("cases", JSONValue(s.cases)), ("passed", JSONValue(s.passed)),

@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Only these ops (comma-separated).")
     var ops: String?
 
-    @Option(help: "Run shard i of n (i/n, 0-based): the shards together are the whole campaign.")
+    @Option(help: "Run shard i of n (i/n, 0-based): the shards together are the whole campaign. auto reads it from the job engine (a Slurm array, a Kubernetes Indexed Job, GitLab, CircleCI, Buildkite, Azure Pipelines, or CONFORM_SHARD_INDEX/COUNT).")
     var shard: String = "0/1"
 
     @Option(parsing: .unconditional, help: "Stop drawing new cases after this many seconds.")
@@ -100,7 +100,9 @@ struct CheckCommand: ParsableCommand {
             return
         }
         Threading.count = threadCount
-        let parts = try Limits.shard(shard)
+        let part = try Limits.shard(shard)
+        if let source = part.source { say("shard \(part) from \(source)") }
+        let parts = (part.index, part.count)
         let selected = ops.map { $0.split(separator: ",").map(String.init) } ?? OpTable.names
         if let unknown = selected.first(where: { !OpTable.names.contains($0) }) {
             throw ValidationError("unknown op \(unknown); ops are \(OpTable.names.joined(separator: ", "))")
@@ -162,7 +164,7 @@ struct CheckCommand: ParsableCommand {
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(done)/\(total) cases".utf8)) }
             }, runner: runner)
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            for line in CheckReport.lines(result, seed: seed, shard: shard, pathTable: implementation.candidate == nil, quiet: quiet) { say(line) }
+            for line in CheckReport.lines(result, seed: seed, shard: part.description, pathTable: implementation.candidate == nil, quiet: quiet) { say(line) }
             if annotate { for line in CheckReport.githubAnnotations(result, implementation: implementation.name) { say(line) } }
             exitCode = max(exitCode, result.exitCode)
             if let why = (implementation.candidate as? ProgramCandidate)?.unusable {
@@ -173,7 +175,14 @@ struct CheckCommand: ParsableCommand {
             names.append(implementation.name)
         }
         if let jsonTarget, let result = results.first {
-            try jsonTarget.write(Data((CheckReport.json(result, seed: seed, shard: shard, cases: cases).serialized(indent: 1) + "\n").utf8))
+            // What changes the cases or their verdicts: a merge refuses shards that differ in any of it.
+            let options: [(String, JSONValue)] = [
+                ("ops", .array(selected.map(JSONValue.string))), ("max_size", JSONValue(maxSize)),
+                ("time_budget", timeBudget.map { JSONValue($0) } ?? .null), ("stop_after", stopAfter.map { JSONValue($0) } ?? .null),
+                ("max_memory", .string(memory.maxMemory)),
+            ]
+            try jsonTarget.write(Data((CheckReport.json(result, seed: seed, shard: part.description, cases: cases, options: options,
+                                                        implementation: underTest[0]).serialized(indent: 1) + "\n").utf8))
         }
         if let junitTarget {
             try junitTarget.write(Data(CheckReport.junit(Array(zip(names, results)).map { (implementation: $0.0, result: $0.1) }, seed: seed).utf8))

@@ -25,12 +25,13 @@ enum Limits {
     }
 
     /// `i/n` with 0 ≤ i < n ≤ 1 000 000.
-    static func shard(_ text: String) throws -> (index: Int, count: Int) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 2, let i = parts[0], let n = parts[1], (1...1_000_000).contains(n), (0..<n).contains(i) else {
-            throw ValidationError("--shard: expected i/n with 0 ≤ i < n ≤ 1000000, got \(text)")
+    /// `--shard i/n`, or `auto`: the shard the job engine running this process assigns it.
+    static func shard(_ text: String) throws -> Shard {
+        do {
+            return try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return (i, n)
     }
 }
 

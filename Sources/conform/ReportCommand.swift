@@ -51,6 +51,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try memory.apply()
+        // The shards to merge are read, and refused if they are not one campaign, before any work.
+        let merged = merge.isEmpty ? nil : try ReportData.merge(merge.map { URL(fileURLWithPath: $0) })
         // The cost model's rates, measured before any candidate program starts loading the host.
         _ = HostRates.current
         Threading.count = threads
@@ -86,7 +88,12 @@ struct ReportCommand: ParsableCommand {
 
         var campaignLines: [ReportData.CampaignLine], paths: [ReportData.PathLine]
         var source = "this run"
-        if merge.isEmpty {
+        if let merged {
+            campaignLines = merged.lines
+            paths = merged.paths
+            discrepancies += merged.issues
+            source = "merged from \(merge.count) file\(merge.count == 1 ? "" : "s"): " + merged.seeds.joined(separator: "; ")
+        } else {
             let supervisor = Supervisor()
             defer { supervisor.stop() }
             let campaign = Campaign(seed: seed, casesPerOp: cases)
@@ -94,12 +101,6 @@ struct ReportCommand: ParsableCommand {
             campaignLines = ReportData.campaign(result)
             paths = ReportData.paths(result)
             discrepancies += ReportData.discrepancies(result.failures, verdict: "fail") + ReportData.discrepancies(result.mistrusts, verdict: "mistrusted")
-        } else {
-            let merged = try ReportData.merge(merge.map { URL(fileURLWithPath: $0) })
-            campaignLines = merged.lines
-            paths = merged.paths
-            discrepancies += merged.issues
-            source = "merged from \(merge.count) file\(merge.count == 1 ? "" : "s"): " + merged.seeds.joined(separator: "; ")
         }
 
         // Each candidate's own campaign, on the ops it offers (the same seed and cases per op): the

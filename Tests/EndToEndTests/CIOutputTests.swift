@@ -87,4 +87,18 @@ struct CIOutputTests {
         let none = try CLI.conform(["fixtures", "--candidate", candidate, frame])
         #expect(none.status == 2 && none.lines.contains { $0.hasPrefix("ERROR candidate ") && $0.contains("offers none of the") }, "\(none.lines.suffix(3))")
     }
+
+    @Test("--shard auto takes the job engine's shard, says where it found it, and writes it into the JSON")
+    func shardAuto() throws {
+        let run = try CLI.conform(["check", "--shard", "auto", "--ops", "frame", "--cases", "10", "--json", "-"],
+                                  environment: ["CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "2"])
+        #expect(run.status == 0)
+        let json = try JSONParser.parse(run.stdout)
+        #expect(json["shard"]?.string == "1/2" && json["shard_index"]?.int == 1 && json["shard_count"]?.int == 2, "\(run.stdout.prefix(300))")
+        #expect(json["conform_version"]?.string == ConformVersion.current && json["options"]?["ops"]?.array?.count == 1)
+        let lines = try CLI.conform(["check", "--shard", "auto", "--ops", "frame", "--cases", "10"], environment: ["CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "2"])
+        #expect(lines.lines.first == "shard 1/2 from GitLab parallel (CI_NODE_INDEX=2, CI_NODE_TOTAL=2)", "\(lines.lines.prefix(2))")
+        let wrong = try CLI.conform(["check", "--shard", "auto", "--ops", "frame"], environment: ["CI_NODE_INDEX": "3", "CI_NODE_TOTAL": "2"])
+        #expect(wrong.status == 2 && wrong.lines.first?.contains("gives shard 2 of 2") == true, "\(wrong.lines)")
+    }
 }

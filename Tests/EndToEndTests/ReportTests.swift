@@ -228,6 +228,27 @@ struct ReportTests {
         let cases = json["campaign"]?.array?.reduce(0) { $0 + ($1["cases"]?.int ?? 0) }
         #expect(cases == 10 * OpTable.names.count)
         #expect(json["campaign_source"]?.string?.hasPrefix("merged from 2 files") == true)
+        // The merged verdicts are the unsharded campaign's, op by op.
+        let whole = dir.appendingPathComponent("whole.json").path
+        // (Exit 1 for the paths 10 cases leave unreached, which only a whole campaign checks.)
+        #expect(try CLI.conform(["check", "--seed", "3", "--cases", "10", "--no-regressions", "--json", whole]).status != 2)
+        let unsharded = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: whole))))
+        for op in unsharded["ops"]?.array ?? [] {
+            let merged = try #require(json["campaign"]?.array?.first { $0["op"]?.string == op["op"]?.string }, "\(op)")
+            for key in ["cases", "passed", "failed", "mistrusted", "discarded"] {
+                #expect(merged[key]?.int == op[key]?.int, "\(op["op"]?.string ?? ""): \(key) merged \(merged[key]?.int ?? -1), unsharded \(op[key]?.int ?? -1)")
+            }
+        }
+        // A set that is not one campaign is refused, naming what is wrong.
+        let report = ["report", "--out", dir.appendingPathComponent("bad").path, "--bench-filter", "count_params", "--min-time", "0", "--merge"]
+        let missing = try CLI.conform(report + [files[0]])
+        #expect(missing.status == 2 && missing.lines.first?.contains("missing shard 1") == true, "\(missing.lines)")
+        let twice = try CLI.conform(report + [files[0], files[0], files[1]])
+        #expect(twice.status == 2 && twice.lines.first?.contains("shard 0 given 2 times") == true, "\(twice.lines)")
+        let otherSeed = dir.appendingPathComponent("seed4.json").path
+        #expect(try CLI.conform(["check", "--seed", "4", "--cases", "10", "--shard", "1/2", "--no-regressions", "--json", otherSeed]).status == 0)
+        let seeds = try CLI.conform(report + [files[0], otherSeed])
+        #expect(seeds.status == 2 && seeds.lines.first?.contains("seed") == true && seeds.lines.first?.contains(files[0]) == true, "\(seeds.lines)")
     }
 
     @Test("explain answers the seed questions with computed numbers")

@@ -116,11 +116,16 @@ public struct ReportData: Sendable {
         }
     }
 
-    /// Merges `conform check --json` files (shards of one campaign, or several campaigns): counts add
-    /// up per op and per path, failures are listed from every file.
+    /// Merges the `conform check --json` files of the shards of one campaign: counts add up per op
+    /// and per path, failures are listed from every file. A set that does not make one whole
+    /// campaign is refused, naming what is wrong: shards that differ in seed, options, the
+    /// implementation under test or Conform's version (`mergeKeys`), or in their count, and an
+    /// index missing or given twice.
     public static func merge(_ files: [URL]) throws -> (lines: [CampaignLine], issues: [Discrepancy], seeds: [String], paths: [PathLine]) {
         var lines = [String: CampaignLine](), order = [String](), issues = [Discrepancy](), seeds = [String]()
         var paths = [String: PathLine](), pathOrder = [String]()
+        var first: (file: String, keys: [String: String])?
+        var indices = [Int: [String]](), shardCount = 0
         for file in files {
             let bytes = try InputFile.read(file.path)
             let json: JSONValue
@@ -132,6 +137,23 @@ public struct ReportData: Sendable {
                                    actual: json["format"]?.description ?? "nothing")
             }
             seeds.append("\(json["seed"]?.description ?? "?") shard \(json["shard"]?.string ?? "?")")
+            // The shard's place, and what every shard of one campaign shares.
+            let shard = (json["shard"]?.string ?? "").split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard shard.count == 2, let index = shard[0], let total = shard[1], (1...1_000_000).contains(total), (0..<total).contains(index) else {
+                throw FixtureError(.wrongType, file: file.path, field: "shard", expected: "i/n with 0 ≤ i < n ≤ 1000000", actual: json["shard"]?.description ?? "nothing")
+            }
+            let keys = Dictionary(uniqueKeysWithValues: mergeKeys.map { ($0, json[$0]?.description ?? "(absent)") })
+                .merging(["shard count": "\(total)"]) { a, _ in a }
+            if let first {
+                for key in mergeKeys + ["shard count"] where keys[key] != first.keys[key] {
+                    throw FixtureError(.shardsDisagree, file: file.path, field: key, expected: "\(first.keys[key] ?? "") (as in \(first.file))",
+                                       actual: keys[key] ?? "")
+                }
+            } else {
+                first = (file.path, keys)
+            }
+            indices[index, default: []].append(file.path)
+            shardCount = total
             /// A count from the file: a whole number from 0 to 2^40 (so sums over any number of files stay exact).
             func count(_ item: JSONValue, _ key: String) throws -> Int {
                 guard let value = item[key] else { return 0 }
@@ -164,6 +186,17 @@ public struct ReportData: Sendable {
                                           repro: "conform replay '\(f["repro"]?.string ?? "")'"))
             }
         }
+        let missing = (0..<shardCount).filter { indices[$0] == nil }
+        let twice = indices.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }
+        if !missing.isEmpty || !twice.isEmpty {
+            let said = (missing.isEmpty ? [] : ["missing shard" + (missing.count == 1 ? " " : "s ") + missing.map(String.init).joined(separator: ", ")])
+                + twice.map { "shard \($0.key) given \($0.value.count) times (\($0.value.joined(separator: ", ")))" }
+            throw FixtureError(.shardsDisagree, file: files.map(\.path).joined(separator: ", "), field: "shard",
+                               expected: "each of the \(shardCount) shards once", actual: said.joined(separator: "; "))
+        }
         return (order.compactMap { lines[$0] }, issues, seeds, pathOrder.compactMap { paths[$0] })
     }
+
+    /// The fields every shard of one campaign has alike (a file without one has it absent alike).
+    static let mergeKeys = ["seed", "options", "implementation", "conform_version"]
 }
