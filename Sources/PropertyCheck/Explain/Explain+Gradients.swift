@@ -21,12 +21,7 @@ extension Explain {
         var out = ["conv2d_backprop_input(input_sizes \(sizes), filter \(filter), \(padding.uppercased()), stride \(stride), dilation \(dilation)" +
                    (groups > 1 ? ", \(groups) groups" : "") + ")"]
         out.append("out_backprop must be conv2d's output shape: \(g.outputShape); the result has input_sizes' shape \(sizes)")
-        func read(_ a: AxisGeometry) -> Int {
-            var seen = Set<Int>()
-            for i in 0..<a.output { for t in 0..<a.kernel { let y = a.position(output: i, tap: t); if y >= 0 && y < a.input { seen.insert(y) } } }
-            return seen.count
-        }
-        let (rows, cols) = (read(g.rows), read(g.cols))
+        let (rows, cols) = (g.rows.positionsRead, g.cols.positionsRead)
         out.append("input positions some output reads: \(rows) of \(g.height) rows × \(cols) of \(g.width) columns; the other \(count(g.height * g.width - rows * cols)) positions get a gradient of 0")
         out.append("each input element sums at most \(count(k[0] * k[1] * (filters / max(groups, 1)))) products (taps × output channels of its group): \(count(Int(g.flops / 2))) multiply–adds in all, as many as the forward op")
         let stuffed = (g.height + (k[0] - 1) * dilation) * (g.width + (k[1] - 1) * dilation)

@@ -2,18 +2,6 @@ import Formats
 import Reference
 
 extension OpGenerator {
-    /// How many of an axis's input positions some output reads (the others get a zero gradient).
-    static func positionsRead(_ a: AxisGeometry) -> Int {
-        var read = Set<Int>()
-        for i in 0..<a.output {
-            for t in 0..<a.kernel {
-                let y = a.position(output: i, tap: t)
-                if y >= 0 && y < a.input { read.insert(y) }
-            }
-        }
-        return read.count
-    }
-
     /// conv2d's input gradient on conv2d's geometries: the forward case's input shape becomes
     /// `input_sizes`, a gradient of its output's shape joins the filter. Most input elements are
     /// read by some output (else the result is mostly zeros and proves nothing); `empty` at its
@@ -28,7 +16,7 @@ extension OpGenerator {
             let x = [p.v("empty") == 7 ? 0 : p.v("batch"), p.v("height"), p.v("width"), g * cpg]
             let f = [p.v("kernelHeight"), p.v("kernelWidth"), cpg, g * opg]
             guard padsReasonable(p), let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs),
-                  positionsRead(geo.rows) * positionsRead(geo.cols) * 4 >= geo.height * geo.width * 3 else { return nil }
+                  geo.rows.positionsRead * geo.cols.positionsRead * 4 >= geo.height * geo.width * 3 else { return nil }
             return GeneratedCase(op: "conv2d_backprop_input",
                                  attrs: [("input_sizes", J.ints(x)), ("strides", J.ints(attrs.strides)), ("padding", json),
                                          ("dilations", J.ints(attrs.dilations))],

@@ -128,6 +128,17 @@ public struct AxisGeometry: Equatable, Sendable {
         (0..<output).filter { i in (0..<kernel).contains { (0..<input).contains(position(output: i, tap: $0)) } }.count
     }
 
+    /// Input positions some output reads through a tap (a gradient is zero at the others).
+    ///
+    /// - Complexity: O(output · kernel).
+    public var positionsRead: Int {
+        var read = Set<Int>()
+        for i in 0..<output {
+            for t in 0..<kernel where (0..<input).contains(position(output: i, tap: t)) { read.insert(position(output: i, tap: t)) }
+        }
+        return read.count
+    }
+
     /// Input position read by output `i`, tap `t` (may be in the padding: outside `0..<input`).
     @inlinable public func position(output i: Int, tap t: Int) -> Int { i * stride + t * dilation - padBefore }
 }

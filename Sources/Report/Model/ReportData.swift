@@ -138,10 +138,10 @@ public struct ReportData: Sendable {
             }
             seeds.append("\(json["seed"]?.description ?? "?") shard \(json["shard"]?.string ?? "?")")
             // The shard's place, and what every shard of one campaign shares.
-            let shard = (json["shard"]?.string ?? "").split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
-            guard shard.count == 2, let index = shard[0], let total = shard[1], (1...1_000_000).contains(total), (0..<total).contains(index) else {
+            guard let text = json["shard"]?.string, text != "auto", let shard = try? Shard.parse(text, environment: [:]) else {
                 throw FixtureError(.wrongType, file: file.path, field: "shard", expected: "i/n with 0 ≤ i < n ≤ 1000000", actual: json["shard"]?.description ?? "nothing")
             }
+            let (index, total) = (shard.index, shard.count)
             let keys = Dictionary(uniqueKeysWithValues: mergeKeys.map { ($0, json[$0]?.description ?? "(absent)") })
                 .merging(["shard count": "\(total)"]) { a, _ in a }
             if let first {
