@@ -147,7 +147,9 @@ public struct Campaign: Sendable {
 
     /// The ISA and threads case `k` runs with, drawn from its own stream (so the case itself is
     /// the same whatever the host); a planted bug in force stays in force.
+    /// A candidate's cases carry neither: its code does not read them.
     public func execution(forCase k: Int) -> Execution {
+        guard underTest.candidate == nil else { return Execution.current }
         var rng = SplitMix64(seed: seed ^ 0x5EED_0E8E_C0DE ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15))
         _ = rng.next()
         let isas = Execution.hostISAs
@@ -189,7 +191,8 @@ public struct Campaign: Sendable {
                 }
                 let opIndex = OpTable.names.firstIndex(of: generator.op) ?? o
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let (outcome, reached) = runner(k, generator, opIndex)
+                let (drawn, reached) = runner(k, generator, opIndex)
+                let outcome = drawn.renamed(for: underTest.candidate?.name)
                 let failing: Bool
                 if case .fail = outcome { failing = true } else { failing = false }
                 for path in reached {
@@ -259,6 +262,23 @@ public struct Campaign: Sendable {
         case quirk(Failure)
 
         var isDiscard: Bool { if case .discard = self { true } else { false } }
+
+        /// The outcome with its failures named as `Properties.reportedName` names them.
+        func renamed(for candidate: String?) -> CaseOutcome {
+            guard candidate != nil else { return self }
+            func named(_ f: Failure) -> Failure {
+                var f = f
+                f.property = Properties.reportedName(f.property, candidate: candidate)
+                return f
+            }
+            switch self {
+            case .pass, .discard: return self
+            case let .mistrusted(f): return .mistrusted(named(f))
+            case let .fail(fs): return .fail(fs.map(named))
+            case let .acceptsInvalid(f): return .acceptsInvalid(named(f))
+            case let .quirk(f): return .quirk(named(f))
+            }
+        }
     }
 
     /// One case in `boundaryShare` is drawn into a boundary class: case `k` when

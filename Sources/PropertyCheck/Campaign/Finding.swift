@@ -25,7 +25,8 @@ public struct Finding: Sendable {
         if f.message.contains("shape"), let axes = wrongAxes(f.message) {
             return [f.op, "shape", path, axes.map(String.init).joined(separator: ",")].joined(separator: "|")
         }
-        let law = f.property.replacingOccurrences(of: "/" + Properties.otherVariantLaw, with: "/optimized-vs-reference")
+        let law = (Properties.named(f.property)?.name ?? f.property)
+            .replacingOccurrences(of: "/" + Properties.otherVariantLaw, with: "/optimized-vs-reference")
         return [f.op, law, path, "values", f.classes.joined(separator: ";")].joined(separator: "|")
     }
 

@@ -15,8 +15,29 @@ public enum Properties {
     /// The properties of one op.
     public static func of(_ op: String) -> [Property] { all.filter { $0.op == op } }
 
-    /// The property named `name` (`op/law`).
-    public static func named(_ name: String) -> Property? { all.first { $0.name == name } }
+    /// The property named `name` (`op/law`). The differential law also answers to the name a
+    /// candidate's failures carry (`op/<candidate>-vs-reference`, `differentialName`).
+    public static func named(_ name: String) -> Property? {
+        if let exact = all.first(where: { $0.name == name }) { return exact }
+        guard name.hasSuffix(differentialSuffix), let slash = name.firstIndex(of: "/") else { return nil }
+        return all.first { $0.name == name[..<slash] + "/optimized" + differentialSuffix }
+    }
+
+    static let differentialSuffix = "-vs-reference"
+
+    /// What a failure of `property` is called when `candidate` is under test: the differential law
+    /// is named after the candidate (`conv2d/my-ops-vs-reference`), since it is the candidate's
+    /// answer and not Conform's optimized ops that departed; every other law keeps its name.
+    /// A candidate name that is not a plain word, or that a law of any op already uses, reads `candidate`.
+    public static func reportedName(_ property: String, candidate: String?) -> String {
+        guard let candidate, property.hasSuffix("/optimized" + differentialSuffix), let slash = property.firstIndex(of: "/") else {
+            return property
+        }
+        let op = property[..<slash]
+        let plain = !candidate.isEmpty && candidate.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        let law = "/" + candidate + differentialSuffix
+        return plain && !all.contains(where: { $0.name.hasSuffix(law) }) ? op + law : op + "/candidate" + differentialSuffix
+    }
 
     /// Optimized against reference on random fill (within the bound, or bit for bit for exact ops)
     /// and on exact fill (bit for bit), plus each op's invalid cases, for every op.

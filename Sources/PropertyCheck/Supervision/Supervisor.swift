@@ -21,6 +21,8 @@ public final class Supervisor {
 
     public let executable: String
     public let arguments: [String]
+    /// What the child runs with beyond this process's environment and `workerEnvironment`.
+    public let environment: [String: String]
     /// How long a request may take before the child is declared hung: it follows the case's cost
     /// (which the child reports in a `cost` event once it has decoded the case) and the op's
     /// measured speed, up to `--case-timeout`.
@@ -31,10 +33,11 @@ public final class Supervisor {
 
     /// A supervisor of `executable arguments…` (by default this very binary's `worker` command,
     /// with this process's memory budget); no request runs longer than `timeout` seconds.
-    public init(executable: String = Supervisor.currentExecutable, arguments: [String]? = nil, timeout: Double = 300,
-                limits: CaseTimeLimit? = nil) {
+    public init(executable: String = Supervisor.currentExecutable, arguments: [String]? = nil, environment: [String: String] = [:],
+                timeout: Double = 300, limits: CaseTimeLimit? = nil) {
         self.executable = executable
         self.arguments = arguments ?? ["worker", "--max-memory", "\(MemoryBudget.bytes)"]
+        self.environment = environment
         self.limits = limits ?? CaseTimeLimit(ceiling: timeout)
     }
 
@@ -64,7 +67,8 @@ public final class Supervisor {
         var limit = limits.limit(op: op, units: units), cost = units
         let child: ChildProcess
         // No backtrace on a crash: the supervisor reports it, and symbolicating takes seconds.
-        do { child = try self.child ?? ChildProcess(executable: executable, arguments: arguments, environment: Self.workerEnvironment) } catch {
+        do { child = try self.child ?? ChildProcess(executable: executable, arguments: arguments,
+                                                                 environment: Self.workerEnvironment.merging(environment) { _, own in own }) } catch {
             return .died(.exited(127), lastEvent: nil, stderr: ["\(error)"])
         }
         self.child = child
@@ -154,7 +158,7 @@ extension Supervisor {
 
     /// Checks a case in a fresh child: what a crash's shrinker asks of every candidate.
     public func checkInFreshChild(property: String, fill: Fill, case c: GeneratedCase, execution: Execution) -> Verdict {
-        let fresh = Supervisor(executable: executable, arguments: arguments, limits: limits)
+        let fresh = Supervisor(executable: executable, arguments: arguments, environment: environment, limits: limits)
         defer { fresh.stop() }
         return Self.verdict(fresh.send(Self.checkRequest(property: property, fill: fill, case: c, execution: execution), op: c.op))
     }

@@ -11,7 +11,9 @@ import Reference
 /// Requests (`kind`): `case` runs case `k` of an op's campaign (properties and shrinking) and
 /// replies with its outcome and paths; `check` runs one property on one case (a repro's fields)
 /// and replies with the verdict; `fixture` judges case `index` of a fixture set and replies with
-/// the lines `conform fixtures` prints for it and its counts.
+/// the lines `conform fixtures` prints for it and its counts. The implementation under test is
+/// `UnderTest.implementation`: Conform's optimized ops in `conform worker`, a user's candidate in
+/// the test binary `ConformTesting` starts as its worker.
 public enum WorkerServer {
     /// Serves requests until stdin closes.
     public static func serve() {
@@ -48,6 +50,7 @@ public enum WorkerServer {
                 throw FixtureError(.invalidInput, file: "(worker)", field: "case", expected: "op, k, op_index, seed, cases", actual: request.description)
             }
             var campaign = Campaign(seed: seed, casesPerOp: cases, ops: [op])
+            campaign.underTest = UnderTest.implementation
             campaign.maxSize = request["max_size"]?.int ?? campaign.maxSize
             let (outcome, paths) = try Execution.planting(request) {
                 campaign.runCase(k, generator: generator, opIndex: opIndex, onCost: emitCost) { property in
@@ -79,7 +82,10 @@ public enum WorkerServer {
             guard set.manifest.cases.indices.contains(index) else {
                 throw FixtureError(.invalidInput, file: "(worker)", field: "index", expected: "a case of \(path)", actual: "\(index)")
             }
-            let implementations = (request["implementations"]?.array ?? []).compactMap { $0.string.flatMap(Implementation.init(rawValue:)) }
+            // Conform's own two by name, and the candidate a test binary's worker serves (`ConformTesting`).
+            let implementations = (request["implementations"]?.array ?? []).compactMap { $0.string }.compactMap { name in
+                Implementation(rawValue: name) ?? (UnderTest.implementation.name == name ? UnderTest.implementation : nil)
+            }
             var run = FixtureRun()
             run.results = try Execution.planting(request) {
                 FixtureRunner(implementations: implementations.isEmpty ? Implementation.allCases : implementations)

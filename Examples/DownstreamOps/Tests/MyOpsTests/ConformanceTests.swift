@@ -35,10 +35,38 @@ func plantedBugCaught() throws {
     campaign.stopAfterFailures = 1
     let result = campaign.run()
     let failure = try #require(result.failures.first, "the planted bug survived")
+    // Named after the candidate, and no Conform execution fields (ISA, threads) in its REPRO.
+    #expect(failure.property == "conv1d/my-ops-wrong-vs-reference")
+    #expect(!failure.repro.contains("\"isa\"") && !failure.repro.contains("\"threads\""))
     #expect(failure.shrunk.elementCount <= 16)
     guard case .fail = try ConformTesting.replay(wrong, failure.repro) else {
         Issue.record("the REPRO does not fail again")
         return
     }
     #expect(try ConformTesting.replay(candidate, failure.repro) == .pass)
+}
+
+/// A trap in the candidate's code is a finding, not the end of `swift test`: the check runs the
+/// candidate in a child process, records the crash with its signal and a REPRO, and goes on.
+@Test("a trap in the candidate is recorded with its signal and REPRO, and the check goes on")
+func trapIsAFinding() {
+    let unchecked = SwiftCandidate(name: "my-ops-unchecked")
+        .conv1d { x, f, attrs in
+            // The bug a missing size check leaves: with a kernel wider than the input, an index out
+            // of range, which traps.
+            if f.shape[0] > x.shape[1] { _ = [Float](repeating: 0, count: x.shape[1])[f.shape[0] - 1] }
+            return try MyOps.conv1d(x, f, attrs)
+        }
+        .frame { signal, attrs in try MyOps.frame(signal, attrs) }
+    var result: Campaign.Result?
+    // Passes only if an issue names the candidate, the law, the signal and a REPRO.
+    withKnownIssue {
+        result = ConformTesting.check(unchecked, seed: 7, cases: 60, fixtures: false)
+    } matching: { issue in
+        let text = issue.comments.map(\.rawValue).joined()
+        return text.contains("my-ops-unchecked fails conv1d/") && text.contains("signal") && text.contains("REPRO {")
+    }
+    // The check went on after the crash: every case of both ops ran.
+    #expect(result?.summaries.map(\.cases) == [60, 60])
+    #expect(result?.failures.allSatisfy { !$0.repro.contains("\"isa\"") && !$0.repro.contains("\"threads\"") } == true)
 }
