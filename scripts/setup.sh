@@ -3,8 +3,8 @@
 # Debian/Ubuntu; needs root or sudo only if something is missing.
 set -euo pipefail
 # chromium renders the report page in the tests (a headless screenshot); GNU time measures the
-# peak memory of hostile runs in the tests.
-packages=(libgsl-dev libopenblas-dev pkg-config chromium time)
+# peak memory of hostile runs in the tests; xmllint validates the JUnit files against their schema.
+packages=(libgsl-dev libopenblas-dev pkg-config chromium time libxml2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

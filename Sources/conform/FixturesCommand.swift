@@ -1,5 +1,6 @@
 import ArgumentParser
 import Reference
+import Formats
 import Foundation
 import Optimized
 import PropertyCheck
@@ -36,6 +37,9 @@ struct FixturesCommand: ParsableCommand {
     @Flag(help: "Judge the cases in this process, unsupervised (a crash in an implementation ends the run).")
     var inProcess = false
 
+    @Option(help: "Also write the verdicts as JUnit XML to this file ('-' for standard output): a test case per fixture case and implementation.")
+    var junit: String?
+
     func validate() throws {
         if let threads { try Limits.check("threads", threads, in: Limits.threads) }
         try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
@@ -47,11 +51,15 @@ struct FixturesCommand: ParsableCommand {
         let urls = directories.map { URL(fileURLWithPath: $0) }
         // A path that can name no set is a mistake on the command line, said before anything runs.
         if let why = urls.lazy.compactMap(FixtureRunner.unusablePath).first { throw ValidationError(why) }
+        let junitTarget = try junit.map { try OutputTarget(checking: $0, option: "--junit") }
+        if junitTarget == .standardOutput { Say.toStandardError = true }
         let terminal = isatty(STDERR_FILENO) != 0
         let progress: (Int, Int) -> Void = { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\(done)/\(total) cases".utf8)) }
         }
-        let lines: [String], exitCode: Int32
+        let lines: [String], exitCode: Int32, verdicts: [FixtureVerdict]
+        // Each candidate program's command by name, for the JUnit REPRO lines (Conform's optimized ops rerun without one).
+        var commands = [String: String]()
         if !candidates.commands.isEmpty {
             // With candidates, everything but the reference runs as a candidate program under the same
             // supervision: Conform's optimized ops through `conform candidate`, served by this binary.
@@ -62,6 +70,7 @@ struct FixturesCommand: ParsableCommand {
                                                                            timeout: candidates.candidateTimeout, workers: candidates.workerCount)))
             }
             judged += try candidates.start()
+            for j in judged where j != .optimized && j.name != Implementation.optimized.name { commands[j.name] = j.candidate?.command }
             let run = FixtureRunner(implementations: judged).run(directories: urls, progress: progress)
             // A program declared unusable ends the run with one ERROR, not a failure per case.
             var unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }
@@ -73,19 +82,26 @@ struct FixturesCommand: ParsableCommand {
             }
             (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: judged) + unusable,
                                  unusable.isEmpty ? run.exitCode : 2)
+            verdicts = FixtureVerdict.of(run) + unusable.map {
+                FixtureVerdict(caseID: "candidates", set: directories.joined(separator: " "), op: "(candidate)", implementation: "", kind: .unusable, line: $0)
+            }
         } else if inProcess {
             let run = FixtureRunner(implementations: implementation).run(directories: urls, progress: progress)
-            (lines, exitCode) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode)
+            (lines, exitCode, verdicts) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode,
+                                           FixtureVerdict.of(run))
         } else {
             // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
             let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
             let outcome = SupervisedFixtures(implementations: implementation, verbose: verbose)
                 .run(directories: urls, supervisor: supervisor, progress: progress)
-            (lines, exitCode) = (outcome.lines, outcome.exitCode)
+            (lines, exitCode, verdicts) = (outcome.lines, outcome.exitCode, outcome.verdicts)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for line in lines { say(line) }
+        if let junitTarget {
+            try junitTarget.write(Data(JUnit.fixtures(verdicts, commands: commands).xml.utf8))
+        }
         throw ExitCode(exitCode)
     }
 }

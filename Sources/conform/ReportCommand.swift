@@ -43,6 +43,9 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for the optimized ops.")
     var threads: Int = 1
 
+    @Option(help: "Also write the verdicts as JUnit XML to this file ('-' for standard output): fixture cases, campaign findings and paths.")
+    var junit: String?
+
     func validate() throws {
         try Limits.check("cases", cases, in: Limits.cases)
         try Limits.check("threads", threads, in: Limits.threads)
@@ -53,6 +56,8 @@ struct ReportCommand: ParsableCommand {
         try memory.apply()
         // The shards to merge are read, and refused if they are not one campaign, before any work.
         let merged = merge.isEmpty ? nil : try ReportData.merge(merge.map { URL(fileURLWithPath: $0) })
+        let junitTarget = try junit.map { try OutputTarget(checking: $0, option: "--junit") }
+        if junitTarget == .standardOutput { Say.toStandardError = true }
         // The cost model's rates, measured before any candidate program starts loading the host.
         _ = HostRates.current
         Threading.count = threads
@@ -106,6 +111,7 @@ struct ReportCommand: ParsableCommand {
         // Each candidate's own campaign, on the ops it offers (the same seed and cases per op): the
         // differential properties against the reference, the laws, the error properties.
         var campaigns: [Implementation: [ReportData.CampaignLine]] = [.optimized: campaignLines]
+        var campaignOrder = [Implementation.optimized]
         if merge.isEmpty {
             for implementation in candidateList {
                 guard let candidate = implementation.candidate else { continue }
@@ -113,6 +119,7 @@ struct ReportCommand: ParsableCommand {
                 campaign.underTest = implementation
                 let result = campaign.run(progress: { done, total in status("campaign of \(implementation.name) \(done)/\(total)") })
                 campaigns[implementation] = ReportData.campaign(result)
+                campaignOrder.append(implementation)
                 for (findings, verdict) in [(result.failures, "fail"), (result.mistrusts, "mistrusted")] {
                     discrepancies += ReportData.discrepancies(findings, verdict: verdict, implementation: implementation.name)
                 }
@@ -142,7 +149,10 @@ struct ReportCommand: ParsableCommand {
         try ReportWriter.write(report, to: URL(fileURLWithPath: out))
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         say("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
-        print(report.totals)
+        if let junitTarget {
+            try junitTarget.write(Data(JUnit.report(report, campaigns: campaignOrder.map { ($0.name, campaigns[$0] ?? []) }).xml.utf8))
+        }
+        say(report.totals)
         throw ExitCode(report.failed == 0 ? 0 : 1)
     }
 }

@@ -16,6 +16,16 @@ struct CIOutputTests {
         return dir
     }
 
+    /// Why `file` is not JUnit XML as CI systems read it (Jenkins' xUnit schema, `Tests/Schemas`,
+    /// checked by xmllint, which `scripts/setup.sh` installs); nil when it is.
+    static func junitSchemaViolation(_ file: URL) throws -> String? {
+        let schema = Paths.repository.appendingPathComponent("Tests/Schemas/junit-10.xsd")
+        let xmllint = URL(fileURLWithPath: "/usr/bin/xmllint")
+        guard FileManager.default.isExecutableFile(atPath: xmllint.path) else { return "xmllint is missing: run scripts/setup.sh" }
+        let run = try CLI.run(xmllint, ["--noout", "--schema", schema.path, file.path])
+        return run.status == 0 ? nil : "xmllint --schema \(schema.path) \(file.path) exits \(run.status)"
+    }
+
     @Test("--json - writes the JSON alone on standard output; --junit writes JUnit XML a parser reads, one suite per op")
     func jsonAndJUnit() throws {
         let json = try CLI.conform(["check", "--ops", "frame,conv2d_at", "--cases", "20", "--json", "-"])
@@ -32,6 +42,9 @@ struct CIOutputTests {
         #expect(suites.count == 2, "\(suites.count) suites")
         #expect(try document.nodes(forXPath: "//failure").isEmpty)
         #expect(try document.nodes(forXPath: "//testsuite[@name='conform.optimized.frame']/properties/property[@name='seed']").count == 1)
+        // A test case per property of each op.
+        #expect(try document.nodes(forXPath: "//testcase[@name='frame/optimized-vs-reference']").count == 1)
+        #expect(try Self.junitSchemaViolation(file) == nil)
     }
 
     @Test("a failing candidate's findings are JUnit failures with their REPRO, and GitHub annotations")
@@ -47,6 +60,52 @@ struct CIOutputTests {
         let failures = try document.nodes(forXPath: "//failure")
         #expect(!failures.isEmpty && failures.contains { ($0.stringValue ?? "").contains("REPRO conform replay") }, "\(failures.map { $0.stringValue ?? "" })")
         #expect(run.lines.contains { $0.hasPrefix("::error title=conform ") && $0.contains("%0AREPRO conform replay") }, "\(run.lines.suffix(4))")
+        // The failing test case is the law, named after the candidate.
+        #expect(try document.nodes(forXPath: "//testcase[@name='frame/test-candidate-dropped-frame-vs-reference']/failure").count == 1)
+        #expect(try Self.junitSchemaViolation(file) == nil)
+    }
+
+    @Test("fixtures --junit: a test case per fixture case and implementation, failures with the line and a REPRO naming the candidate")
+    func fixturesJUnit() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("fixtures.xml")
+        let candidate = Paths.products.appendingPathComponent("conform-test-candidate").path + " --fault dropped-frame --ops frame"
+        let set = Paths.fixtures.appendingPathComponent("frame").path
+        let run = try CLI.conform(["fixtures", set, "--candidate", candidate, "--junit", file.path])
+        #expect(run.status == 1)
+        let document = try XMLDocument(contentsOf: file)
+        let counts = try #require(run.lines.last?.split(separator: " ").compactMap { Int($0) }, "\(run.lines.suffix(2))")
+        let cases = try document.nodes(forXPath: "//testcase"), failures = try document.nodes(forXPath: "//testcase/failure")
+        #expect(counts.count == 2 && cases.count == counts[0] + counts[1] && failures.count == counts[1], "\(run.lines.suffix(1)): \(cases.count) cases, \(failures.count) failures")
+        #expect(failures.allSatisfy { ($0.stringValue ?? "").contains("REPRO conform fixtures --candidate '") }, "\(failures.first?.stringValue ?? "")")
+        #expect(try Self.junitSchemaViolation(file) == nil)
+        // Supervised (no candidate) and in-process runs write the same cases.
+        for extra in [[], ["--in-process"]] {
+            let own = dir.appendingPathComponent("own.xml")
+            #expect(try CLI.conform(["fixtures", set, "--junit", own.path] + extra).status == 0)
+            let ownDocument = try XMLDocument(contentsOf: own)
+            #expect(try ownDocument.nodes(forXPath: "//testcase").count == cases.count / 3 * 2, "\(extra)")
+            #expect(try ownDocument.nodes(forXPath: "//failure").isEmpty)
+            #expect(try Self.junitSchemaViolation(own) == nil)
+        }
+    }
+
+    @Test("report --junit -: the XML alone on standard output, fixture cases, campaigns and paths, valid JUnit")
+    func reportJUnit() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.conform(["report", "--out", dir.appendingPathComponent("report").path, "--cases", "6", "--fixtures",
+                                   Paths.fixtures.appendingPathComponent("frame").path, "--bench-filter", "frame", "--min-time", "0.01",
+                                   "--junit", "-"])
+        #expect(run.status == 0)
+        let file = dir.appendingPathComponent("report.xml")
+        try Data(run.stdout.utf8).write(to: file)
+        let document = try XMLDocument(contentsOf: file)
+        #expect(try document.nodes(forXPath: "//testsuite[@name='conform.reference.frame']/testcase").count == 44)
+        #expect(try document.nodes(forXPath: "//testsuite[@name='conform.optimized.conv2d']/testcase[starts-with(@name, 'campaign')]").count == 1)
+        #expect(try !document.nodes(forXPath: "//testsuite[@name='conform.paths']/testcase").isEmpty)
+        #expect(try Self.junitSchemaViolation(file) == nil)
     }
 
     @Test("output paths are checked before the run: a device, a directory or a missing folder is refused at once")

@@ -20,6 +20,8 @@ public struct CaseResult: Sendable {
     public var verdict: Verdict
     public var checks: [OutputCheck]
     public var seconds: Double
+    /// The folder of the case's set (what `conform fixtures` reruns it from).
+    public var set = ""
 
     public var passed: Bool { verdict == .pass }
 

@@ -59,6 +59,14 @@ public struct FixtureRunner: Sendable {
     /// Judges one case under each implementation it has; `onCost` hears its work units (its
     /// floating-point operations and expected output elements) once it is decoded, before any runs.
     public func judge(_ fixtureCase: FixtureCase, in set: FixtureSet, onCost: (Double) -> Void = { _ in }) -> [CaseResult] {
+        judgeCase(fixtureCase, in: set, onCost: onCost).map { result in
+            var result = result
+            result.set = set.directory.path
+            return result
+        }
+    }
+
+    private func judgeCase(_ fixtureCase: FixtureCase, in set: FixtureSet, onCost: (Double) -> Void) -> [CaseResult] {
         let file = set.manifestPath
         func unusable(_ error: FixtureError, _ implementation: Implementation? = nil) -> [CaseResult] {
             [CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation,

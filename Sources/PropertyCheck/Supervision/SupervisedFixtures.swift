@@ -18,6 +18,8 @@ public struct SupervisedFixtures {
     /// What the run printed and counted.
     public struct Outcome: Sendable {
         public var lines: [String] = []
+        /// One per case and implementation (a crashed case's for each), and one per unreadable set.
+        public var verdicts: [FixtureVerdict] = []
         public var passed = 0, failed = 0
         public var unusable = false
         /// 0 when everything passed, 2 when some input was unusable, else 1 (as `FixtureRun`).
@@ -31,6 +33,7 @@ public struct SupervisedFixtures {
         for directory in FixtureRunner.expand(directories) {
             do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch {
                 outcome.lines.append("ERROR \(error)")
+                outcome.verdicts.append(FixtureVerdict(caseID: error.file, set: error.file, op: "(set)", implementation: "", kind: .unusable, line: "ERROR \(error)"))
                 outcome.failed += 1
                 outcome.unusable = true
             }
@@ -56,6 +59,7 @@ public struct SupervisedFixtures {
                     outcome.passed += passed
                     outcome.failed += failed
                     outcome.unusable = outcome.unusable || json["unusable"]?.bool == true
+                    outcome.verdicts += (json["verdicts"]?.array ?? []).compactMap(FixtureVerdict.init(json:))
                 } else {
                     let why: String
                     if case let .reply(json) = reply {
@@ -64,7 +68,11 @@ public struct SupervisedFixtures {
                         why = Supervisor.describe(reply) ?? ""
                     }
                     let names = implementations.map(\.rawValue).joined(separator: ", ")
-                    outcome.lines.append("CRASH \(fixtureCase.id) [\(names)]: \(why) (rerun: conform fixtures \(set.directory.path))")
+                    let line = "CRASH \(fixtureCase.id) [\(names)]: \(why) (rerun: conform fixtures \(set.directory.path))"
+                    outcome.lines.append(line)
+                    outcome.verdicts += implementations.map {
+                        FixtureVerdict(caseID: fixtureCase.id, set: set.directory.path, op: fixtureCase.op, implementation: $0.rawValue, kind: .crash, line: line)
+                    }
                     // One verdict per implementation, as a case that ran would have counted.
                     outcome.failed += implementations.count
                 }

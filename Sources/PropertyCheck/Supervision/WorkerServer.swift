@@ -93,7 +93,8 @@ public enum WorkerServer {
             }
             let lines = FixtureReport.lines(for: run, verbose: request["verbose"]?.bool ?? false).dropLast(2)
             return .object([("lines", .array(lines.map { .string($0) })), ("passed", JSONValue(run.passed)),
-                            ("failed", JSONValue(run.failed)), ("unusable", .bool(run.anyUnusable))])
+                            ("failed", JSONValue(run.failed)), ("unusable", .bool(run.anyUnusable)),
+                            ("verdicts", .array(FixtureVerdict.of(run).map(\.json)))])
         default:
             throw FixtureError(.invalidInput, file: "(worker)", field: "kind", expected: "case, check or fixture",
                                actual: request["kind"]?.description ?? "nothing")
