@@ -37,15 +37,20 @@ enum HTMLReport {
         return t
     }
 
+    /// A sortable table in a box that scrolls sideways when the window is narrower than it. A
+    /// shape or a short value (a number with its unit) never wraps: broken at every space it makes
+    /// a row many lines tall. Longer text may.
     static func table(_ t: Table, id: String) -> String {
-        var h = "<table class=\"sortable\" id=\"\(id)\"><thead><tr>"
+        var h = "<div class=\"wide\"><table class=\"sortable\" id=\"\(id)\"><thead><tr>"
         h += t.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in t.rows {
             let verdict = t.columns.firstIndex(of: "verdict").map { row[$0] } ?? ""
             h += "<tr class=\"\(verdict == "pass" || verdict.isEmpty ? "" : "bad")\">"
-            h += row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
+            h += row.enumerated().map { i, cell in
+                cell.count <= 14 || (i < t.columns.count && t.columns[i] == "shape") ? "<td class=\"nw\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
+            }.joined() + "</tr>"
         }
-        return h + "</tbody></table>"
+        return h + "</tbody></table></div>"
     }
 
     /// x on a log₁₀ axis between `lo` and `hi`, mapped to `0...width`.
@@ -214,6 +219,7 @@ enum HTMLReport {
     dt{font-weight:600}table{border-collapse:collapse;margin:12px 0;font-size:12px}th,td{border:1px solid #dde;padding:3px 6px;text-align:left;vertical-align:top}
     th{background:#f2f4f8;cursor:pointer;user-select:none;position:sticky;top:0}th:after{content:" ⇅";color:#99a}tr.bad td{background:#fde8e8}
     td:nth-child(n+4){font-variant-numeric:tabular-nums}.scroll{max-height:560px;overflow:auto;border:1px solid #eef}
+    .wide{overflow-x:auto;max-width:100%}td.nw{white-space:nowrap}
     svg{display:block;margin:16px 0;background:#fbfcfe;border:1px solid #eef;max-width:100%;height:auto}.title{font-size:13px;font-weight:600;fill:#1d2330}
     .tick{font-size:10px;fill:#556;text-anchor:middle}.key{font-size:10px;fill:#556;text-anchor:start}.label{font-size:11px;fill:#334;text-anchor:end}.grid{stroke:#e4e7ef}.unit{stroke:#c33;stroke-dasharray:4 3}
     .ref{fill:#8aa4d6}.tf{fill:#e08a2c}.roof{fill:none;stroke:#1d2330;stroke-width:2}.quirk{border-left:4px solid #e08a2c;padding:4px 12px;margin:12px 0;background:#fffaf3}
