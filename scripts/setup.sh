@@ -3,8 +3,9 @@
 # Debian/Ubuntu; needs root or sudo only if something is missing.
 set -euo pipefail
 # chromium renders the report page in the tests (a headless screenshot); GNU time measures the
-# peak memory of hostile runs in the tests; xmllint validates the JUnit files against their schema.
-packages=(libgsl-dev libopenblas-dev pkg-config chromium time libxml2-utils)
+# peak memory of hostile runs in the tests; xmllint validates the JUnit files against their schema;
+# Slurm and munge run the job-array recipe on a one-node cluster in the tests (deploy/slurm).
+packages=(libgsl-dev libopenblas-dev pkg-config chromium time libxml2-utils slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
