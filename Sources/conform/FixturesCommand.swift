@@ -37,12 +37,16 @@ struct FixturesCommand: ParsableCommand {
     @Flag(help: "Judge the cases in this process, unsupervised (a crash in an implementation ends the run).")
     var inProcess = false
 
+    @Option(help: "Judge shard i of n (i/n, 0-based): case k of all the sets' cases when k mod n = i. auto reads it from the job engine, as check does.")
+    var shard: String = "0/1"
+
     @Option(help: "Also write the verdicts as JUnit XML to this file ('-' for standard output): a test case per fixture case and implementation.")
     var junit: String?
 
     func validate() throws {
         if let threads { try Limits.check("threads", threads, in: Limits.threads) }
         try Limits.check("case-timeout", caseTimeout, in: Limits.seconds, open: true)
+        _ = try Limits.shard(shard)
     }
 
     func run() throws {
@@ -51,6 +55,8 @@ struct FixturesCommand: ParsableCommand {
         let urls = directories.map { URL(fileURLWithPath: $0) }
         // A path that can name no set is a mistake on the command line, said before anything runs.
         if let why = urls.lazy.compactMap(FixtureRunner.unusablePath).first { throw ValidationError(why) }
+        let part = try Limits.shard(shard)
+        if let source = part.source { say("shard \(part) from \(source)") }
         let junitTarget = try junit.map { try OutputTarget(checking: $0, option: "--junit") }
         if junitTarget == .standardOutput { Say.toStandardError = true }
         let terminal = isatty(STDERR_FILENO) != 0
@@ -71,7 +77,7 @@ struct FixturesCommand: ParsableCommand {
             }
             judged += try candidates.start()
             for j in judged where j != .optimized && j.name != Implementation.optimized.name { commands[j.name] = j.candidate?.command }
-            let run = FixtureRunner(implementations: judged).run(directories: urls, progress: progress)
+            let run = FixtureRunner(implementations: judged, shard: part).run(directories: urls, progress: progress)
             // A program declared unusable ends the run with one ERROR, not a failure per case.
             var unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }
             // A candidate offered none of the cases has passed nothing: that is not a pass.
@@ -86,14 +92,14 @@ struct FixturesCommand: ParsableCommand {
                 FixtureVerdict(caseID: "candidates", set: directories.joined(separator: " "), op: "(candidate)", implementation: "", kind: .unusable, line: $0)
             }
         } else if inProcess {
-            let run = FixtureRunner(implementations: implementation).run(directories: urls, progress: progress)
+            let run = FixtureRunner(implementations: implementation, shard: part).run(directories: urls, progress: progress)
             (lines, exitCode, verdicts) = (FixtureReport.lines(for: run, verbose: verbose, implementations: implementation), run.exitCode,
                                            FixtureVerdict.of(run))
         } else {
             // Each case is judged in a child process of this binary: a crash is a CRASH line, not the end of the run.
             let supervisor = Supervisor(timeout: caseTimeout)
             defer { supervisor.stop() }
-            let outcome = SupervisedFixtures(implementations: implementation, verbose: verbose)
+            let outcome = SupervisedFixtures(implementations: implementation, verbose: verbose, shard: part)
                 .run(directories: urls, supervisor: supervisor, progress: progress)
             (lines, exitCode, verdicts) = (outcome.lines, outcome.exitCode, outcome.verdicts)
         }

@@ -91,6 +91,32 @@ struct CIOutputTests {
         }
     }
 
+    @Test("fixtures --shard: the shards' cases are the whole run's, each once; auto reads the job engine")
+    func fixturesShards() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sets = ["frame", "conv1d"].map { Paths.fixtures.appendingPathComponent($0).path }
+        func names(_ arguments: [String], environment: [String: String] = [:]) throws -> (CLI.Output, [String]) {
+            let file = dir.appendingPathComponent("\(UUID().uuidString).xml")
+            let run = try CLI.conform(["fixtures"] + sets + ["--junit", file.path] + arguments, environment: environment)
+            let document = try XMLDocument(contentsOf: file)
+            return (run, try document.nodes(forXPath: "//testcase").compactMap { ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue })
+        }
+        let (_, whole) = try names([])
+        var parts = [String]()
+        for i in 0..<3 {
+            // The last shard from the environment, as a job engine would give it.
+            let (run, mine) = i == 2 ? try names(["--shard", "auto"], environment: ["CONFORM_SHARD_INDEX": "2", "CONFORM_SHARD_COUNT": "3"])
+                : try names(["--shard", "\(i)/3"])
+            #expect(run.status == 0)
+            #expect(!mine.isEmpty && mine.count < whole.count)
+            if i == 2 { #expect(run.lines.first == "shard 2/3 from CONFORM_SHARD_INDEX=2, CONFORM_SHARD_COUNT=3", "\(run.lines.prefix(1))") }
+            parts += mine
+        }
+        #expect(parts.sorted() == whole.sorted() && Set(parts).count == parts.count)
+        #expect(try CLI.conform(["fixtures"] + sets + ["--shard", "3/3"]).status != 0)
+    }
+
     @Test("report --junit -: the XML alone on standard output, fixture cases, campaigns and paths, valid JUnit")
     func reportJUnit() throws {
         let dir = try Self.scratch()

@@ -11,6 +11,9 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(index)/\(count)" }
 
+    /// Whether item `k` of a run's items (its cases, in order) is this shard's.
+    public func includes(_ k: Int) -> Bool { k % count == index }
+
     public init(index: Int, count: Int, source: String? = nil) {
         (self.index, self.count, self.source) = (index, count, source)
     }

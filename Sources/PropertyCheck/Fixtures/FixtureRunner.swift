@@ -7,9 +7,12 @@ import Reference
 public struct FixtureRunner: Sendable {
     /// Which implementations to judge (both by default, where an op has both).
     public var implementations: [Implementation]
+    /// The part of the cases to judge: case k of all the sets' cases, in order, when k mod n = i.
+    public var shard = Shard(index: 0, count: 1)
 
-    public init(implementations: [Implementation] = Implementation.allCases) {
+    public init(implementations: [Implementation] = Implementation.allCases, shard: Shard = Shard(index: 0, count: 1)) {
         self.implementations = implementations
+        self.shard = shard
     }
 
     /// Runs every case of every folder; `progress(done, total)` is called as cases finish.
@@ -20,12 +23,13 @@ public struct FixtureRunner: Sendable {
         for directory in Self.expand(directories) {
             do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch { run.unusableSets.append(error) }
         }
-        let total = sets.reduce(0) { $0 + $1.manifest.cases.count }
-        (run.sets, run.cases) = (sets.count, total)
         // With candidate programs, cases run in parallel (each request goes to one of the program's
         // worker copies); results keep the manifests' order.
         let width = implementations.compactMap { ($0.candidate as? ProgramCandidate)?.workers }.max() ?? 1
-        let work = sets.flatMap { set in set.manifest.cases.map { (set, $0) } }
+        let work = sets.flatMap { set in set.manifest.cases.map { (set, $0) } }.enumerated()
+            .filter { shard.includes($0.offset) }.map(\.element)
+        let total = work.count
+        (run.sets, run.cases) = (sets.count, total)
         var slots = [[CaseResult]](repeating: [], count: work.count)
         let lock = NSLock()
         var done = 0

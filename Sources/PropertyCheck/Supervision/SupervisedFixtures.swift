@@ -9,10 +9,13 @@ import Reference
 public struct SupervisedFixtures {
     public var implementations: [Implementation]
     public var verbose: Bool
+    /// The part of the cases to judge (as `FixtureRunner.shard`).
+    public var shard: Shard
 
-    public init(implementations: [Implementation], verbose: Bool) {
+    public init(implementations: [Implementation], verbose: Bool, shard: Shard = Shard(index: 0, count: 1)) {
         self.implementations = implementations
         self.verbose = verbose
+        self.shard = shard
     }
 
     /// What the run printed and counted.
@@ -38,10 +41,12 @@ public struct SupervisedFixtures {
                 outcome.unusable = true
             }
         }
-        let total = sets.reduce(0) { $0 + $1.manifest.cases.count }
-        var done = 0
+        let total = (0..<sets.reduce(0) { $0 + $1.manifest.cases.count }).filter(shard.includes).count
+        var done = 0, k = -1
         for set in sets {
             for (index, fixtureCase) in set.manifest.cases.enumerated() {
+                k += 1
+                guard shard.includes(k) else { continue }
                 let request = JSONValue.object([
                     ("kind", .string("fixture")), ("set", .string(set.directory.path)), ("index", JSONValue(index)),
                     ("implementations", .array(implementations.map { .string($0.rawValue) })), ("verbose", .bool(verbose)),
