@@ -116,6 +116,12 @@ struct CheckCommand: ParsableCommand {
         let supervisor = Supervisor(timeout: caseTimeout)
         defer { supervisor.stop() }
         let underTest = candidates.commands.isEmpty ? [Implementation.optimized] : try candidates.start(workers: 1)
+        // Piped or redirected, the output comes at the end: say the plan first, on standard error.
+        if isatty(STDOUT_FILENO) == 0 {
+            let perShard = stride(from: part.index, to: cases, by: part.count).underestimatedCount
+            FileHandle.standardError.write(Data(("conform check: \(selected.count) op\(selected.count == 1 ? "" : "s") × \(perShard) cases (seed \(seed), shard \(part)) "
+                + "against \(underTest.map(\.name).joined(separator: ", ")); findings as they are found, the summary at the end\n").utf8))
+        }
         var exitCode: Int32 = 0
         var results = [Campaign.Result]()
         var names = [String]()

@@ -63,6 +63,11 @@ struct FixturesCommand: ParsableCommand {
         let progress: (Int, Int) -> Void = { done, total in
             if terminal { FileHandle.standardError.write(Data("\r\(done)/\(total) cases".utf8)) }
         }
+        // Piped or redirected, the lines come at the end: say the plan first, on standard error.
+        if isatty(STDOUT_FILENO) == 0 {
+            let judged = implementation.map(\.name) + candidates.commands.map { "the candidate \($0)" }
+            FileHandle.standardError.write(Data("conform fixtures: \(urls.count) folder\(urls.count == 1 ? "" : "s"), shard \(part), judging \(judged.joined(separator: ", ")); failing cases and the counts at the end\n".utf8))
+        }
         let lines: [String], exitCode: Int32, verdicts: [FixtureVerdict]
         // Each candidate program's command by name, for the JUnit REPRO lines (Conform's optimized ops rerun without one).
         var commands = [String: String]()

@@ -117,6 +117,25 @@ struct CIOutputTests {
         #expect(try CLI.conform(["fixtures"] + sets + ["--shard", "3/3"]).status != 0)
     }
 
+    @Test("piped, check and fixtures say their plan on standard error before the work")
+    func planLine() throws {
+        for (arguments, plan) in [(["check", "--ops", "frame,conv1d", "--cases", "10", "--shard", "1/2"],
+                                   "conform check: 2 ops × 5 cases (seed 2026, shard 1/2) against optimized;"),
+                                  (["fixtures", Paths.fixtures.appendingPathComponent("frame").path],
+                                   "conform fixtures: 1 folder, shard 0/1, judging reference, optimized;")] {
+            let process = Process()
+            process.executableURL = Paths.products.appendingPathComponent("conform")
+            process.arguments = arguments
+            let (out, err) = (Pipe(), Pipe())
+            (process.standardOutput, process.standardError) = (out, err)
+            try process.run()
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(said.hasPrefix(plan), "\(said.prefix(300))")
+        }
+    }
+
     @Test("report --junit -: the XML alone on standard output, fixture cases, campaigns and paths, valid JUnit")
     func reportJUnit() throws {
         let dir = try Self.scratch()
