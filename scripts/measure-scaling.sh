@@ -11,7 +11,9 @@ conform=$(realpath "${1:-.build/debug/conform}")
 shift || true
 (($#)) || set -- --cases 300 --seed 2026
 work=$(mktemp -d /tmp/conform-scaling.XXXXXX)
-trap 'deploy/slurm/local-cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+cleanup() { deploy/slurm/local-cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 eval "export $(deploy/slurm/local-cluster.sh start "$work/cluster")"
 export CONFORM=$conform CONFORM_REPORT_ARGS="--fixtures fixtures/tensorflow/frame --bench-filter count_params --min-time 0"
 now() { date +%s.%N; }

@@ -32,7 +32,20 @@ daemon() {
 }
 
 stop() {
-  # Only the processes this script started, by the pid each wrote; each is asked, then told.
+  # Jobs first: cancelled through the cluster, so that no job's processes outlive its daemons.
+  if [ -s "$dir/slurmctld.pid" ] && [ -f "$dir/slurm.conf" ]; then
+    local jobs
+    jobs=$(SLURM_CONF="$dir/slurm.conf" squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')
+    if [ -n "${jobs// /}" ]; then
+      # shellcheck disable=SC2086 # a list of job ids
+      SLURM_CONF="$dir/slurm.conf" scancel --quiet $jobs 2>/dev/null || true
+      for _ in $(seq 100); do
+        [ -z "$(SLURM_CONF="$dir/slurm.conf" squeue -h -o %A 2>/dev/null)" ] && break
+        sleep 0.1
+      done
+    fi
+  fi
+  # Then only the processes this script started, by the pid each wrote; each is asked, then told.
   local name pid
   for name in slurmd slurmctld munged; do
     [ -s "$dir/$name.pid" ] || continue
