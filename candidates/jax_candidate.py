@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """JAX as a conform-candidate/1 program: the convolutions JAX computes natively, through
 `jax.lax.conv_general_dilated` with NHWC/HWIO dimension numbers (`feature_group_count` for groups
-and depthwise). JAX has no frame, windows, glimpse, Keras parameter counts or Philox stream of its
+and depthwise), and the input gradient of conv2d as its training path computes it, `jax.vjp` of
+that convolution. JAX has no frame, windows, glimpse, Keras parameter counts or Philox stream of its
 own, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/jax_candidate.py" --ops conv2d
@@ -25,10 +26,11 @@ import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 from jax import lax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"]
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"]
 
 
 def padding(p, kernel, dilation):
@@ -68,6 +70,17 @@ def run(op, a, inputs):
 
 
 def forward(op, a, inputs):
+    if op == "conv2d_backprop_input":
+        w, g = inputs["filter"], inputs["out_backprop"]
+        n, h, wd, cin = a["input_sizes"]
+        if w.shape[2] == 0 or cin % w.shape[2]:
+            raise ValueError(f"the filter's {w.shape[2]} input channels per group do not divide the input's {cin}")
+        # The pullback of the forward convolution at any input (it is linear): applied to the output's gradient.
+        y, pullback = jax.vjp(lambda x: conv(x, w, a["strides"], padding(a["padding"], 0, 0), a["dilations"], cin // w.shape[2],
+                                             ("NHWC", "HWIO", "NHWC")), jnp.zeros((n, h, wd, cin), w.dtype))
+        if y.shape != g.shape:
+            raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
+        return {"output": pullback(g)[0]}
     x = inputs["input"]
     if op == "conv1d":
         w = inputs["filters"]

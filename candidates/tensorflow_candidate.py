@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """TensorFlow as a conform-candidate/1 program: every op TensorFlow computes natively, through its own
 ops (Keras for the causal Conv1D, the windows and the parameter counts; raw ops where the Python
-wrapper hides an attribute). Conform judges it against the definition, so it finds where TensorFlow
+wrapper hides an attribute; the input gradient of conv2d through `tf.GradientTape` over `tf.nn.conv2d`,
+its training path). Conform judges it against the definition, so it finds where TensorFlow
 departs (the known quirks are counted, not failed):
 
     conform fixtures --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
@@ -21,7 +22,7 @@ import keras  # noqa: E402
 from candidate_protocol import serve, threads  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "extract_glimpse", "timeseries_windows", "frame",
-       "count_params", "stateless_uniform"]
+       "count_params", "stateless_uniform", "conv2d_backprop_input"]
 
 
 def padding2d(p):
@@ -65,8 +66,24 @@ def count_params(a):
             "output_shape": np.array([-1 if d is None else d for d in out[1:]], np.int64)}
 
 
+def conv2d_backprop_input(a, inputs):
+    """What training computes for conv2d's input: the tape's gradient of `tf.nn.conv2d` at a zero
+    input of `input_sizes`, given the output's gradient (the convolution is linear in its input)."""
+    w, g = inputs["filter"], inputs["out_backprop"]
+    x = tf.zeros(a["input_sizes"], w.dtype)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.conv2d(x, w, [1, *a["strides"], 1], padding2d(a["padding"]), dilations=[1, *a["dilations"], 1])
+    if list(y.shape) != list(g.shape):
+        raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
+    grad = tape.gradient(y, x, output_gradients=tf.constant(g))
+    return (grad if grad is not None else tf.zeros_like(x)).numpy()
+
+
 def run(op, a, inputs):
     x = inputs.get("input")
+    if op == "conv2d_backprop_input":
+        return {"output": conv2d_backprop_input(a, inputs)}
     if op == "conv1d":
         return {"output": conv1d(x, inputs["filters"], a)}
     if op == "conv2d":

@@ -3,7 +3,8 @@
 compute natively. Convolutions go through `F.conv1d`/`F.conv2d` (channels-first, so the NHWC
 tensors are permuted in and out; `groups` for grouped and depthwise), their padding through
 `F.pad` (PyTorch pads symmetrically and has no strided "same", so the definition's amounts are
-padded explicitly); frames are `Tensor.unfold`. PyTorch has no glimpse, Keras counts, Keras
+padded explicitly); frames are `Tensor.unfold`; the input gradient of conv2d is autograd's, through the same
+`F.conv2d` (PyTorch's training path: its convolution backward kernels). PyTorch has no glimpse, Keras counts, Keras
 windows or TensorFlow's Philox stream, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/torch_candidate.py" --ops conv2d,frame
@@ -26,7 +27,7 @@ VARIANTS = {
     "threads": {"scope": "request", "values": ["1", "2"]},
 }
 
-OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame"]
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame", "conv2d_backprop_input"]
 
 
 def same(n, k, s, d):
@@ -89,6 +90,24 @@ def frame(signal, a):
     return x.unfold(axis, length, step).movedim(-1, axis + 1).numpy()
 
 
+def conv2d_backprop_input(a, inputs):
+    """The gradient of conv2d with respect to its input, as autograd computes it: a zero input of
+    `input_sizes` (NHWC) that requires its gradient, the forward convolution, backward with the
+    output's gradient."""
+    n, h, w, cin = a["input_sizes"]
+    f = torch.from_numpy(inputs["filter"]).permute(3, 2, 0, 1)
+    g = torch.from_numpy(inputs["out_backprop"]).permute(0, 3, 1, 2)
+    if f.shape[1] == 0 or cin % f.shape[1]:
+        raise ValueError(f"the filter's {f.shape[1]} input channels per group do not divide the input's {cin}")
+    x = torch.zeros((n, cin, h, w), dtype=f.dtype, requires_grad=True)
+    y = conv2d(x, f, a, cin // f.shape[1])
+    if tuple(y.shape) != tuple(g.shape):
+        raise ValueError(f"out_backprop has shape {list(g.shape)} (NCHW), the convolution's output {list(y.shape)}")
+    y.backward(g.contiguous())
+    grad = x.grad if x.grad is not None else torch.zeros_like(x)
+    return grad.permute(0, 2, 3, 1).contiguous().detach().numpy()
+
+
 def run(op, a, inputs):
     """`compute` under the request's variant: its thread count, oneDNN off for `mkldnn_off`."""
     if "threads" in candidate_protocol.variant:
@@ -101,6 +120,8 @@ def run(op, a, inputs):
 def compute(op, a, inputs):
     if op == "frame":
         return {"output": frame(inputs["signal"], a)}
+    if op == "conv2d_backprop_input":
+        return {"output": conv2d_backprop_input(a, inputs)}
     x = torch.from_numpy(inputs["input"])
     if op == "conv1d":
         w = torch.from_numpy(inputs["filters"]).permute(2, 1, 0)

@@ -102,32 +102,47 @@ struct TruthfulnessTests {
         let unequal: [(String, JSONValue)] = [("strides", .array([JSONValue(1), JSONValue(2)])), ("padding", .string("SAME"))]
         let equal: [(String, JSONValue)] = [("strides", .array([JSONValue(2), JSONValue(2)])), ("padding", .string("SAME"))]
         let tensorflow = "InvalidArgumentError: Current implementation only supports equal length strides in the row and column dimensions."
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, outputShapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
-        #expect(KnownRefusal.explaining(op: "separable_conv2d", attrs: unequal, outputShapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, shapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
+        #expect(KnownRefusal.explaining(op: "separable_conv2d", attrs: unequal, shapes: [:], message: tensorflow)?.id == "depthwise-unequal-strides")
         // Another framework refusing the same case for its own reason; TensorFlow's message on a case it does not name.
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, outputShapes: [:], message: "ValidationError: shape missing") == nil)
-        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: equal, outputShapes: [:], message: tensorflow) == nil)
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: unequal, outputShapes: [:], message: tensorflow) == nil)
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: unequal, shapes: [:], message: "ValidationError: shape missing") == nil)
+        #expect(KnownRefusal.explaining(op: "depthwise_conv2d", attrs: equal, shapes: [:], message: tensorflow) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: unequal, shapes: [:], message: tensorflow) == nil)
         let dilated: [(String, JSONValue)] = [("padding", .string("SAME")), ("dilations", .array([JSONValue(1), JSONValue(2)]))]
         let onnx = "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Dilation not supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER."
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: dilated, outputShapes: [:], message: onnx)?.id == "onnxruntime-same-dilation")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: dilated, shapes: [:], message: onnx)?.id == "onnxruntime-same-dilation")
         #expect(KnownRefusal.phrase(for: "onnxruntime-same-dilation").contains("as ONNX Runtime is known to"))
         #expect(KnownRefusal.explaining(op: "conv2d", attrs: [("padding", .string("VALID")), ("dilations", .array([JSONValue(1), JSONValue(2)]))],
-                                        outputShapes: [:], message: onnx) == nil)
+                                        shapes: [:], message: onnx) == nil)
         // An empty output: PyTorch's and ONNX Runtime's refusals, each only with its own message and only when the output is empty.
         let torch = "RuntimeError: Calculated padded input size per channel: (1 x 2). Kernel size: (1 x 3). Kernel size can't be greater than actual input size"
         let ort = "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Non-zero status code returned while running Conv node. Status Message: Invalid input shape: {1,2}"
         let valid: [(String, JSONValue)] = [("padding", .string("VALID"))]
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 0, 2]], message: torch)?.id == "torch-conv-empty-output")
-        #expect(KnownRefusal.explaining(op: "conv1d", attrs: valid, outputShapes: ["output": [2, 0, 2]], message: ort)?.id == "onnxruntime-conv-empty-output")
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 1, 2]], message: torch) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 1, 0, 2]], message: torch)?.id == "torch-conv-empty-output")
+        #expect(KnownRefusal.explaining(op: "conv1d", attrs: valid, shapes: ["output": [2, 0, 2]], message: ort)?.id == "onnxruntime-conv-empty-output")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 1, 1, 2]], message: torch) == nil)
         // An empty batch or no output channels is not the refused case.
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [0, 1, 1, 2]], message: ort) == nil)
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 1, 1, 0]], message: torch) == nil)
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 0, 1, 2]], message: onnx) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [0, 1, 1, 2]], message: ort) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 1, 1, 0]], message: torch) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 0, 1, 2]], message: onnx) == nil)
         let weight = "RuntimeError: Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 1, 1, 1] instead"
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 2, 2, 0]], message: weight)?.id == "torch-conv-no-output-channels")
-        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, outputShapes: ["output": [1, 2, 2, 3]], message: weight) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 2, 2, 0]], message: weight)?.id == "torch-conv-no-output-channels")
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["output": [1, 2, 2, 3]], message: weight) == nil)
+        // The input gradient: the forward output is out_backprop's shape, not the gradient's.
+        let gradient = ["out_backprop": [1, 0, 2, 3], "filter": [3, 1, 2, 3], "output": [1, 2, 2, 2]]
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: valid, shapes: gradient, message: torch)?.id == "torch-conv-empty-output")
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: valid, shapes: ["out_backprop": [1, 1, 2, 3], "output": [1, 3, 4, 2]],
+                                        message: torch) == nil)
+        // TensorFlow's CPU gradient kernel: grouped (the filter's input channels fewer than the input's) and dilated only.
+        let grouped = "InvalidArgumentError: {{function_node __wrapped__Conv2DBackpropInput}} Gradients for grouped convolutions are not supported on CPU. Please file a feature request"
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: valid, shapes: ["filter": [3, 3, 2, 4], "output": [1, 5, 5, 4]],
+                                        message: grouped)?.id == "tf-cpu-grouped-gradient")
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: valid, shapes: ["filter": [3, 3, 4, 4], "output": [1, 5, 5, 4]],
+                                        message: grouped) == nil)
+        #expect(KnownRefusal.explaining(op: "conv2d", attrs: valid, shapes: ["filter": [3, 3, 2, 4], "output": [1, 5, 5, 4]], message: grouped) == nil)
+        let dilatedGradient = "InvalidArgumentError: Current CPU implementations do not yet support dilation rates larger than 1."
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: dilated, shapes: [:], message: dilatedGradient)?.id == "tf-cpu-dilated-gradient")
+        #expect(KnownRefusal.explaining(op: "conv2d_backprop_input", attrs: valid, shapes: [:], message: dilatedGradient) == nil)
     }
 
     @Test("ONNX Runtime's SAME past the kernel is its registered departure: the pixel after, and nothing else")

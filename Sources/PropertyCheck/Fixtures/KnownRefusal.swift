@@ -16,21 +16,21 @@ public struct KnownRefusal: Sendable {
     public let note: String
     /// Text the framework's refusal message contains (any one, case-insensitive).
     let messages: [String]
-    /// Whether the refusal covers a case: its attributes and the shapes of the outputs the
-    /// definition gives it (by output name).
-    let applies: @Sendable (_ attrs: [(String, JSONValue)], _ outputShapes: [String: [Int]]) -> Bool
+    /// Whether the refusal covers a case: its attributes and, by name, the shapes of its inputs and
+    /// of the outputs the definition gives it.
+    let applies: @Sendable (_ attrs: [(String, JSONValue)], _ shapes: [String: [Int]]) -> Bool
 
     public static let all: [KnownRefusal] = [depthwiseUnequalStrides, causalStrideDilation, onnxSameDilation,
                                              torchEmptyOutput, onnxEmptyOutput, torchNoOutputChannels, kerasConv1DNoFilters,
-                                             depthwiseDilatedEmptyOutput]
+                                             depthwiseDilatedEmptyOutput, tensorflowGroupedGradient, tensorflowDilatedGradient]
 
-    /// The refusal that explains `op` refusing a case with `attrs`, whose outputs by the definition
-    /// have `outputShapes`, by `message`, if any.
-    public static func explaining(op: String, attrs: [(String, JSONValue)], outputShapes: [String: [Int]],
+    /// The refusal that explains `op` refusing a case with `attrs`, whose inputs and outputs by the
+    /// definition have `shapes` (by name), by `message`, if any.
+    public static func explaining(op: String, attrs: [(String, JSONValue)], shapes: [String: [Int]],
                                   message: String) -> KnownRefusal? {
         let said = message.lowercased()
         return all.first {
-            $0.ops.contains(op) && $0.applies(attrs, outputShapes) && $0.messages.contains { said.contains($0.lowercased()) }
+            $0.ops.contains(op) && $0.applies(attrs, shapes) && $0.messages.contains { said.contains($0.lowercased()) }
         }
     }
 
@@ -89,19 +89,44 @@ public struct KnownRefusal: Sendable {
 
     /// PyTorch's convolutions refuse a padded input shorter than the kernel ("Kernel size can't be
     /// greater than actual input size") where TensorFlow returns an empty output.
+    /// Its autograd input gradient goes through the same forward convolution, and refuses alike
+    /// where the forward output (`out_backprop`'s shape) is empty.
     static let torchEmptyOutput = KnownRefusal(
-        id: "torch-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "PyTorch",
+        id: "torch-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"],
+        framework: "PyTorch",
         note: "F.conv1d/F.conv2d refuse a padded input shorter than the dilated kernel, where the output is empty",
         messages: ["kernel size can't be greater than actual input size"]
-    ) { _, outputs in emptySpatialOutput(outputs) }
+    ) { _, shapes in emptySpatialOutput(["output": shapes["out_backprop"] ?? shapes["output"] ?? []]) }
 
     /// PyTorch's convolutions refuse a weight with 0 output channels ("expected weight to be at
     /// least G at dimension 0", G the groups), where TensorFlow returns the empty output `[…, 0]`.
+    /// Likewise for the input gradient of a convolution with no output channels.
     static let torchNoOutputChannels = KnownRefusal(
-        id: "torch-conv-no-output-channels", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"], framework: "PyTorch",
+        id: "torch-conv-no-output-channels", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"],
+        framework: "PyTorch",
         note: "F.conv1d/F.conv2d refuse a weight of 0 output channels, where the output is empty",
         messages: ["expected weight to be at least"]
-    ) { _, outputs in outputs["output"]?.last == 0 }
+    ) { _, shapes in (shapes["out_backprop"] ?? shapes["output"])?.last == 0 }
+
+    /// TensorFlow's CPU `Conv2DBackpropInput` (what `GradientTape` runs for conv2d's input, with
+    /// oneDNN on or off) refuses grouped convolutions, whose forward op it computes.
+    static let tensorflowGroupedGradient = KnownRefusal(
+        id: "tf-cpu-grouped-gradient", ops: ["conv2d_backprop_input"], framework: "TensorFlow",
+        note: "Conv2DBackpropInput on CPU refuses grouped convolutions (\"Gradients for grouped convolutions are not supported on CPU\")",
+        messages: ["gradients for grouped convolutions are not supported on cpu"]
+    ) { _, shapes in
+        guard let cin = shapes["output"]?.last, let perGroup = shapes["filter"]?.dropLast().last else { return false }
+        return perGroup > 0 && cin != perGroup
+    }
+
+    /// And dilated ones.
+    static let tensorflowDilatedGradient = KnownRefusal(
+        id: "tf-cpu-dilated-gradient", ops: ["conv2d_backprop_input"], framework: "TensorFlow",
+        note: "Conv2DBackpropInput on CPU refuses dilation rates above 1 (\"do not yet support dilation rates larger than 1\")",
+        messages: ["do not yet support dilation rates larger than 1"]
+    ) { attrs, _ in
+        attrs.first { $0.0 == "dilations" }?.1.array?.contains { ($0.int ?? 1) > 1 } == true
+    }
 
     /// Keras `Conv1D` (TensorFlow's causal convolution) refuses 0 filters ("Expected a strictly
     /// positive value"), where tf.nn's convolutions return the empty output.

@@ -83,7 +83,9 @@ public enum Properties {
         guard let reference = try? c.prepare().reference() else { return nil }
         let answer: [String: AnyTensor]
         do { answer = try Run.underTest(c, definition: reference) } catch let CandidateError.refused(message) {
-            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, outputShapes: reference.outputs.mapValues(\.shape), message: message)?.id
+            let inputShapes = Dictionary(c.inputs.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { a, _ in a })
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, shapes: inputShapes.merging(reference.outputs.mapValues(\.shape)) { _, output in output },
+                                           message: message)?.id
         } catch { return nil }
         guard let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }
         let inputs = Dictionary(c.inputs, uniquingKeysWith: { a, _ in a })
