@@ -32,6 +32,9 @@ public struct Campaign: Sendable {
     public var shrinker = Shrinker()
     /// Stop after this many failing cases (nil: run every case).
     public var stopAfterFailures: Int?
+    /// The crashes and hangs of a candidate program already shrunk in this campaign (shared by its
+    /// copies): each step of shrinking one restarts the program, seconds for a framework.
+    let shrunkDeaths = DeathMemo()
     /// The implementation the properties judge (Conform's optimized ops, or a candidate).
     public var underTest: Implementation = .optimized
 
@@ -379,6 +382,22 @@ public struct Campaign: Sendable {
                     execution = fewer
                 }
             }
+            // A candidate program that died or hung like it did on an earlier case (same law, same way
+            // of ending) is reported as drawn: shrinking it again restarts the program at every step.
+            // A hang gets only a few steps: each waits out the case's limit.
+            let death = DeathMemo.key(property: property.name, message: firstWhy)
+            if let death, !shrunkDeaths.insert(death) {
+                var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
+                                      shrunk: c, message: firstWhy + " (not shrunk: like an earlier case)", shrinkSteps: 0, execution: execution)
+                failure.candidate = candidate
+                failure.variant = variant
+                failure.failedUnder = variant
+                failure.classes = BoundaryClass.classify(spec.params, op: generator.op).map(\.name).sorted()
+                failures.append(failure)
+                continue
+            }
+            var shrinker = shrinker
+            if death?.hasSuffix("|timed out") == true { shrinker.maxSteps = min(shrinker.maxSteps, 6) }
             let shrunk = UnderTest.$implementation.withValue(underTest) {
                 Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
             }
