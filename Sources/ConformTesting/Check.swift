@@ -50,8 +50,8 @@ public enum ConformTesting {
         // One issue per distinct finding (`Finding.key`), with the first case's REPRO and the count.
         for finding in Finding.group(result.failures) {
             let failure = finding.first
-            let others = finding.count > 1 ? "; \(finding.count - 1) more case\(finding.count == 2 ? "" : "s") like it: \(finding.cases.dropFirst().prefix(8).map(String.init).joined(separator: ", "))\(finding.count > 9 ? ", …" : "")" : ""
-            Issue.record("\(candidate.name) fails \(failure.property) (seed \(seed), case \(failure.caseIndex), shrunk to \(failure.shrunk.elementCount) elements\(others)): \(failure.message)\nREPRO \(failure.repro)\n(replay it with ConformTesting.replay(candidate, <the REPRO JSON>))",
+            let cases = finding.count == 1 ? "case \(failure.caseIndex)" : "\(finding.count) cases: \(finding.caseList)"
+            Issue.record("\(candidate.name) fails \(failure.property) (seed \(seed), \(cases); the first shrunk to \(failure.shrunk.elementCount) elements): \(failure.message)\nREPRO \(failure.repro)\n(replay it with ConformTesting.replay(candidate, <the REPRO JSON>))",
                          sourceLocation: sourceLocation)
         }
         for finding in Finding.group(result.mistrusts, by: Finding.acceptanceKey) {

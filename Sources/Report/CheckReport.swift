@@ -22,7 +22,7 @@ public enum CheckReport {
             let kinds = Finding.group(result.acceptances, by: Finding.acceptanceKey)
             out.append("\(accepted) invalid input\(accepted == 1 ? "" : "s") accepted (counted, not failed), \(kinds.count) kind\(kinds.count == 1 ? "" : "s"):")
             for (i, k) in kinds.enumerated() {
-                out.append("ACCEPTED \(i + 1): \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(caseList(k))): \(k.first.message)")
+                out.append("ACCEPTED \(i + 1): \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(k.caseList)): \(k.first.message)")
                 out.append("  REPRO \(k.first.replayCommand)")
             }
         }
@@ -30,7 +30,7 @@ public enum CheckReport {
         if quirks > 0 {
             out.append("\(quirks) case\(quirks == 1 ? "" : "s") explained by known quirks and refusals (counted, not failed):")
             for k in Finding.group(result.quirkFindings, by: Finding.acceptanceKey) {
-                out.append("QUIRK \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(caseList(k))): \(k.first.message)")
+                out.append("QUIRK \(k.first.property), \(k.count) case\(k.count == 1 ? "" : "s") (\(k.caseList)): \(k.first.message)")
             }
         }
         for path in result.unreached {
@@ -40,7 +40,7 @@ public enum CheckReport {
         if !findings.isEmpty {
             out.append("\(findings.count) distinct finding\(findings.count == 1 ? "" : "s") in \(result.failures.count) failure\(result.failures.count == 1 ? "" : "s"):")
             for (i, f) in findings.enumerated() {
-                out.append("FINDING \(i + 1): \(f.first.property)\(f.first.variant.map { " [\($0)]" } ?? ""), \(f.count) case\(f.count == 1 ? "" : "s") (\(caseList(f))), "
+                out.append("FINDING \(i + 1): \(f.first.property)\(f.first.variant.map { " [\($0)]" } ?? ""), \(f.count) case\(f.count == 1 ? "" : "s") (\(f.caseList)), "
                            + "shrunk to \(f.first.shrunk.elementCount) elements: \(f.first.message)")
                 out.append("  REPRO \(f.first.replayCommand)")
             }
@@ -59,11 +59,6 @@ public enum CheckReport {
             .object([("property", .string(f.first.property)), ("count", JSONValue(f.count)), ("cases", .array(f.cases.map { JSONValue($0) })),
                      ("message", .string(f.first.message))] + (repro ? [("repro", .string(f.first.repro))] : []))
         })
-    }
-
-    /// The first eight case indices of a group, then an ellipsis.
-    static func caseList(_ f: Finding) -> String {
-        f.cases.prefix(8).map(String.init).joined(separator: ", ") + (f.count > 8 ? ", …" : "")
     }
 
     /// boundary class, judged cases inside it: the classes of the campaign's ops, in table order.

@@ -81,7 +81,7 @@ struct FixturesCommand: ParsableCommand {
                                                                            timeout: candidates.candidateTimeout, workers: candidates.workerCount)))
             }
             judged += try candidates.start()
-            for j in judged where j != .optimized && j.name != Implementation.optimized.name { commands[j.name] = j.candidate?.command }
+            for j in judged where j.name != Implementation.optimized.name { commands[j.name] = j.candidate?.command }
             let run = FixtureRunner(implementations: judged, shard: part).run(directories: urls, progress: progress)
             // A program declared unusable ends the run with one ERROR, not a failure per case.
             var unusable = judged.compactMap { j in (j.candidate as? ProgramCandidate)?.unusable.map { "ERROR candidate \(j.name) is unusable: \($0)" } }

@@ -110,16 +110,14 @@ struct ReportCommand: ParsableCommand {
 
         // Each candidate's own campaign, on the ops it offers (the same seed and cases per op): the
         // differential properties against the reference, the laws, the error properties.
-        var campaigns: [Implementation: [ReportData.CampaignLine]] = [.optimized: campaignLines]
-        var campaignOrder = [Implementation.optimized]
+        var campaigns: [(implementation: Implementation, lines: [ReportData.CampaignLine])] = [(.optimized, campaignLines)]
         if merge.isEmpty {
             for implementation in candidateList {
                 guard let candidate = implementation.candidate else { continue }
                 var campaign = Campaign(seed: seed, casesPerOp: cases, ops: OpTable.names.filter(candidate.ops.contains))
                 campaign.underTest = implementation
                 let result = campaign.run(progress: { done, total in status("campaign of \(implementation.name) \(done)/\(total)") })
-                campaigns[implementation] = ReportData.campaign(result)
-                campaignOrder.append(implementation)
+                campaigns.append((implementation, ReportData.campaign(result)))
                 for (findings, verdict) in [(result.failures, "fail"), (result.mistrusts, "mistrusted")] {
                     discrepancies += ReportData.discrepancies(findings, verdict: verdict, implementation: implementation.name)
                 }
@@ -142,7 +140,7 @@ struct ReportCommand: ParsableCommand {
                                 discrepancies: discrepancies, campaign: campaignLines, bench: bench,
                                 quirks: Quirk.all(fixtures: fixtureRun, quirkSet: URL(fileURLWithPath: quirks)), paths: paths)
         report.conformance = ConformanceCell.matrix(implementations: Implementation.allCases + candidateList, fixtures: fixtureRun,
-                                                    campaigns: campaigns, bench: bench)
+                                                    campaigns: Dictionary(campaigns, uniquingKeysWith: { first, _ in first }), bench: bench)
         report.peers = candidateList.compactMap { i in
             i.candidate.map { (i.name, i.version, $0.command ?? "") }
         }
@@ -150,7 +148,7 @@ struct ReportCommand: ParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         say("wrote \(ReportWriter.files.map { "\(out)/\($0)" }.joined(separator: ", "))")
         if let junitTarget {
-            try junitTarget.write(Data(JUnit.report(report, campaigns: campaignOrder.map { ($0.name, campaigns[$0] ?? []) }).xml.utf8))
+            try junitTarget.write(Data(JUnit.report(report, campaigns: campaigns.map { ($0.implementation.name, $0.lines) }).xml.utf8))
         }
         say(report.totals)
         throw ExitCode(report.failed == 0 ? 0 : 1)

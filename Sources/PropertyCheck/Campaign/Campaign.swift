@@ -386,24 +386,16 @@ public struct Campaign: Sendable {
             // of ending) is reported as drawn: shrinking it again restarts the program at every step.
             // A hang gets only a few steps: each waits out the case's limit.
             let death = DeathMemo.key(property: property.name, message: firstWhy)
-            if let death, !shrunkDeaths.insert(death) {
-                var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                      shrunk: c, message: firstWhy + " (not shrunk: like an earlier case)", shrinkSteps: 0, execution: execution)
-                failure.candidate = candidate
-                failure.variant = variant
-                failure.failedUnder = variant
-                failure.classes = BoundaryClass.classify(spec.params, op: generator.op).map(\.name).sorted()
-                failures.append(failure)
-                continue
-            }
+            let alike = death.map { !shrunkDeaths.insert($0) } ?? false
             var shrinker = shrinker
             if death?.hasSuffix("|timed out") == true { shrinker.maxSteps = min(shrinker.maxSteps, 6) }
-            let shrunk = UnderTest.$implementation.withValue(underTest) {
+            let shrunk = alike ? nil : UnderTest.$implementation.withValue(underTest) {
                 Execution.with(execution) { shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) }
             }
+            // What happened the first time (an exit status, a signal, a timeout) is kept when it does not happen again.
+            let unshrunk = alike ? firstWhy + " (not shrunk: like an earlier case)" : "failed once, not again while shrinking: \(firstWhy)"
             var failure = Failure(property: property.name, op: generator.op, caseIndex: k, fill: fill, originalElements: c.elementCount,
-                                  // What happened the first time (an exit status, a signal, a timeout) is kept when it does not happen again.
-                                  shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? "failed once, not again while shrinking: \(firstWhy)",
+                                  shrunk: shrunk?.shrunk ?? c, message: shrunk?.message ?? unshrunk,
                                   shrinkSteps: shrunk?.steps ?? 0, execution: execution)
             failure.candidate = candidate
             failure.variant = variant

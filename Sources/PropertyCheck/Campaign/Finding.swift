@@ -12,6 +12,8 @@ public struct Finding: Sendable {
     /// Every case index of the group, in the order found.
     public var cases: [Int]
     public var count: Int { cases.count }
+    /// The first eight case indices, then `…` if there are more.
+    public var caseList: String { cases.prefix(8).map(String.init).joined(separator: ", ") + (count > 8 ? ", …" : "") }
 
     /// What makes two failures the same finding. A refusal of a valid input is one finding per
     /// op and message (numbers blanked), whichever law or path met it: the candidate said what it

@@ -156,9 +156,7 @@ public struct FixtureRunner: Sendable {
                     // Refusing a valid input TensorFlow is known to refuse: that refusal, counted, not failed.
                     if case let .refused(message) = error,
                        let known = KnownRefusal.explaining(op: fixtureCase.op, attrs: fixtureCase.attrs,
-                                                          shapes: Dictionary(inputs.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { a, _ in a })
-                                                              .merging(expected.mapValues(\.shape)) { _, output in output },
-                                                          message: message) {
+                                                          inputs: inputs, outputShapes: expected.mapValues(\.shape), message: message) {
                         results.append(CaseResult(id: fixtureCase.id, op: fixtureCase.op, implementation: implementation, verdict: .quirk(known.id),
                                                   checks: [], seconds: Self.seconds(since: t)))
                         continue

@@ -49,11 +49,14 @@ public struct FixtureVerdict: Sendable, Equatable {
                   line: FixtureReport.line(for: result) ?? "", seconds: result.seconds)
     }
 
+    /// The verdict on a set whose manifest could not be used: its folder's, as a case of no op.
+    public init(unusableSet error: FixtureError) {
+        self.init(caseID: error.file, set: error.file, op: "(set)", implementation: "", kind: .unusable, line: "ERROR \(error)")
+    }
+
     /// Every check of a run: its results, then a verdict per unreadable set.
     public static func of(_ run: FixtureRun) -> [FixtureVerdict] {
-        run.results.map(FixtureVerdict.init) + run.unusableSets.map { error in
-            FixtureVerdict(caseID: error.file, set: error.file, op: "(set)", implementation: "", kind: .unusable, line: "ERROR \(error)")
-        }
+        run.results.map(FixtureVerdict.init) + run.unusableSets.map(FixtureVerdict.init(unusableSet:))
     }
 
     public var json: JSONValue {

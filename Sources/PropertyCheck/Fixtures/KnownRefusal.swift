@@ -24,6 +24,15 @@ public struct KnownRefusal: Sendable {
                                              torchEmptyOutput, onnxEmptyOutput, torchNoOutputChannels, kerasConv1DNoFilters,
                                              depthwiseDilatedEmptyOutput, tensorflowGroupedGradient, tensorflowDilatedGradient]
 
+    /// The refusal that explains `op` refusing a case with `attrs` and `inputs`, whose outputs by the
+    /// definition have `outputShapes`, by `message`, if any.
+    public static func explaining(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputShapes: [String: [Int]],
+                                  message: String) -> KnownRefusal? {
+        let shapes = Dictionary(inputs.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { first, _ in first })
+            .merging(outputShapes) { _, output in output }
+        return explaining(op: op, attrs: attrs, shapes: shapes, message: message)
+    }
+
     /// The refusal that explains `op` refusing a case with `attrs`, whose inputs and outputs by the
     /// definition have `shapes` (by name), by `message`, if any.
     public static func explaining(op: String, attrs: [(String, JSONValue)], shapes: [String: [Int]],

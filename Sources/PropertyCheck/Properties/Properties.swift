@@ -83,8 +83,7 @@ public enum Properties {
         guard let reference = try? c.prepare().reference() else { return nil }
         let answer: [String: AnyTensor]
         do { answer = try Run.underTest(c, definition: reference) } catch let CandidateError.refused(message) {
-            let inputShapes = Dictionary(c.inputs.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { a, _ in a })
-            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, shapes: inputShapes.merging(reference.outputs.mapValues(\.shape)) { _, output in output },
+            return KnownRefusal.explaining(op: c.op, attrs: c.attrs, inputs: c.inputs, outputShapes: reference.outputs.mapValues(\.shape),
                                            message: message)?.id
         } catch { return nil }
         guard let name = reference.outputs.keys.sorted().first, let got = answer[name], let definition = reference.outputs[name] else { return nil }

@@ -35,8 +35,9 @@ public struct SupervisedFixtures {
         // Reading manifests runs no code under test: the supervisor does it, and reports unusable sets.
         for directory in FixtureRunner.expand(directories) {
             do throws(FixtureError) { sets.append(try FixtureSet(directory: directory)) } catch {
-                outcome.lines.append("ERROR \(error)")
-                outcome.verdicts.append(FixtureVerdict(caseID: error.file, set: error.file, op: "(set)", implementation: "", kind: .unusable, line: "ERROR \(error)"))
+                let verdict = FixtureVerdict(unusableSet: error)
+                outcome.lines.append(verdict.line)
+                outcome.verdicts.append(verdict)
                 outcome.failed += 1
                 outcome.unusable = true
             }

@@ -29,7 +29,7 @@ public final class Supervisor {
     public let limits: CaseTimeLimit
     private var child: ChildProcess?
     /// Crashes and hangs already shrunk (property and how it ended): a like one is reported as drawn.
-    private var shrunkDeaths = Set<String>()
+    private let shrunkDeaths = DeathMemo()
 
     /// A supervisor of `executable arguments…` (by default this very binary's `worker` command,
     /// with this process's memory budget); no request runs longer than `timeout` seconds.
@@ -203,14 +203,14 @@ extension Supervisor {
         let execution = campaign.execution(forCase: k)
         // A death like one already shrunk (same property, same way of ending) is reported as drawn:
         // each step of shrinking a crash starts a process, and each of a hang waits out its limit.
-        let death = property.name + "|" + (message.hasPrefix("timed out") ? "timed out" : String(message.prefix { $0 != ";" }))
-        guard shrunkDeaths.insert(death).inserted else {
+        let death = DeathMemo.key(property: property.name, message: message)
+        guard death.map(shrunkDeaths.insert) ?? true else {
             return Campaign.Failure(property: property.name, op: generator.op, caseIndex: k, fill: spec.fill, originalElements: c.elementCount,
                                     shrunk: c, message: message + " (not shrunk: like an earlier case)", shrinkSteps: 0, execution: execution)
         }
         var shrinker = campaign.shrinker
         // A hang costs its whole limit per candidate: only a few steps.
-        if message.hasPrefix("timed out") { shrinker.maxSteps = 6 }
+        if death?.hasSuffix("|timed out") == true { shrinker.maxSteps = 6 }
         let shrunk = shrinker.shrink(spec, generator: generator, property: property, invalid: invalid) { candidate in
             if case let .fail(why) = self.checkInFreshChild(property: property.name, fill: spec.fill, case: candidate, execution: execution) {
                 return why

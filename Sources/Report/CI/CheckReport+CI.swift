@@ -26,7 +26,7 @@ extension CheckReport {
                     let mistrusted = result.mistrusts.filter { $0.op == s.op && Properties.named($0.property)?.name == property.name }
                     if let first = mine.first {
                         let count = mine.reduce(0) { $0 + $1.count }
-                        let text = mine.map { "\($0.count) case(s) \(caseList($0)): \($0.first.message)\nREPRO \($0.first.replayCommand)" }
+                        let text = mine.map { "\($0.count) case(s) \($0.caseList): \($0.first.message)\nREPRO \($0.first.replayCommand)" }
                         cases.append(testcase(name, ("FAIL", "\(mine.count) finding(s) in \(count) case(s): \(first.first.message)",
                                                               text.joined(separator: "\n\n"))))
                     } else if let first = mistrusted.first {

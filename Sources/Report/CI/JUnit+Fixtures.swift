@@ -12,12 +12,13 @@ extension JUnit {
             let classname = "conform.fixtures.\(v.op)"
             let candidate = commands[v.implementation].map { "--candidate \(Campaign.Failure.shellQuoted($0)) " } ?? ""
             let repro = "REPRO conform fixtures \(candidate)\(Campaign.Failure.shellQuoted(v.set))"
-            let failure: (String, String, String)? = switch v.kind {
+            let type: String? = switch v.kind {
             case .pass, .quirk: nil
-            case .fail: ("FAIL", v.line, "\(v.line)\n\(repro)")
-            case .unusable: ("ERROR", v.line, "\(v.line)\n\(repro)")
-            case .crash: ("CRASH", v.line, "\(v.line)\n\(repro)")
+            case .fail: "FAIL"
+            case .unusable: "ERROR"
+            case .crash: "CRASH"
             }
+            let failure = type.map { ($0, v.line, "\(v.line)\n\(repro)") }
             let label = v.implementation.isEmpty ? v.caseID : "\(v.caseID) [\(v.implementation)]"
             if byOp[v.op] == nil { order.append(v.op) }
             byOp[v.op, default: []].append(TestCase(classname: classname, name: label, seconds: v.seconds, failure: failure,
