@@ -72,6 +72,12 @@ struct PropertyCheckTests {
         #expect(Properties.mistrust(.float32(try Tensor(shape: [10], repeating: 0))) != nil)
         #expect(Properties.mistrust(.float32(try Tensor(shape: [3], scalars: [1, .nan, 2]))) != nil)
         #expect(Properties.mistrust(.float32(try Tensor(shape: [10], scalars: (0..<10).map(Float.init)))) == nil)
+        // Elements that sum no product are 0 by definition: they neither count as weak nor hide weak ones.
+        let none = Accumulated(zerosOfShape: [10], count: 10)
+        #expect(Properties.mistrust(.float32(try Tensor(shape: [10], repeating: 0)), accumulated: none) == nil)
+        var some = none
+        for i in 0..<9 { some.add(0, to: i) }
+        #expect(Properties.mistrust(.float32(try Tensor(shape: [10], repeating: 0)), accumulated: some) != nil)
     }
 
     @Test("a repro line replays exactly its case", arguments: ["conv2d", "extract_glimpse", "epoch_pairing"])

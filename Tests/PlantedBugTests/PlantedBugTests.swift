@@ -31,6 +31,8 @@ struct PlantedBugTests {
         case .directGroupWidePairs?: 2 + 2 * 9    // two groups of 9+ output channels: one pixel of 2 channels, a 1×1×1×18 filter
         case .directPacked?: 24                   // found through the split-concat law: two or three groups' channels and filters
         case .float16Chunked?: (1 << 18) + 8192    // more than one 262 144-element conversion chunk, a 1×1 filter and its output
+        case .backpropFilterChunks?: 2 * 80       // two chunks of at least 32 output pixels: input and gradient, a
+                                                  // channel each (the shapes the shrinker reaches hold up to 80 pixels)
         default: 16
         }
     }

@@ -41,6 +41,11 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case backpropInputStuffed = "conv2d_backprop_input/zero-stuffed-conv2d"
     case backpropInputStrided = "conv2d_backprop_input/zero-stuffed-conv2d/strided"
     case backpropInputEmpty = "conv2d_backprop_input/empty"
+    // conv2d_backprop_filter
+    case backpropFilterIm2col = "conv2d_backprop_filter/im2col-gemm"
+    case backpropFilterPointwise = "conv2d_backprop_filter/pointwise-gemm"
+    case backpropFilterChunks = "conv2d_backprop_filter/pixel-chunks"
+    case backpropFilterEmpty = "conv2d_backprop_filter/empty"
     // kernel modules and threads
     case isaAVX512 = "isa/avx512"
     case isaAVX2 = "isa/avx2"
@@ -87,6 +92,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
         case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty: return ["conv2d_backprop_input"]
+        case .backpropFilterIm2col, .backpropFilterPointwise, .backpropFilterChunks, .backpropFilterEmpty: return ["conv2d_backprop_filter"]
         case .isaAVX512, .isaAVX2, .isaPortable: return convs
         case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
         case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]

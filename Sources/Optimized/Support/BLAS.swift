@@ -31,4 +31,33 @@ enum BLAS {
             }
         }
     }
+
+    /// `C[m×n] (ldc) += Aᵀ · B[k×n] (ldb)` where `A` is stored `k×m` (lda), row-major: the product
+    /// a weight gradient needs (patches or inputs by rows, transposed) without a transposed copy.
+    @inlinable
+    static func gemmTransposedA<T: ConformFloat>(
+        _ a: UnsafePointer<T>, lda: Int, _ b: UnsafePointer<T>, ldb: Int, _ c: UnsafeMutablePointer<T>, ldc: Int,
+        m: Int, n: Int, k: Int
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        if T.self == Float.self {
+            a.withMemoryRebound(to: Float.self, capacity: 1) { a in
+                b.withMemoryRebound(to: Float.self, capacity: 1) { b in
+                    c.withMemoryRebound(to: Float.self, capacity: 1) { c in
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                                    a, Int32(lda), b, Int32(ldb), 1, c, Int32(ldc))
+                    }
+                }
+            }
+        } else {
+            a.withMemoryRebound(to: Double.self, capacity: 1) { a in
+                b.withMemoryRebound(to: Double.self, capacity: 1) { b in
+                    c.withMemoryRebound(to: Double.self, capacity: 1) { c in
+                        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                                    a, Int32(lda), b, Int32(ldb), 1, c, Int32(ldc))
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,6 +88,14 @@ public enum Mutant: String, CaseIterable, Sendable {
     case backpropInputStridedRowLate
     /// Backprop input with nothing to add returns zeros of the gradient's spatial extents.
     case backpropInputEmptyGradientExtents
+    /// Backprop filter's pointwise product leaves out the last input channel of each group.
+    case backpropFilterPointwiseDropsLastChannel
+    /// Backprop filter's patches read the input's last row for taps in the bottom padding.
+    case backpropFilterBottomPaddingReadsLastRow
+    /// Backprop filter split into pixel chunks loses the last chunk's partial result.
+    case backpropFilterLastChunkLost
+    /// Backprop filter with nothing to add returns zeros with the filter's channel axes swapped.
+    case backpropFilterEmptyChannelsSwapped
     /// The AVX-512 block drops its last input channel.
     case avx512DropsLastChannel
     /// The AVX2 block drops its last tap.
@@ -183,6 +191,10 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .backpropInputColumnsUnflipped: .backpropInputStuffed
         case .backpropInputStridedRowLate: .backpropInputStrided
         case .backpropInputEmptyGradientExtents: .backpropInputEmpty
+        case .backpropFilterPointwiseDropsLastChannel: .backpropFilterPointwise
+        case .backpropFilterBottomPaddingReadsLastRow: .backpropFilterIm2col
+        case .backpropFilterLastChunkLost: .backpropFilterChunks
+        case .backpropFilterEmptyChannelsSwapped: .backpropFilterEmpty
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
         case .portableDropsLastPixel: .isaPortable

@@ -13,6 +13,8 @@ public struct SwiftCandidate: Candidate {
 
     public let name: String
     private var bodies: [String: Body] = [:]
+    /// The ops registered through a typed (float32) function.
+    private var float32Only: Set<String> = []
 
     public init(name: String) { self.name = name }
 
@@ -23,6 +25,14 @@ public struct SwiftCandidate: Candidate {
     public func op(_ name: String, _ body: @escaping Body) -> SwiftCandidate {
         var copy = self
         copy.bodies[name] = body
+        copy.float32Only.remove(name)
+        return copy
+    }
+
+    /// An op registered through a typed function: offered float32 cases only.
+    private func float32(_ name: String, _ body: @escaping Body) -> SwiftCandidate {
+        var copy = op(name, body)
+        copy.float32Only.insert(name)
         return copy
     }
 
@@ -31,16 +41,28 @@ public struct SwiftCandidate: Candidate {
     public func conv2dBackpropInput(
         _ body: @escaping @Sendable ([Int], Tensor<Float>, Tensor<Float>, Conv2DAttributes) throws -> Tensor<Float>
     ) -> SwiftCandidate {
-        op("conv2d_backprop_input") { attrs, inputs in
+        float32("conv2d_backprop_input") { attrs, inputs in
             let c = Self.context("conv2d_backprop_input", attrs)
             return ["output": .float32(try body(try c.ints("input_sizes"), try Self.float32(inputs, "filter"), try Self.float32(inputs, "out_backprop"),
                                                 try OpEntry.conv2DAttributes(c)))]
         }
     }
 
+    /// conv2d_backprop_filter on float32: `input [N, H, W, Cin]`, `filter_sizes` (the forward
+    /// filter's shape), `out_backprop [N, Ho, Wo, Cout]`; returns `[KH, KW, Cin/G, Cout]`.
+    public func conv2dBackpropFilter(
+        _ body: @escaping @Sendable (Tensor<Float>, [Int], Tensor<Float>, Conv2DAttributes) throws -> Tensor<Float>
+    ) -> SwiftCandidate {
+        float32("conv2d_backprop_filter") { attrs, inputs in
+            let c = Self.context("conv2d_backprop_filter", attrs)
+            return ["output": .float32(try body(try Self.float32(inputs, "input"), try c.ints("filter_sizes"), try Self.float32(inputs, "out_backprop"),
+                                                try OpEntry.conv2DAttributes(c)))]
+        }
+    }
+
     /// conv1d on float32: `input [N, W, Cin]`, `filters [K, Cin/G, Cout]`.
     public func conv1d(_ body: @escaping @Sendable (Tensor<Float>, Tensor<Float>, Conv1DAttributes) throws -> Tensor<Float>) -> SwiftCandidate {
-        op("conv1d") { attrs, inputs in
+        float32("conv1d") { attrs, inputs in
             let c = Self.context("conv1d", attrs)
             return ["output": .float32(try body(try Self.float32(inputs, "input"), try Self.float32(inputs, "filters"), try OpEntry.conv1DAttributes(c)))]
         }
@@ -48,7 +70,7 @@ public struct SwiftCandidate: Candidate {
 
     /// conv2d on float32: `input [N, H, W, Cin]`, `filters [KH, KW, Cin/G, Cout]`.
     public func conv2d(_ body: @escaping @Sendable (Tensor<Float>, Tensor<Float>, Conv2DAttributes) throws -> Tensor<Float>) -> SwiftCandidate {
-        op("conv2d") { attrs, inputs in
+        float32("conv2d") { attrs, inputs in
             let c = Self.context("conv2d", attrs)
             return ["output": .float32(try body(try Self.float32(inputs, "input"), try Self.float32(inputs, "filters"), try OpEntry.conv2DAttributes(c)))]
         }
@@ -56,7 +78,7 @@ public struct SwiftCandidate: Candidate {
 
     /// frame on float32 signals.
     public func frame(_ body: @escaping @Sendable (Tensor<Float>, FrameAttributes) throws -> Tensor<Float>) -> SwiftCandidate {
-        op("frame") { attrs, inputs in
+        float32("frame") { attrs, inputs in
             ["output": .float32(try body(try Self.float32(inputs, "signal"), try OpEntry.frameAttributes(Self.context("frame", attrs))))]
         }
     }
@@ -64,8 +86,7 @@ public struct SwiftCandidate: Candidate {
     /// Typed functions take float32; a case in another dtype is not offered to them.
     public func offers(op: String, inputs: [(String, AnyTensor)]) -> Bool {
         guard bodies[op] != nil else { return false }
-        let typed: Set = ["conv1d", "conv2d", "conv2d_backprop_input", "frame"]
-        return !typed.contains(op) || inputs.allSatisfy { $0.1.dtype == .float32 }
+        return !float32Only.contains(op) || inputs.allSatisfy { $0.1.dtype == .float32 }
     }
 
     public func run(op: String, attrs: [(String, JSONValue)], inputs: [(String, AnyTensor)], outputs: [String]) throws(CandidateError)

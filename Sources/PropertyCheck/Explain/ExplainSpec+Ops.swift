@@ -49,6 +49,18 @@ extension ExplainSpec {
                                   dilation: try a.int("dilation"), padding: try a.text("padding"), groups: try a.int("groups"))
     }
 
+    static let conv2dBackpropFilter = ExplainSpec(
+        aliases: ["backprop_filter"], example: "conv2d_backprop_filter --input 56x56x64 --filters 64 --kernel 3",
+        options: [Option("input", "The forward input's shape without batch, HxWxC."), Option("filters", "Output filters.", default: "16"),
+                  Option("kernel", "Kernel size, e.g. 3 or 3x5.", default: "3"), Option("stride", "Stride.", default: "1"),
+                  Option("dilation", "Dilation.", default: "1"), Option("padding", "VALID or SAME.", default: "SAME"),
+                  Option("groups", "Groups.", default: "1"), Option("batch", "Batch.", default: "1")]
+    ) { a in
+        try Explain.backpropFilter(input: try a.dims("input"), filters: try a.int("filters"), kernel: try a.dims("kernel"), stride: try a.int("stride"),
+                                   dilation: try a.int("dilation"), padding: try a.text("padding"), groups: try a.int("groups"),
+                                   batch: try a.int("batch"))
+    }
+
     static let extractGlimpse = ExplainSpec(
         aliases: ["glimpse"], example: "glimpse --image 5x5 --size 3x3 --offset 2,1",
         options: [Option("image", "Image size HxW.", default: "5x5"), Option("size", "Glimpse size HxW.", default: "3x3"),

@@ -48,4 +48,8 @@ extension OpDescriptor {
         entry: .conv2dBackpropInput, generator: .conv2dBackpropInput,
         laws: Properties.laws(of: "conv2d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_input") },
         explain: .conv2dBackpropInput)
+    public static let conv2dBackpropFilter = OpDescriptor(
+        entry: .conv2dBackpropFilter, generator: .conv2dBackpropFilter,
+        laws: Properties.laws(of: "conv2d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_filter") },
+        explain: .conv2dBackpropFilter)
 }

@@ -4,7 +4,7 @@ import Reference
 /// The op table: every op of docs/OPS.md, once, as its descriptor.
 public enum OpTable {
     public static let descriptors: [OpDescriptor] = [
-        .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .conv2dBackpropInput, .extractGlimpse,
+        .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .conv2dBackpropInput, .conv2dBackpropFilter, .extractGlimpse,
         .timeseriesWindows, .frame, .countParams, .statelessUniform, .epochPairing,
     ]
 
