@@ -30,7 +30,8 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"]
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input", "conv2d_backprop_filter",
+       "depthwise_conv2d_backprop_input", "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"]
 
 
 def padding(p, kernel, dilation):
@@ -70,17 +71,8 @@ def run(op, a, inputs):
 
 
 def forward(op, a, inputs):
-    if op == "conv2d_backprop_input":
-        w, g = inputs["filter"], inputs["out_backprop"]
-        n, h, wd, cin = a["input_sizes"]
-        if w.shape[2] == 0 or cin % w.shape[2]:
-            raise ValueError(f"the filter's {w.shape[2]} input channels per group do not divide the input's {cin}")
-        # The pullback of the forward convolution at any input (it is linear): applied to the output's gradient.
-        y, pullback = jax.vjp(lambda x: conv(x, w, a["strides"], padding(a["padding"], 0, 0), a["dilations"], cin // w.shape[2],
-                                             ("NHWC", "HWIO", "NHWC")), jnp.zeros((n, h, wd, cin), w.dtype))
-        if y.shape != g.shape:
-            raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
-        return {"output": pullback(g)[0]}
+    if "_backprop_" in op:
+        return {"output": gradient(op, a, inputs)}
     x = inputs["input"]
     if op == "conv1d":
         w = inputs["filters"]
@@ -103,6 +95,29 @@ def forward(op, a, inputs):
             return {"output": depthwise}
         return {"output": conv(depthwise, inputs["pointwise_filter"], [1, 1], "VALID", [1, 1], 1, ("NHWC", "HWIO", "NHWC"))}
     raise ValueError(f"not offered: {op}")
+
+
+def gradient(op, a, inputs):
+    """The pullback (`jax.vjp`) of the forward op at a zero operand of `input_sizes` or
+    `filter_sizes` (the op is linear in each), applied to the output's gradient."""
+    fop = op.split("_backprop_")[0]
+    of_input = op.endswith("_input")
+    fname = "filter" if fop == "depthwise_conv2d" else "filters"
+    given, g = inputs["filter" if of_input else "input"], inputs["out_backprop"]
+    sizes = tuple(a["input_sizes" if of_input else "filter_sizes"])
+    forward_attrs = {k: v for k, v in a.items() if k not in ("input_sizes", "filter_sizes")}
+    if fop != "depthwise_conv2d":
+        cin, per_group = (sizes[-1], given.shape[-2]) if of_input else (given.shape[-1], sizes[-2])
+        if per_group == 0 or cin % per_group:
+            raise ValueError(f"the filter's {per_group} input channels per group do not divide the input's {cin}")
+
+    def f(z):
+        operands = {"input": z, fname: given} if of_input else {"input": given, fname: z}
+        return forward(fop, forward_attrs, operands)["output"]
+    y, pullback = jax.vjp(f, jnp.zeros(sizes, given.dtype))
+    if y.shape != g.shape:
+        raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
+    return pullback(g)[0]
 
 
 if __name__ == "__main__":

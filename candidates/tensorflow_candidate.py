@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """TensorFlow as a conform-candidate/1 program: every op TensorFlow computes natively, through its own
 ops (Keras for the causal Conv1D, the windows and the parameter counts; raw ops where the Python
-wrapper hides an attribute; the input gradient of conv2d through `tf.GradientTape` over `tf.nn.conv2d`,
-its training path). Conform judges it against the definition, so it finds where TensorFlow
+wrapper hides an attribute; the gradients of conv1d, conv2d and depthwise_conv2d through
+`tf.GradientTape` over the forward op, their training path). Conform judges it against the definition, so it finds where TensorFlow
 departs (the known quirks are counted, not failed):
 
     conform fixtures --candidate "$PEERS/bin/python candidates/tensorflow_candidate.py" fixtures/tensorflow
@@ -22,7 +22,8 @@ import keras  # noqa: E402
 from candidate_protocol import serve, threads  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "extract_glimpse", "timeseries_windows", "frame",
-       "count_params", "stateless_uniform", "conv2d_backprop_input"]
+       "count_params", "stateless_uniform", "conv2d_backprop_input", "conv2d_backprop_filter", "depthwise_conv2d_backprop_input",
+       "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"]
 
 
 def padding2d(p):
@@ -66,24 +67,47 @@ def count_params(a):
             "output_shape": np.array([-1 if d is None else d for d in out[1:]], np.int64)}
 
 
-def conv2d_backprop_input(a, inputs):
-    """What training computes for conv2d's input: the tape's gradient of `tf.nn.conv2d` at a zero
-    input of `input_sizes`, given the output's gradient (the convolution is linear in its input)."""
-    w, g = inputs["filter"], inputs["out_backprop"]
-    x = tf.zeros(a["input_sizes"], w.dtype)
+def forward(op, a):
+    """The forward op a gradient op differentiates, as TensorFlow ops of (input, filter): what a
+    training step runs (conv1d's CAUSAL as the zeros Keras pads in front, then VALID)."""
+    strides, dils, p = a["strides"], a["dilations"], a["padding"]
+    if op.startswith("conv2d"):
+        return lambda x, w: tf.nn.conv2d(x, w, [1, *strides, 1], padding2d(p), dilations=[1, *dils, 1])
+    if op.startswith("depthwise"):
+        return lambda x, w: tf.nn.depthwise_conv2d(x, w, [1, *strides, 1], padding2d(p), dilations=dils)
+
+    def conv1d_forward(x, w):
+        if p == "CAUSAL":
+            x = tf.pad(x, [[0, 0], [dils[0] * (w.shape[0] - 1), 0], [0, 0]])
+            return tf.nn.conv1d(x, w, stride=strides[0], padding="VALID", dilations=dils[0])
+        if isinstance(p, list):
+            return tf.nn.conv2d(x[:, None], w[None], strides=[1, 1, strides[0], 1], padding=[[0, 0], [0, 0], p[0], [0, 0]],
+                                dilations=[1, 1, dils[0], 1])[:, 0]
+        return tf.nn.conv1d(x, w, stride=strides[0], padding=p, dilations=dils[0])
+    return conv1d_forward
+
+
+def gradient(op, a, inputs):
+    """What training computes: the tape's gradient of the forward op with respect to a zero operand
+    of `input_sizes` or `filter_sizes` (the op is linear in each), given the output's gradient."""
+    g = inputs["out_backprop"]
+    f = forward(op, a)
+    of_input = op.endswith("_input")
+    given = tf.constant(inputs["filter" if of_input else "input"])
+    z = tf.zeros(a["input_sizes" if of_input else "filter_sizes"], given.dtype)
     with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = tf.nn.conv2d(x, w, [1, *a["strides"], 1], padding2d(a["padding"]), dilations=[1, *a["dilations"], 1])
+        tape.watch(z)
+        y = f(z, given) if of_input else f(given, z)
     if list(y.shape) != list(g.shape):
         raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
-    grad = tape.gradient(y, x, output_gradients=tf.constant(g))
-    return (grad if grad is not None else tf.zeros_like(x)).numpy()
+    grad = tape.gradient(y, z, output_gradients=tf.constant(g))
+    return (grad if grad is not None else tf.zeros_like(z)).numpy()
 
 
 def run(op, a, inputs):
     x = inputs.get("input")
-    if op == "conv2d_backprop_input":
-        return {"output": conv2d_backprop_input(a, inputs)}
+    if "_backprop_" in op:
+        return {"output": gradient(op, a, inputs)}
     if op == "conv1d":
         return {"output": conv1d(x, inputs["filters"], a)}
     if op == "conv2d":

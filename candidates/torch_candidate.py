@@ -3,8 +3,9 @@
 compute natively. Convolutions go through `F.conv1d`/`F.conv2d` (channels-first, so the NHWC
 tensors are permuted in and out; `groups` for grouped and depthwise), their padding through
 `F.pad` (PyTorch pads symmetrically and has no strided "same", so the definition's amounts are
-padded explicitly); frames are `Tensor.unfold`; the input gradient of conv2d is autograd's, through the same
-`F.conv2d` (PyTorch's training path: its convolution backward kernels). PyTorch has no glimpse, Keras counts, Keras
+padded explicitly); frames are `Tensor.unfold`; the gradients of conv1d, conv2d and depthwise
+are autograd's, through the same `F.conv1d`/`F.conv2d` (PyTorch's training path: its convolution
+backward kernels). PyTorch has no glimpse, Keras counts, Keras
 windows or TensorFlow's Philox stream, so it offers none of those.
 
     conform check --candidate "$PEERS/bin/python candidates/torch_candidate.py" --ops conv2d,frame
@@ -27,7 +28,8 @@ VARIANTS = {
     "threads": {"scope": "request", "values": ["1", "2"]},
 }
 
-OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame", "conv2d_backprop_input"]
+OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "frame", "conv2d_backprop_input", "conv2d_backprop_filter",
+       "depthwise_conv2d_backprop_input", "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"]
 
 
 def same(n, k, s, d):
@@ -90,22 +92,53 @@ def frame(signal, a):
     return x.unfold(axis, length, step).movedim(-1, axis + 1).numpy()
 
 
-def conv2d_backprop_input(a, inputs):
-    """The gradient of conv2d with respect to its input, as autograd computes it: a zero input of
-    `input_sizes` (NHWC) that requires its gradient, the forward convolution, backward with the
-    output's gradient."""
-    n, h, w, cin = a["input_sizes"]
-    f = torch.from_numpy(inputs["filter"]).permute(3, 2, 0, 1)
-    g = torch.from_numpy(inputs["out_backprop"]).permute(0, 3, 1, 2)
-    if f.shape[1] == 0 or cin % f.shape[1]:
-        raise ValueError(f"the filter's {f.shape[1]} input channels per group do not divide the input's {cin}")
-    x = torch.zeros((n, cin, h, w), dtype=f.dtype, requires_grad=True)
-    y = conv2d(x, f, a, cin // f.shape[1])
+def channels_first(t):
+    """An NHWC (or NWC) array as a channels-first torch tensor."""
+    t = torch.from_numpy(t)
+    return t.permute(0, 3, 1, 2) if t.ndim == 4 else t.permute(0, 2, 1)
+
+
+def torch_forward(fop, a, x, w):
+    """The forward convolution on channels-first x and the filter in the definition's layout
+    (HWIO, WIO, or depthwise [KH, KW, C, M]), through F.conv1d/F.conv2d, channels-first out."""
+    if fop == "conv2d":
+        wt = w.permute(3, 2, 0, 1)
+        if wt.shape[1] == 0 or x.shape[1] % wt.shape[1]:
+            raise ValueError(f"the filter's {wt.shape[1]} input channels per group do not divide the input's {x.shape[1]}")
+        return conv2d(x, wt, a, x.shape[1] // wt.shape[1])
+    if fop == "depthwise_conv2d":
+        kh, kw, c, m = w.shape
+        if x.shape[1] != c:
+            raise ValueError(f"input has {x.shape[1]} channels, the filter {c}")
+        return conv2d(x, w.reshape(kh, kw, c * m, 1).permute(2, 3, 0, 1), a, c)
+    wt = w.permute(2, 1, 0)
+    if wt.shape[1] == 0 or x.shape[1] % wt.shape[1]:
+        raise ValueError(f"the filter's {wt.shape[1]} input channels per group do not divide the input's {x.shape[1]}")
+    x = padded(x, pads(a["padding"], x.shape[2:], wt.shape[2:], a["strides"], a["dilations"]))
+    return F.conv1d(x, wt, stride=a["strides"], dilation=a["dilations"], groups=x.shape[1] // wt.shape[1])
+
+
+def gradient(op, a, inputs):
+    """A gradient as autograd computes it: a zero operand of `input_sizes` or `filter_sizes` that
+    requires its gradient, the forward convolution, backward with the output's gradient."""
+    fop = op.split("_backprop_")[0]
+    g = channels_first(inputs["out_backprop"])
+    if op.endswith("_input"):
+        w = torch.from_numpy(inputs["filter"])
+        sizes = a["input_sizes"]
+        z = torch.zeros([sizes[0], sizes[-1], *sizes[1:-1]], dtype=w.dtype, requires_grad=True)
+        y = torch_forward(fop, a, z, w)
+    else:
+        x = channels_first(inputs["input"])
+        z = torch.zeros(a["filter_sizes"], dtype=x.dtype, requires_grad=True)
+        y = torch_forward(fop, a, x, z)
     if tuple(y.shape) != tuple(g.shape):
-        raise ValueError(f"out_backprop has shape {list(g.shape)} (NCHW), the convolution's output {list(y.shape)}")
+        raise ValueError(f"out_backprop has shape {list(g.shape)} (channels first), the convolution's output {list(y.shape)}")
     y.backward(g.contiguous())
-    grad = x.grad if x.grad is not None else torch.zeros_like(x)
-    return grad.permute(0, 2, 3, 1).contiguous().detach().numpy()
+    grad = z.grad if z.grad is not None else torch.zeros_like(z)
+    if op.endswith("_input"):
+        grad = grad.permute(0, 2, 3, 1) if grad.ndim == 4 else grad.permute(0, 2, 1)
+    return grad.contiguous().detach().numpy()
 
 
 def run(op, a, inputs):
@@ -120,8 +153,8 @@ def run(op, a, inputs):
 def compute(op, a, inputs):
     if op == "frame":
         return {"output": frame(inputs["signal"], a)}
-    if op == "conv2d_backprop_input":
-        return {"output": conv2d_backprop_input(a, inputs)}
+    if "_backprop_" in op:
+        return {"output": gradient(op, a, inputs)}
     x = torch.from_numpy(inputs["input"])
     if op == "conv1d":
         w = torch.from_numpy(inputs["filters"]).permute(2, 1, 0)

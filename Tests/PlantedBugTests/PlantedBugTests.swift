@@ -33,6 +33,7 @@ struct PlantedBugTests {
         case .float16Chunked?: (1 << 18) + 8192    // more than one 262 144-element conversion chunk, a 1×1 filter and its output
         case .backpropFilterChunks?: 2 * 80       // two chunks of at least 32 output pixels: input and gradient, a
                                                   // channel each (the shapes the shrinker reaches hold up to 80 pixels)
+        case .depthwiseBackpropFilterChunks?: 2 * 2 * 16 // two chunks of at least 16 output pixels: input and gradient, a channel
         default: 16
         }
     }

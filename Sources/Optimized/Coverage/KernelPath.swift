@@ -46,6 +46,13 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case backpropFilterPointwise = "conv2d_backprop_filter/pointwise-gemm"
     case backpropFilterChunks = "conv2d_backprop_filter/pixel-chunks"
     case backpropFilterEmpty = "conv2d_backprop_filter/empty"
+    // depthwise and conv1d gradients
+    case depthwiseBackpropInputGrouped = "depthwise_conv2d_backprop_input/as-grouped-conv2d"
+    case depthwiseBackpropFilterVectors = "depthwise_conv2d_backprop_filter/channel-vectors"
+    case depthwiseBackpropFilterChunks = "depthwise_conv2d_backprop_filter/pixel-chunks"
+    case depthwiseBackpropFilterEmpty = "depthwise_conv2d_backprop_filter/empty"
+    case conv1dBackpropInputView = "conv1d_backprop_input/height-1-view"
+    case conv1dBackpropFilterView = "conv1d_backprop_filter/height-1-view"
     // kernel modules and threads
     case isaAVX512 = "isa/avx512"
     case isaAVX2 = "isa/avx2"
@@ -93,6 +100,10 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
         case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty: return ["conv2d_backprop_input"]
         case .backpropFilterIm2col, .backpropFilterPointwise, .backpropFilterChunks, .backpropFilterEmpty: return ["conv2d_backprop_filter"]
+        case .depthwiseBackpropInputGrouped: return ["depthwise_conv2d_backprop_input"]
+        case .depthwiseBackpropFilterVectors, .depthwiseBackpropFilterChunks, .depthwiseBackpropFilterEmpty: return ["depthwise_conv2d_backprop_filter"]
+        case .conv1dBackpropInputView: return ["conv1d_backprop_input"]
+        case .conv1dBackpropFilterView: return ["conv1d_backprop_filter"]
         case .isaAVX512, .isaAVX2, .isaPortable: return convs
         case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
         case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]

@@ -96,6 +96,18 @@ public enum Mutant: String, CaseIterable, Sendable {
     case backpropFilterLastChunkLost
     /// Backprop filter with nothing to add returns zeros with the filter's channel axes swapped.
     case backpropFilterEmptyChannelsSwapped
+    /// Depthwise backprop input reads the filter multiplier-major ([KH, KW, M, C]).
+    case depthwiseBackpropInputMultiplierMajor
+    /// Depthwise backprop filter's last column tap reads one column early.
+    case depthwiseBackpropFilterLastColumnEarly
+    /// Depthwise backprop filter split into chunks adds the first chunk's partial twice.
+    case depthwiseBackpropFilterFirstChunkTwice
+    /// Depthwise backprop filter with nothing to add returns ones.
+    case depthwiseBackpropFilterEmptyOnes
+    /// conv1d backprop input puts CAUSAL's padding after the signal.
+    case conv1dBackpropInputCausalAfter
+    /// conv1d backprop filter swaps explicit (and CAUSAL) padding's sides on its height-1 view.
+    case conv1dBackpropFilterPadsSwapped
     /// The AVX-512 block drops its last input channel.
     case avx512DropsLastChannel
     /// The AVX2 block drops its last tap.
@@ -195,6 +207,12 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .backpropFilterBottomPaddingReadsLastRow: .backpropFilterIm2col
         case .backpropFilterLastChunkLost: .backpropFilterChunks
         case .backpropFilterEmptyChannelsSwapped: .backpropFilterEmpty
+        case .depthwiseBackpropInputMultiplierMajor: .depthwiseBackpropInputGrouped
+        case .depthwiseBackpropFilterLastColumnEarly: .depthwiseBackpropFilterVectors
+        case .depthwiseBackpropFilterFirstChunkTwice: .depthwiseBackpropFilterChunks
+        case .depthwiseBackpropFilterEmptyOnes: .depthwiseBackpropFilterEmpty
+        case .conv1dBackpropInputCausalAfter: .conv1dBackpropInputView
+        case .conv1dBackpropFilterPadsSwapped: .conv1dBackpropFilterView
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
         case .portableDropsLastPixel: .isaPortable

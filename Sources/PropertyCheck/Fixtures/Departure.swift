@@ -13,7 +13,8 @@ public struct Departure: Sendable {
     /// nil when `recorded` departs from `definition` as the quirk says; else why not.
     let check: @Sendable (_ inputs: [String: AnyTensor], _ attrs: [(String, JSONValue)], _ recorded: AnyTensor, _ definition: AnyTensor) -> String?
 
-    public static let all: [Departure] = [depthwiseStrideDilation, separableStrideDilation, glimpseUniformNoise,
+    public static let all: [Departure] = [depthwiseStrideDilation, separableStrideDilation, depthwiseGradientStrideDilation(ofInput: true),
+                                          depthwiseGradientStrideDilation(ofInput: false), glimpseUniformNoise,
                                           onnxSameCropConv1d, onnxSameCropConv2d, onnxSameCropDepthwise, onnxSameCropSeparable]
 
     public static func named(_ id: String) -> Departure? { all.first { $0.id == id } }
@@ -52,6 +53,43 @@ public struct Departure: Sendable {
             return "the pointwise convolution of the quirk's depthwise answer cannot be computed"
         }
         return agreement(recorded, predicted, "the pointwise convolution of the quirk's depthwise pixel")
+    }
+
+    /// The depthwise gradients a tape computes through `tf.nn.depthwise_conv2d` with a stride and a
+    /// dilation > 1 are the adjoints of that quirky forward map Q, not of the definition's. Q is
+    /// linear in each operand, so a recorded gradient r is Q's adjoint applied to g exactly when
+    /// `⟨Q(z), g⟩ = ⟨z, r⟩` for every z: checked on three pseudo-random z of the differentiated
+    /// operand's shape, within the recorded dtype's rounding of both sums.
+    static func depthwiseGradientStrideDilation(ofInput: Bool) -> Departure {
+        let op = ofInput ? "depthwise_conv2d_backprop_input" : "depthwise_conv2d_backprop_filter"
+        return Departure(id: "depthwise-stride-dilation", op: op) { inputs, attrs, recorded, _ in
+            guard let g = inputs["out_backprop"], let given = inputs[ofInput ? "filter" : "input"] else { return "out_backprop expected" }
+            let forward = attrs.filter { $0.0 != "input_sizes" && $0.0 != "filter_sizes" }
+            let u: Double = recorded.dtype == .float16 ? Float16.unitRoundoff : recorded.dtype == .float32 ? Float.unitRoundoff : Double.unitRoundoff
+            let (gv, r) = (g.doubles, recorded.doubles)
+            for probe in 1...3 {
+                let values: [Double] = (0..<recorded.count).map { (i: Int) -> Double in
+                    let hashed: UInt64 = UInt64(i * 3 + probe) &* 0x9E37_79B9_7F4A_7C15
+                    return Double(Int(hashed >> 40) % 2001 - 1000) / 1000
+                }
+                let z = recorded.with(shape: recorded.shape, values: values)
+                let q: Tensor<Double>
+                switch spaceToBatchDepthwise(ofInput ? z : given, ofInput ? given : z, forward) {
+                case let .success(t): q = t
+                case let .failure(why): return why.reason
+                }
+                guard q.shape == g.shape else { return "the quirk's forward output \(q.shape) is not out_backprop's \(g.shape)" }
+                var left = 0.0, right = 0.0, size = 0.0
+                for (a, b) in zip(q.scalars, gv) { left += a * b; size += abs(a * b) }
+                for (a, b) in zip(values, r) { right += a * b; size += abs(a * b) }
+                let terms = Double(q.count + r.count)
+                let tolerance: Double = 64 * u * terms * max(size, Double.leastNormalMagnitude)
+                if abs(left - right) > tolerance {
+                    return "⟨Q(z), g⟩ = \(left) but ⟨z, recorded⟩ = \(right): not the adjoint of the quirk's forward map"
+                }
+            }
+            return nil
+        }
     }
 
     struct Mismatch: Error { let reason: String }

@@ -57,9 +57,11 @@ public struct KnownRefusal: Sendable {
 
     /// `DepthwiseConv2dNative` refuses unequal row and column strides ("Current implementation
     /// only supports equal length strides in the row and column dimensions"); separable_conv2d
-    /// runs it for its depthwise step.
+    /// runs it for its depthwise step, and the gradients' tape runs it forward (and its own
+    /// backprop kernels, which say the same).
     static let depthwiseUnequalStrides = KnownRefusal(
-        id: "depthwise-unequal-strides", ops: ["depthwise_conv2d", "separable_conv2d"], framework: "TensorFlow",
+        id: "depthwise-unequal-strides",
+        ops: ["depthwise_conv2d", "separable_conv2d", "depthwise_conv2d_backprop_input", "depthwise_conv2d_backprop_filter"], framework: "TensorFlow",
         note: "DepthwiseConv2dNative supports only equal row and column strides",
         messages: ["only supports equal length strides"]
     ) { attrs, _ in
@@ -98,10 +100,10 @@ public struct KnownRefusal: Sendable {
 
     /// PyTorch's convolutions refuse a padded input shorter than the kernel ("Kernel size can't be
     /// greater than actual input size") where TensorFlow returns an empty output.
-    /// Its autograd input gradient goes through the same forward convolution, and refuses alike
-    /// where the forward output (`out_backprop`'s shape) is empty.
+    /// Its autograd gradients go through the same forward convolution, and refuse alike where the
+    /// forward output (`out_backprop`'s shape) is empty.
     static let torchEmptyOutput = KnownRefusal(
-        id: "torch-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"],
+        id: "torch-conv-empty-output", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"] + gradientOps,
         framework: "PyTorch",
         note: "F.conv1d/F.conv2d refuse a padded input shorter than the dilated kernel, where the output is empty",
         messages: ["kernel size can't be greater than actual input size"]
@@ -109,28 +111,38 @@ public struct KnownRefusal: Sendable {
 
     /// PyTorch's convolutions refuse a weight with 0 output channels ("expected weight to be at
     /// least G at dimension 0", G the groups), where TensorFlow returns the empty output `[…, 0]`.
-    /// Likewise for the input gradient of a convolution with no output channels.
+    /// Likewise for the gradients of a convolution with no output channels.
     static let torchNoOutputChannels = KnownRefusal(
-        id: "torch-conv-no-output-channels", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_backprop_input"],
+        id: "torch-conv-no-output-channels", ops: ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d"] + gradientOps,
         framework: "PyTorch",
         note: "F.conv1d/F.conv2d refuse a weight of 0 output channels, where the output is empty",
         messages: ["expected weight to be at least"]
     ) { _, shapes in (shapes["out_backprop"] ?? shapes["output"])?.last == 0 }
 
-    /// TensorFlow's CPU `Conv2DBackpropInput` (what `GradientTape` runs for conv2d's input, with
-    /// oneDNN on or off) refuses grouped convolutions, whose forward op it computes.
+    /// The gradient ops, whose peers run the forward convolution under their training path.
+    static let gradientOps = ["conv2d_backprop_input", "conv2d_backprop_filter", "depthwise_conv2d_backprop_input",
+                              "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"]
+
+    /// TensorFlow's CPU `Conv2DBackpropInput` (what `GradientTape` runs for conv2d's and conv1d's
+    /// gradients: the registered gradient of Conv2D computes both operands', with oneDNN on or off)
+    /// refuses grouped convolutions, whose forward op it computes.
     static let tensorflowGroupedGradient = KnownRefusal(
-        id: "tf-cpu-grouped-gradient", ops: ["conv2d_backprop_input"], framework: "TensorFlow",
+        id: "tf-cpu-grouped-gradient", ops: ["conv2d_backprop_input", "conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"],
+        framework: "TensorFlow",
         note: "Conv2DBackpropInput on CPU refuses grouped convolutions (\"Gradients for grouped convolutions are not supported on CPU\")",
         messages: ["gradients for grouped convolutions are not supported on cpu"]
     ) { _, shapes in
-        guard let cin = shapes["output"]?.last, let perGroup = shapes["filter"]?.dropLast().last else { return false }
+        // The input gradient's output has the input's shape; the filter gradient's, the filter's.
+        let filterGradient = shapes["filter"] == nil
+        guard let cin = (filterGradient ? shapes["input"] : shapes["output"])?.last,
+              let perGroup = (filterGradient ? shapes["output"] : shapes["filter"])?.dropLast().last else { return false }
         return perGroup > 0 && cin != perGroup
     }
 
     /// And dilated ones.
     static let tensorflowDilatedGradient = KnownRefusal(
-        id: "tf-cpu-dilated-gradient", ops: ["conv2d_backprop_input"], framework: "TensorFlow",
+        id: "tf-cpu-dilated-gradient", ops: ["conv2d_backprop_input", "conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"],
+        framework: "TensorFlow",
         note: "Conv2DBackpropInput on CPU refuses dilation rates above 1 (\"do not yet support dilation rates larger than 1\")",
         messages: ["do not yet support dilation rates larger than 1"]
     ) { attrs, _ in
@@ -152,11 +164,12 @@ public struct KnownRefusal: Sendable {
     /// the last step refuses ("cropped_shape[0]=-1 must be non-negative") where the output-size
     /// rule gives 0 rows.
     static let depthwiseDilatedEmptyOutput = KnownRefusal(
-        id: "tf-depthwise-dilated-empty-output", ops: ["depthwise_conv2d", "separable_conv2d"], framework: "TensorFlow",
+        id: "tf-depthwise-dilated-empty-output",
+        ops: ["depthwise_conv2d", "separable_conv2d", "depthwise_conv2d_backprop_input", "depthwise_conv2d_backprop_filter"], framework: "TensorFlow",
         note: "the space-to-batch wrapper of a dilated depthwise convolution refuses an empty output",
         messages: ["must be non-negative"]
-    ) { attrs, outputs in
-        ints(attrs, "dilations").contains { $0 > 1 } && emptySpatialOutput(outputs)
+    ) { attrs, shapes in
+        ints(attrs, "dilations").contains { $0 > 1 } && emptySpatialOutput(["output": shapes["out_backprop"] ?? shapes["output"] ?? []])
     }
 
     /// ONNX Runtime's CPU `Conv` refuses the same inputs ("Invalid input shape").

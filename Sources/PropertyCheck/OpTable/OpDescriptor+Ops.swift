@@ -52,4 +52,16 @@ extension OpDescriptor {
         entry: .conv2dBackpropFilter, generator: .conv2dBackpropFilter,
         laws: Properties.laws(of: "conv2d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_filter") },
         explain: .conv2dBackpropFilter)
+    public static let depthwiseConv2dBackpropInput = OpDescriptor(
+        entry: .depthwiseConv2dBackpropInput, generator: .depthwiseConv2dBackpropInput,
+        laws: Properties.laws(of: "depthwise_conv2d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "depthwise_conv2d_backprop_input") })
+    public static let depthwiseConv2dBackpropFilter = OpDescriptor(
+        entry: .depthwiseConv2dBackpropFilter, generator: .depthwiseConv2dBackpropFilter,
+        laws: Properties.laws(of: "depthwise_conv2d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "depthwise_conv2d_backprop_filter") })
+    public static let conv1dBackpropInput = OpDescriptor(
+        entry: .conv1dBackpropInput, generator: .conv1dBackpropInput,
+        laws: Properties.laws(of: "conv1d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "conv1d_backprop_input") })
+    public static let conv1dBackpropFilter = OpDescriptor(
+        entry: .conv1dBackpropFilter, generator: .conv1dBackpropFilter,
+        laws: Properties.laws(of: "conv1d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv1d_backprop_filter") })
 }

@@ -4,7 +4,8 @@ import Reference
 /// The op table: every op of docs/OPS.md, once, as its descriptor.
 public enum OpTable {
     public static let descriptors: [OpDescriptor] = [
-        .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .conv2dBackpropInput, .conv2dBackpropFilter, .extractGlimpse,
+        .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .conv2dBackpropInput, .conv2dBackpropFilter,
+        .depthwiseConv2dBackpropInput, .depthwiseConv2dBackpropFilter, .conv1dBackpropInput, .conv1dBackpropFilter, .extractGlimpse,
         .timeseriesWindows, .frame, .countParams, .statelessUniform, .epochPairing,
     ]
 

@@ -4,76 +4,47 @@ import Reference
 extension Properties {
     /// The gradient ops' own laws: the gradient checker's tools, each tying the implementation
     /// under test to its own forward op or to itself, with no reference.
-    static let gradientLaws: [Property] = [
-        linearity("conv2d_backprop_input", in: "out_backprop"),
-        linearity("conv2d_backprop_filter", in: "out_backprop"),
-        linearity("conv2d_backprop_filter", in: "input"),
-        adjoint(.input), adjoint(.filter),
-        finiteDifferences(.input), finiteDifferences(.filter),
-        zeroExtent(.input), zeroExtent(.filter),
-    ]
-
-    /// Which of conv2d's operands a gradient op differentiates by, with the names its case uses.
-    enum GradientOf: Sendable {
-        case input, filter
-
-        var op: String { self == .input ? "conv2d_backprop_input" : "conv2d_backprop_filter" }
-        /// The attribute holding the differentiated operand's shape.
-        var sizes: String { self == .input ? "input_sizes" : "filter_sizes" }
-        /// The other forward operand, given as an input of the gradient case.
-        var given: String { self == .input ? "filter" : "input" }
-
-        /// The differentiated operand's shape, from the case's attribute.
-        func shape(_ c: GeneratedCase) -> [Int]? {
-            guard let sizes = c.attrs.first(where: { $0.0 == sizes })?.1.array?.compactMap(\.int), sizes.count == 4 else { return nil }
-            return sizes
-        }
-
-        /// The forward conv2d case of `operand` (the differentiated one) with the case's other operand.
-        func forward(_ c: GeneratedCase, operand: AnyTensor) -> GeneratedCase? {
-            guard let other = c.input(given) else { return nil }
-            let (x, w) = self == .input ? (operand, other) : (other, operand)
-            return GeneratedCase(op: "conv2d", attrs: c.attrs.filter { $0.0 != sizes }, inputs: [("input", x), ("filters", w)])
-        }
+    static let gradientLaws: [Property] = GradientOp.all.flatMap { g in
+        [linearity(g.op, in: "out_backprop")] + (g.ofInput ? [] : [linearity(g.op, in: "input")])
+            + [adjoint(g), finiteDifferences(g), zeroExtent(g)]
     }
 
     /// The adjoint (dot-product) identity `⟨conv2d(x, w), g⟩ = ⟨x, ∂input(g, w)⟩ = ⟨w, ∂filter(x, g)⟩`:
     /// ties the implementation's gradient to its own forward conv2d, with no reference. Exact fill
     /// and the differentiated operand in {−1, 0, 1} make both sides exact integers, so they must be equal.
-    static func adjoint(_ of: GradientOf) -> Property {
-        Property(of.op, "adjoint-of-conv2d", .valid([.exact])) { c, _ in
+    static func adjoint(_ of: GradientOp) -> Property {
+        Property(of.op, "adjoint-of-\(of.forward)", .valid([.exact])) { c, _ in
             law {
                 guard let dy = c.input("out_backprop"), let sizes = of.shape(c) else { return .discard }
                 let count: Int = sizes.reduce(1, *)
                 // A pattern with no period a layout could align with (a periodic one hides a mirrored kernel).
                 let values: [Double] = (0..<count).map { (i: Int) -> Double in Double(Int((UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 61) % 3 - 1) }
-                guard let other = c.input(of.given), let forward = of.forward(c, operand: other.with(shape: sizes, values: values)) else { return .discard }
+                guard let other = c.input(of.given), let forward = of.forwardCase(c, operand: other.with(shape: sizes, values: values)) else { return .discard }
                 let (y, d) = (try Run.output(forward), try Run.output(c))
                 guard exact(y.values, dy.dtype), exact(d.values, dy.dtype) else { return .discard }
                 guard y.shape == dy.shape, d.shape == sizes else {
-                    return .fail("shapes: conv2d \(y.shape) with g \(dy.shape), the gradient \(d.shape) for \(of.sizes) \(sizes)")
+                    return .fail("shapes: \(of.forward) \(y.shape) with g \(dy.shape), the gradient \(d.shape) for \(of.sizes) \(sizes)")
                 }
                 let g: [Double] = dy.doubles
                 var (left, right) = (0.0, 0.0)
                 for (a, b) in zip(y.values, g) { left += a * b }
                 for (a, b) in zip(values, d.values) { right += a * b }
-                let name = of == .input ? "⟨x, ∂input(g, w)⟩" : "⟨w, ∂filter(x, g)⟩"
-                return left == right ? .pass : .fail("⟨conv2d(x, w), g⟩ = \(left) but \(name) = \(right)")
+                let name = of.ofInput ? "⟨x, ∂input(g, w)⟩" : "⟨w, ∂filter(x, g)⟩"
+                return left == right ? .pass : .fail("⟨\(of.forward)(x, w), g⟩ = \(left) but \(name) = \(right)")
             }
         }
     }
 
     /// Central finite differences in float64, the independent check of a gradient checker: for a
     /// few elements k of the differentiated operand z, `(⟨conv2d(z + h·e_k), g⟩ − ⟨conv2d(z − h·e_k), g⟩) / 2h`
-    /// must equal the gradient's element k. conv2d is linear, so the difference quotient is exact
+    /// must equal the gradient's element k. The forward op is linear, so the difference quotient is exact
     /// but for rounding, and the tolerance is that rounding, bounded rigorously: the forward outputs'
     /// `γ(m)·Σ|z||w|` (m terms each), the dot products' `γ(P)·Σ|y||g|`, divided by 2h, plus the
     /// gradient element's own `γ(n)·Σ|t|` — each doubled.
-    static func finiteDifferences(_ of: GradientOf) -> Property {
+    static func finiteDifferences(_ of: GradientOp) -> Property {
         Property(of.op, "central-finite-differences", .valid([.random])) { c, _ in
             law {
-                guard let dy = c.input("out_backprop"), dy.dtype == .float64, let sizes = of.shape(c), let other = c.input(of.given),
-                      case let .float64(otherTensor) = other, case let .float64(g) = dy else { return .discard }
+                guard let dy = c.input("out_backprop"), dy.dtype == .float64, let sizes = of.shape(c), case let .float64(g) = dy else { return .discard }
                 let count = sizes.reduce(1, *)
                 guard count > 0, dy.count > 0 else { return .discard }
                 // A point z: the gradient does not depend on it (the op is linear), the rounding does.
@@ -82,20 +53,19 @@ extension Properties {
                 guard d.shape == sizes else { return .fail("the gradient has shape \(d.shape), \(of.sizes) is \(sizes)") }
                 let h = 1.0 / 16, eps = Double.ulpOfOne / 2
                 func gamma(_ n: Int) -> Double { Double(n) * eps / (1 - Double(n) * eps) }
-                let gradientBound = try gradientMagnitudes(of, c, otherTensor, g, sizes)
+                // The gradient's own Σ|t| and term counts, from the definition's accumulation.
+                guard let gradientBound = try c.prepare().reference().accumulated["output"] else { return .discard }
                 for k in Set((0..<4).map { ($0 * 7919 + 13) % count }).sorted() {
                     var sides: [(value: Double, bound: Double)] = []
                     for sign in [1.0, -1.0] {
                         var point = z
                         point[k] += sign * h
                         let zt = try Tensor(shape: sizes, scalars: point)
-                        guard let forward = of.forward(c, operand: .float64(zt)) else { return .discard }
+                        guard let forward = of.forwardCase(c, operand: .float64(zt)) else { return .discard }
                         let y = try Run.output(forward)
-                        guard y.shape == dy.shape else { return .fail("conv2d gives \(y.shape), out_backprop is \(dy.shape)") }
-                        // Σ|z||w| per output, and its term count, from the reference's accumulation.
-                        let attrs = try conv2DAttributes(forward)
-                        let (x, w) = of == .input ? (zt, otherTensor) : (otherTensor, zt)
-                        let acc = try Reference.conv2dAccumulated(x, w, attrs)
+                        guard y.shape == dy.shape else { return .fail("\(of.forward) gives \(y.shape), out_backprop is \(dy.shape)") }
+                        // Σ|z||w| per output, and its term count, from the definition's accumulation.
+                        guard let acc = try forward.prepare().reference().accumulated["output"] else { return .discard }
                         var dot = 0.0, bound = 0.0, size = 0.0
                         for i in 0..<y.values.count {
                             dot += y.values[i] * g.scalars[i]
@@ -117,27 +87,14 @@ extension Properties {
         }
     }
 
-    /// The reference's accumulation of the gradient itself (its Σ|t| and term counts per element).
-    private static func gradientMagnitudes(_ of: GradientOf, _ c: GeneratedCase, _ other: Tensor<Double>, _ g: Tensor<Double>,
-                                           _ sizes: [Int]) throws -> Accumulated {
-        let attrs = try conv2DAttributes(c)
-        return of == .input ? try Reference.conv2dBackpropInputAccumulated(inputSizes: sizes, other, g, attrs)
-            : try Reference.conv2dBackpropFilterAccumulated(other, filterSizes: sizes, g, attrs)
-    }
-
-    /// conv2d's attributes as a case gives them.
-    static func conv2DAttributes(_ c: GeneratedCase) throws -> Conv2DAttributes {
-        try OpEntry.conv2DAttributes(SwiftCandidate.context(c.op, c.attrs))
-    }
-
     /// A batch of 0 (in the gradient and, for the filter gradient, the input) gives a gradient of
     /// zeros: of `input_sizes`' shape with a batch of 0, or of `filter_sizes`' shape, every element 0.
-    static func zeroExtent(_ of: GradientOf) -> Property {
+    static func zeroExtent(_ of: GradientOp) -> Property {
         Property(of.op, "empty-batch-gives-zeros", .valid([.exact])) { c, _ in
             law {
-                guard let dy = c.input("out_backprop"), var sizes = of.shape(c), dy.shape.count == 4, dy.shape[0] > 0 else { return .discard }
+                guard let dy = c.input("out_backprop"), var sizes = of.shape(c), dy.shape.count == of.rank, dy.shape[0] > 0 else { return .discard }
                 var empty = c.replacing("out_backprop", with: dy.with(shape: [0] + dy.shape.dropFirst(), values: []))
-                if of == .input {
+                if of.ofInput {
                     sizes[0] = 0
                     empty.attrs = empty.attrs.map { $0.0 == of.sizes ? ($0.0, J.ints(sizes)) : $0 }
                 } else if let x = c.input("input") {

@@ -59,8 +59,7 @@ public struct DepthwiseGeometry: Equatable, Sendable {
     /// `[N, Ho, Wo, C·M]`.
     public var outputShape: [Int] { [batch, rows.output, cols.output, channels * multiplier] }
 
-    public init(input: [Int], filter: [Int], attrs: Conv2DAttributes) throws(OpError) {
-        let op = "depthwise_conv2d"
+    public init(op: String = "depthwise_conv2d", input: [Int], filter: [Int], attrs: Conv2DAttributes) throws(OpError) {
         let v = Validator(op: op)
         try v.rank("input", input, 4, layout: "[N, H, W, C]")
         try v.rank("filter", filter, 4, layout: "[KH, KW, C, M]")
