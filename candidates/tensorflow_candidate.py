@@ -87,11 +87,39 @@ def forward(op, a):
     return conv1d_forward
 
 
-def gradient(op, a, inputs):
+def split_groups(f):
+    """A grouped forward op as its groups' convolutions side by side: what a TensorFlow user trains
+    on CPU, whose gradient kernels refuse grouped convolutions."""
+    def grouped(x, w):
+        groups = x.shape[-1] // w.shape[-2]
+        return tf.concat([f(a, b) for a, b in zip(tf.split(x, groups, axis=-1), tf.split(w, groups, axis=-1))], axis=-1)
+    return grouped
+
+
+def gradient(op, a, inputs, route="tape"):
     """What training computes: the tape's gradient of the forward op with respect to a zero operand
-    of `input_sizes` or `filter_sizes` (the op is linear in each), given the output's gradient."""
+    of `input_sizes` or `filter_sizes` (the op is linear in each), given the output's gradient.
+    Where TensorFlow's CPU gradient kernels refuse the op (grouped conv1d/conv2d; dilated ones), the
+    route that trains on CPU instead: the groups side by side, or tf.nn.convolution's
+    space-to-batch for a dilation with VALID or SAME."""
+    try:
+        return gradient_by(op, a, inputs, route)
+    except tf.errors.InvalidArgumentError as error:
+        said = error.message.lower()
+        if route == "tape" and "grouped convolutions are not supported" in said:
+            return gradient_by(op, a, inputs, "split")
+        if route == "tape" and "dilation rates larger than 1" in said and isinstance(a["padding"], str) and a["padding"] != "CAUSAL":
+            return gradient_by(op, a, inputs, "space-to-batch")
+        raise
+
+
+def gradient_by(op, a, inputs, route):
     g = inputs["out_backprop"]
     f = forward(op, a)
+    if route == "split":
+        f = split_groups(f)
+    elif route == "space-to-batch":
+        f = lambda x, w: tf.nn.convolution(x, w, strides=a["strides"], padding=a["padding"], dilations=a["dilations"])
     of_input = op.endswith("_input")
     given = tf.constant(inputs["filter" if of_input else "input"])
     z = tf.zeros(a["input_sizes" if of_input else "filter_sizes"], given.dtype)
