@@ -23,7 +23,7 @@ from candidate_protocol import serve, threads  # noqa: E402
 
 OPS = ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "extract_glimpse", "timeseries_windows", "frame",
        "count_params", "stateless_uniform", "conv2d_backprop_input", "conv2d_backprop_filter", "depthwise_conv2d_backprop_input",
-       "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"]
+       "depthwise_conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter", "conv2d_transpose", "conv1d_transpose"]
 
 
 def padding2d(p):
@@ -106,34 +106,64 @@ def gradient(op, a, inputs, route="tape"):
         return gradient_by(op, a, inputs, route)
     except tf.errors.InvalidArgumentError as error:
         said = error.message.lower()
-        if route == "tape" and "grouped convolutions are not supported" in said:
+        # In a graph the filter's gradient kernel says it another way: it asks for Cin, not Cin/G, channels.
+        if route == "tape" and ("grouped convolutions are not supported" in said or "filter_size does not have enough elements" in said):
             return gradient_by(op, a, inputs, "split")
         if route == "tape" and "dilation rates larger than 1" in said and isinstance(a["padding"], str) and a["padding"] != "CAUSAL":
             return gradient_by(op, a, inputs, "space-to-batch")
         raise
 
 
+COMPILED = {}
+
+
 def gradient_by(op, a, inputs, route):
-    g = inputs["out_backprop"]
+    """The tape's gradient inside a tf.function, as Keras's training step runs it: in a graph,
+    only the requested operand's gradient kernel runs (eagerly, Conv2D's registered gradient
+    computes both operands'). One traced function per op, attributes, route and shapes, the last
+    16 kept (a benchmark's repeated requests reuse one)."""
+    given, g = inputs["filter" if op.endswith("_input") else "input"], inputs["out_backprop"]
+    key = (op, repr(sorted(a.items())), route, given.shape, given.dtype.str, g.shape)
+    if key not in COMPILED:
+        if len(COMPILED) >= 16:
+            COMPILED.pop(next(iter(COMPILED)))
+        COMPILED[key] = tf.function(lambda given, g: traced_gradient(op, a, route, given, g))
+    return COMPILED[key](tf.constant(given), tf.constant(g)).numpy()
+
+
+def traced_gradient(op, a, route, given, g):
     f = forward(op, a)
     if route == "split":
         f = split_groups(f)
     elif route == "space-to-batch":
         f = lambda x, w: tf.nn.convolution(x, w, strides=a["strides"], padding=a["padding"], dilations=a["dilations"])
     of_input = op.endswith("_input")
-    given = tf.constant(inputs["filter" if of_input else "input"])
     z = tf.zeros(a["input_sizes" if of_input else "filter_sizes"], given.dtype)
     with tf.GradientTape() as tape:
         tape.watch(z)
         y = f(z, given) if of_input else f(given, z)
     if list(y.shape) != list(g.shape):
         raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
-    grad = tape.gradient(y, z, output_gradients=tf.constant(g))
-    return (grad if grad is not None else tf.zeros_like(z)).numpy()
+    grad = tape.gradient(y, z, output_gradients=g)
+    return grad if grad is not None else tf.zeros_like(z)
+
+
+def conv_transpose(op, a, inputs):
+    """Keras's Conv1DTranspose / Conv2DTranspose layer (no bias) with the case's kernel."""
+    x, k = inputs["input"], inputs["kernel"]
+    rank = 1 if op == "conv1d_transpose" else 2
+    cls = keras.layers.Conv1DTranspose if rank == 1 else keras.layers.Conv2DTranspose
+    layer = cls(k.shape[-2], k.shape[:rank], strides=a["strides"], padding=a["padding"].lower(), output_padding=a["output_padding"],
+                dilation_rate=a["dilations"], use_bias=False, dtype=x.dtype.name)
+    layer.build(x.shape)
+    layer.set_weights([k])
+    return layer(x).numpy()
 
 
 def run(op, a, inputs):
     x = inputs.get("input")
+    if op.endswith("_transpose"):
+        return {"output": conv_transpose(op, a, inputs)}
     if "_backprop_" in op:
         return {"output": gradient(op, a, inputs)}
     if op == "conv1d":

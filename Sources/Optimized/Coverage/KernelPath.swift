@@ -41,18 +41,23 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case backpropInputStuffed = "conv2d_backprop_input/zero-stuffed-conv2d"
     case backpropInputStrided = "conv2d_backprop_input/zero-stuffed-conv2d/strided"
     case backpropInputEmpty = "conv2d_backprop_input/empty"
+    case backpropInputCol2im = "conv2d_backprop_input/gemm-col2im"
+    case backpropInputCol2imChunks = "conv2d_backprop_input/gemm-col2im/pixel-chunks"
     // conv2d_backprop_filter
     case backpropFilterIm2col = "conv2d_backprop_filter/im2col-gemm"
     case backpropFilterPointwise = "conv2d_backprop_filter/pointwise-gemm"
     case backpropFilterChunks = "conv2d_backprop_filter/pixel-chunks"
     case backpropFilterEmpty = "conv2d_backprop_filter/empty"
     // depthwise and conv1d gradients
-    case depthwiseBackpropInputGrouped = "depthwise_conv2d_backprop_input/as-grouped-conv2d"
+    case depthwiseBackpropInputGather = "depthwise_conv2d_backprop_input/channel-vector-gather"
+    case depthwiseBackpropInputEmpty = "depthwise_conv2d_backprop_input/empty"
     case depthwiseBackpropFilterVectors = "depthwise_conv2d_backprop_filter/channel-vectors"
     case depthwiseBackpropFilterChunks = "depthwise_conv2d_backprop_filter/pixel-chunks"
     case depthwiseBackpropFilterEmpty = "depthwise_conv2d_backprop_filter/empty"
     case conv1dBackpropInputView = "conv1d_backprop_input/height-1-view"
     case conv1dBackpropFilterView = "conv1d_backprop_filter/height-1-view"
+    // Keras's transposed convolutions
+    case convTranspose = "conv_transpose/as-input-gradient"
     // kernel modules and threads
     case isaAVX512 = "isa/avx512"
     case isaAVX2 = "isa/avx2"
@@ -98,12 +103,14 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
-        case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty: return ["conv2d_backprop_input"]
+        case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty, .backpropInputCol2im, .backpropInputCol2imChunks:
+            return ["conv2d_backprop_input"]
         case .backpropFilterIm2col, .backpropFilterPointwise, .backpropFilterChunks, .backpropFilterEmpty: return ["conv2d_backprop_filter"]
-        case .depthwiseBackpropInputGrouped: return ["depthwise_conv2d_backprop_input"]
+        case .depthwiseBackpropInputGather, .depthwiseBackpropInputEmpty: return ["depthwise_conv2d_backprop_input"]
         case .depthwiseBackpropFilterVectors, .depthwiseBackpropFilterChunks, .depthwiseBackpropFilterEmpty: return ["depthwise_conv2d_backprop_filter"]
         case .conv1dBackpropInputView: return ["conv1d_backprop_input"]
         case .conv1dBackpropFilterView: return ["conv1d_backprop_filter"]
+        case .convTranspose: return ["conv2d_transpose", "conv1d_transpose"]
         case .isaAVX512, .isaAVX2, .isaPortable: return convs
         case .threadsSerial, .threadsParallel, .threadsOversubscribed: return convs + ["conv2d_at", "epoch_pairing"]
         case .glimpseInside, .glimpseClipped, .glimpseNoise: return ["extract_glimpse"]

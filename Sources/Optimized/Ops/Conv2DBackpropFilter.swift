@@ -18,6 +18,8 @@ import Reference
 ///
 /// - Complexity: O(N·Ho·Wo·KH·KW·Cin·Cout/G) operations; memory: the filter-sized result per chunk
 ///   and one patch tile per thread.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func conv2dBackpropFilter<T: ConformFloat>(
     _ input: Tensor<T>, filterSizes: [Int], _ outBackprop: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {

@@ -14,6 +14,8 @@ import Reference
 /// reference's (the stuffed zeros add exact zeros), so conv2d's bound `γ_T(n)·Σ|t_i|` holds.
 ///
 /// - Complexity: O(N·(H + (KH−1)·dh)·(W + (KW−1)·dw)·Cin·KH·KW·Cout/G).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func conv2dBackpropInput<T: ConformFloat>(
     inputSizes: [Int], _ filter: Tensor<T>, _ outBackprop: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
@@ -34,6 +36,9 @@ public func conv2dBackpropInput<T: ConformFloat>(
         if Mutants.on(.backpropInputEmptyGradientExtents) { (shape[1], shape[2]) = (g.rows.output, g.cols.output) }
         #endif
         return try! Tensor(shape: shape, repeating: 0)
+    }
+    if Execution.current.algorithm == nil ? backpropInputPrefersCol2im(g) : Execution.current.algorithm == .im2colGEMM {
+        return try backpropInputCol2im(inputSizes: inputSizes, filter, outBackprop, g)
     }
     PathCounter.hit(.backpropInputStuffed)
     if g.rows.stride > 1 || g.cols.stride > 1 { PathCounter.hit(.backpropInputStrided) }
@@ -86,4 +91,91 @@ public func conv2dBackpropInput<T: ConformFloat>(
     var plan = Conv2DPlan(geometry, elementType: T.dtype)
     if plan.algorithm == .fft { plan = Conv2DPlan(algorithm: .direct) }
     return conv2d(x, w, geometry: geometry, plan: plan)
+}
+
+/// Whether the input gradient runs as GEMM + col2im rather than as a zero-stuffed conv2d: with a
+/// stride (the stuffed zeros multiply the work by sh·sw) or few input channels per group (the
+/// stuffed conv2d's output channels, fewer than its kernels' 16-lane blocks fill).
+func backpropInputPrefersCol2im(_ g: Conv2DGeometry) -> Bool {
+    g.rows.stride * g.cols.stride > 1 || g.channelsPerGroup < 16
+}
+
+/// The input gradient as matrix products and a scatter: per group, `cols[p, (tap, c)] =
+/// Σ_o g[p, o]·w[tap, c, o]` (GEMM with the filter transposed, over tiles of output pixels),
+/// then each column added to the input element its tap read (col2im). The output pixels are
+/// split into contiguous chunks, one per thread (at least 64 pixels each), each scattering into its
+/// own copy of the result; the copies are added in chunk order.
+///
+/// Error bound: each element is a sum of the same products as the reference's, in some order:
+/// `γ_T(n)·Σ|t_i|`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func backpropInputCol2im<T: ConformFloat>(
+    inputSizes: [Int], _ filter: Tensor<T>, _ outBackprop: Tensor<T>, _ g: Conv2DGeometry
+) throws(OpError) -> Tensor<T> {
+    let op = "conv2d_backprop_input"
+    let (kh, kw, cpg, cout, opg) = (g.kernelHeight, g.kernelWidth, g.channelsPerGroup, g.outputChannels, g.outputChannelsPerGroup)
+    let (h, w, cin, ho, wo) = (g.height, g.width, g.inputChannels, g.rows.output, g.cols.output)
+    let pixels = g.batch * ho * wo, k = kh * kw * cpg, size = inputSizes.reduce(1, *)
+    let chunks = max(1, min(Threading.current, pixels / 64))
+    let tile = max(16, min(pixels, Im2col.tileBytes / (k * MemoryLayout<T>.size)))
+    let v = Validator(op: op)
+    let copies = try v.product("input_sizes", chunks - 1, size)
+    let columns = try v.product("filter", Threading.current, tile, k)
+    try v.memory("input_sizes", elements: try v.sum("input_sizes", copies, columns), bytesEach: MemoryLayout<T>.size, shape: inputSizes)
+    PathCounter.hit(.backpropInputCol2im)
+    if chunks > 1 { PathCounter.hit(.backpropInputCol2imChunks) }
+    // Planted bugs (the test-only twin): the scatter skips the first column of taps in the left
+    // padding's place (adds tap dj = 0 one column right); later chunks start one pixel late.
+    #if CONFORM_MUTANTS
+    let shifted = Mutants.on(.backpropInputCol2imFirstTapShifted) ? 1 : 0
+    let late = Mutants.on(.backpropInputCol2imChunkLate) ? 1 : 0
+    #else
+    let shifted = 0
+    let late = 0
+    #endif
+    var partial = [T](repeating: 0, count: chunks * size)
+    partial.withUnsafeMutableBufferPointer { out in
+        let sums = UnsafeSendable(out.baseAddress!)
+        filter.scalars.withUnsafeBufferPointer { fb in
+            outBackprop.scalars.withUnsafeBufferPointer { gb in
+                let (fp, gp) = (UnsafeSendable(fb.baseAddress!), UnsafeSendable(gb.baseAddress!))
+                Threading.forEach(chunks * g.groups) { task in
+                    let (chunk, group) = (task / g.groups, task % g.groups)
+                    let first = chunk * pixels / chunks + (chunk > 0 ? late : 0), end = (chunk + 1) * pixels / chunks
+                    let dx = sums.value + chunk * size + group * cpg
+                    let cols = UnsafeMutablePointer<T>.allocate(capacity: tile * k)
+                    defer { cols.deallocate() }
+                    var p0 = first
+                    while p0 < end {
+                        let count = min(tile, end - p0)
+                        BLAS.gemmTransposedB(gp.value + p0 * cout + group * opg, lda: cout, fp.value + group * opg, ldb: cout,
+                                             cols, ldc: k, m: count, n: k, k: opg)
+                        for r in 0..<count {
+                            let q = p0 + r
+                            let (b, i, j) = (q / (ho * wo), (q / wo) % ho, q % wo)
+                            var src = cols + r * k
+                            for di in 0..<kh {
+                                let y = g.rows.position(output: i, tap: di)
+                                for dj in 0..<kw {
+                                    let x = g.cols.position(output: j, tap: dj) + (dj == 0 ? shifted : 0)
+                                    if y >= 0 && y < h && x >= 0 && x < w {
+                                        let target = dx + ((b * h + y) * w + x) * cin
+                                        for c in 0..<cpg { target[c] += src[c] }
+                                    }
+                                    src += cpg
+                                }
+                            }
+                        }
+                        p0 += count
+                    }
+                }
+            }
+        }
+    }
+    var result = [T](partial[0..<size])
+    for chunk in 1..<chunks {
+        for e in 0..<size { result[e] += partial[chunk * size + e] }
+    }
+    return try! Tensor(shape: inputSizes, scalars: result)
 }

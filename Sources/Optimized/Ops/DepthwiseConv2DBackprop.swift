@@ -1,27 +1,83 @@
 import Reference
 
-/// The input gradient of depthwise 2-D cross-correlation, as a grouped conv2d input gradient.
+/// The input gradient of depthwise 2-D cross-correlation, gathered by channel vectors.
 ///
-/// Algorithm: depthwise_conv2d is conv2d with C groups of one input channel and M outputs each,
-/// whose HWIO filter `[KH, KW, 1, C·M]` is the depthwise filter `[KH, KW, C, M]` read in the same
-/// order (output channel `c·M + m`); so the gradient is `conv2dBackpropInput` on that view, no copy
-/// (its zero-stuffed conv2d then runs the grouped direct kernels). Error bound: conv2dBackpropInput's.
+/// Algorithm: each input pixel gathers, for each tap `(di, dj)`, the output pixel that read it
+/// through that tap — `i = (y + pad_top − di·dh) / sh` when the division is exact and `0 ≤ i < Ho`
+/// (columns alike) — and adds `f[di, dj, c, m] · g[b, i, j, c·M + m]` over the C·M contiguous
+/// channels at once. Gathering writes each input element once, so the rows of the result split
+/// over the threads without partial copies. An input pixel no output reads gets 0.
+///
+/// Error bound: each element is a sum of at most `n = KH·KW·M` products in some order,
+/// `γ_T(n)·Σ|t_i|`. float16 runs through float32.
+///
+/// - Complexity: O(N·H·W·KH·KW·C·M) operations (taps that land between strides cost a test each).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func depthwiseConv2dBackpropInput<T: ConformFloat>(
     inputSizes: [Int], _ filter: Tensor<T>, _ outBackprop: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
-    let g = try Reference.depthwiseBackpropGeometry(op: "depthwise_conv2d_backprop_input", input: inputSizes, filter: filter.shape,
+    let op = "depthwise_conv2d_backprop_input"
+    if T.self == Float16.self {
+        return try Half.viaFloat(op: op, [filter, outBackprop]) { (t: [Tensor<Float>]) throws(OpError) in
+            try depthwiseConv2dBackpropInput(inputSizes: inputSizes, t[0], t[1], attrs)
+        }
+    }
+    let g = try Reference.depthwiseBackpropGeometry(op: op, input: inputSizes, filter: filter.shape,
                                                     outBackprop: outBackprop.shape, result: ("input_sizes", inputSizes), attrs)
-    let (kh, kw, c, m) = (g.kernelHeight, g.kernelWidth, g.channels, g.multiplier)
-    PathCounter.hit(.depthwiseBackpropInputGrouped)
-    var scalars = filter.scalars
+    let (kh, kw, c, m, h, w) = (g.kernelHeight, g.kernelWidth, g.channels, g.multiplier, g.height, g.width)
+    let (ho, wo, cm) = (g.rows.output, g.cols.output, g.channels * g.multiplier)
+    let (sh, sw, dh, dw, top, left) = (g.rows.stride, g.cols.stride, g.rows.dilation, g.cols.dilation, g.rows.padBefore, g.cols.padBefore)
+    var dx = [T](repeating: 0, count: inputSizes.reduce(1, *))
+    if dx.isEmpty || outBackprop.count == 0 || filter.count == 0 {
+        PathCounter.hit(.depthwiseBackpropInputEmpty)
+        // Planted bug (the test-only twin): zeros of the gradient's spatial extents.
+        #if CONFORM_MUTANTS
+        if Mutants.on(.depthwiseBackpropInputEmptyGradientExtents) { return try! Tensor(shape: [inputSizes[0], ho, wo, c], repeating: 0) }
+        #endif
+        return try! Tensor(shape: inputSizes, scalars: dx)
+    }
+    PathCounter.hit(.depthwiseBackpropInputGather)
     // Planted bug (the test-only twin): the filter read multiplier-major, [KH, KW, M, C].
     #if CONFORM_MUTANTS
-    if Mutants.on(.depthwiseBackpropInputMultiplierMajor) {
-        for t in 0..<(kh * kw) { for ch in 0..<c { for mm in 0..<m { scalars[(t * c + ch) * m + mm] = filter.scalars[(t * m + mm) * c + ch] } } }
-    }
+    let multiplierMajor = Mutants.on(.depthwiseBackpropInputMultiplierMajor)
+    #else
+    let multiplierMajor = false
     #endif
-    let grouped = try! Tensor(shape: [kh, kw, 1, c * m], scalars: scalars)
-    return try conv2dBackpropInput(inputSizes: inputSizes, grouped, outBackprop, attrs)
+    dx.withUnsafeMutableBufferPointer { out in
+        let result = UnsafeSendable(out.baseAddress!)
+        filter.scalars.withUnsafeBufferPointer { fb in
+            outBackprop.scalars.withUnsafeBufferPointer { gb in
+                let (fp, gp) = (UnsafeSendable(fb.baseAddress!), UnsafeSendable(gb.baseAddress!))
+                Threading.forEach(g.batch * h) { row in
+                    let (b, y) = (row / h, row % h)
+                    for x in 0..<w {
+                        let acc = result.value + ((b * h + y) * w + x) * c
+                        for di in 0..<kh {
+                            let ty = y + top - di * dh
+                            guard ty >= 0, ty % sh == 0, ty / sh < ho else { continue }
+                            for dj in 0..<kw {
+                                let tx = x + left - dj * dw
+                                guard tx >= 0, tx % sw == 0, tx / sw < wo else { continue }
+                                let grad = gp.value + ((b * ho + ty / sh) * wo + tx / sw) * cm
+                                let taps = fp.value + (di * kw + dj) * cm
+                                if m == 1 && !multiplierMajor {
+                                    for ch in 0..<c { acc[ch] += taps[ch] * grad[ch] }
+                                } else {
+                                    for ch in 0..<c {
+                                        var sum: T = 0
+                                        for mm in 0..<m { sum += taps[multiplierMajor ? mm * c + ch : ch * m + mm] * grad[ch * m + mm] }
+                                        acc[ch] += sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return try! Tensor(shape: inputSizes, scalars: dx)
 }
 
 /// The filter gradient of depthwise 2-D cross-correlation, by channel vectors.
@@ -35,6 +91,8 @@ public func depthwiseConv2dBackpropInput<T: ConformFloat>(
 /// float16 runs through float32.
 ///
 /// - Complexity: O(N·Ho·Wo·C·M·KH·KW) operations; memory: a filter per chunk.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func depthwiseConv2dBackpropFilter<T: ConformFloat>(
     _ input: Tensor<T>, filterSizes: [Int], _ outBackprop: Tensor<T>, _ attrs: Conv2DAttributes
 ) throws(OpError) -> Tensor<T> {
@@ -66,10 +124,8 @@ public func depthwiseConv2dBackpropFilter<T: ConformFloat>(
     // chunk's partial is added twice.
     #if CONFORM_MUTANTS
     let early = Mutants.on(.depthwiseBackpropFilterLastColumnEarly) && kw > 1 ? 1 : 0
-    let doubled = Mutants.on(.depthwiseBackpropFilterFirstChunkTwice) && chunks > 1
     #else
     let early = 0
-    let doubled = false
     #endif
     let cm = c * m
     var partial = [T](repeating: 0, count: chunks * size)
@@ -110,6 +166,8 @@ public func depthwiseConv2dBackpropFilter<T: ConformFloat>(
     for chunk in 1..<chunks {
         for e in 0..<size { result[e] += partial[chunk * size + e] }
     }
-    if doubled { for e in 0..<size { result[e] += partial[e] } }
+    #if CONFORM_MUTANTS
+    if Mutants.on(.depthwiseBackpropFilterFirstChunkTwice) && chunks > 1 { for e in 0..<size { result[e] += partial[e] } }
+    #endif
     return try! Tensor(shape: filterSizes, scalars: result)
 }

@@ -60,4 +60,33 @@ enum BLAS {
             }
         }
     }
+
+    /// `C[m×n] (ldc) = A[m×k] (lda) · Bᵀ` where `B` is stored `n×k` (ldb), row-major: the product
+    /// an input gradient needs (the gradient by the filter's rows) without a transposed copy.
+    @inlinable
+    static func gemmTransposedB<T: ConformFloat>(
+        _ a: UnsafePointer<T>, lda: Int, _ b: UnsafePointer<T>, ldb: Int, _ c: UnsafeMutablePointer<T>, ldc: Int,
+        m: Int, n: Int, k: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        if T.self == Float.self {
+            a.withMemoryRebound(to: Float.self, capacity: 1) { a in
+                b.withMemoryRebound(to: Float.self, capacity: 1) { b in
+                    c.withMemoryRebound(to: Float.self, capacity: 1) { c in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
+                                    a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+                    }
+                }
+            }
+        } else {
+            a.withMemoryRebound(to: Double.self, capacity: 1) { a in
+                b.withMemoryRebound(to: Double.self, capacity: 1) { b in
+                    c.withMemoryRebound(to: Double.self, capacity: 1) { c in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
+                                    a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,6 +88,10 @@ public enum Mutant: String, CaseIterable, Sendable {
     case backpropInputStridedRowLate
     /// Backprop input with nothing to add returns zeros of the gradient's spatial extents.
     case backpropInputEmptyGradientExtents
+    /// Backprop input's col2im scatters the first tap of each row one column right.
+    case backpropInputCol2imFirstTapShifted
+    /// Backprop input's col2im chunks after the first start one output pixel late.
+    case backpropInputCol2imChunkLate
     /// Backprop filter's pointwise product leaves out the last input channel of each group.
     case backpropFilterPointwiseDropsLastChannel
     /// Backprop filter's patches read the input's last row for taps in the bottom padding.
@@ -98,6 +102,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case backpropFilterEmptyChannelsSwapped
     /// Depthwise backprop input reads the filter multiplier-major ([KH, KW, M, C]).
     case depthwiseBackpropInputMultiplierMajor
+    /// Depthwise backprop input with nothing to add returns the gradient's spatial extents.
+    case depthwiseBackpropInputEmptyGradientExtents
     /// Depthwise backprop filter's last column tap reads one column early.
     case depthwiseBackpropFilterLastColumnEarly
     /// Depthwise backprop filter split into chunks adds the first chunk's partial twice.
@@ -108,6 +114,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case conv1dBackpropInputCausalAfter
     /// conv1d backprop filter swaps explicit (and CAUSAL) padding's sides on its height-1 view.
     case conv1dBackpropFilterPadsSwapped
+    /// A transposed convolution under SAME puts the odd row before the output instead of after.
+    case convTransposeSameOddRowFirst
     /// The AVX-512 block drops its last input channel.
     case avx512DropsLastChannel
     /// The AVX2 block drops its last tap.
@@ -203,16 +211,20 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .backpropInputColumnsUnflipped: .backpropInputStuffed
         case .backpropInputStridedRowLate: .backpropInputStrided
         case .backpropInputEmptyGradientExtents: .backpropInputEmpty
+        case .backpropInputCol2imFirstTapShifted: .backpropInputCol2im
+        case .backpropInputCol2imChunkLate: .backpropInputCol2imChunks
         case .backpropFilterPointwiseDropsLastChannel: .backpropFilterPointwise
         case .backpropFilterBottomPaddingReadsLastRow: .backpropFilterIm2col
         case .backpropFilterLastChunkLost: .backpropFilterChunks
         case .backpropFilterEmptyChannelsSwapped: .backpropFilterEmpty
-        case .depthwiseBackpropInputMultiplierMajor: .depthwiseBackpropInputGrouped
+        case .depthwiseBackpropInputMultiplierMajor: .depthwiseBackpropInputGather
+        case .depthwiseBackpropInputEmptyGradientExtents: .depthwiseBackpropInputEmpty
         case .depthwiseBackpropFilterLastColumnEarly: .depthwiseBackpropFilterVectors
         case .depthwiseBackpropFilterFirstChunkTwice: .depthwiseBackpropFilterChunks
         case .depthwiseBackpropFilterEmptyOnes: .depthwiseBackpropFilterEmpty
         case .conv1dBackpropInputCausalAfter: .conv1dBackpropInputView
         case .conv1dBackpropFilterPadsSwapped: .conv1dBackpropFilterView
+        case .convTransposeSameOddRowFirst: .convTranspose
         case .avx512DropsLastChannel: .isaAVX512
         case .avx2DropsLastTap: .isaAVX2
         case .portableDropsLastPixel: .isaPortable

@@ -22,7 +22,8 @@ public struct KnownRefusal: Sendable {
 
     public static let all: [KnownRefusal] = [depthwiseUnequalStrides, causalStrideDilation, onnxSameDilation,
                                              torchEmptyOutput, onnxEmptyOutput, torchNoOutputChannels, kerasConv1DNoFilters,
-                                             depthwiseDilatedEmptyOutput, tensorflowGroupedGradient, tensorflowDilatedGradient]
+                                             depthwiseDilatedEmptyOutput, tensorflowGroupedGradient, tensorflowDilatedGradient,
+                                             kerasTransposeStrideDilation]
 
     /// The refusal that explains `op` refusing a case with `attrs` and `inputs`, whose outputs by the
     /// definition have `outputShapes`, by `message`, if any.
@@ -125,12 +126,13 @@ public struct KnownRefusal: Sendable {
 
     /// TensorFlow's CPU `Conv2DBackpropInput` (what `GradientTape` runs for conv2d's and conv1d's
     /// gradients: the registered gradient of Conv2D computes both operands', with oneDNN on or off)
-    /// refuses grouped convolutions, whose forward op it computes.
+    /// refuses grouped convolutions, whose forward op it computes. In a graph (tf.function) the
+    /// filter gradient's kernel refuses them another way: it asks for Cin, not Cin/G, filter channels.
     static let tensorflowGroupedGradient = KnownRefusal(
         id: "tf-cpu-grouped-gradient", ops: ["conv2d_backprop_input", "conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"],
         framework: "TensorFlow",
         note: "Conv2DBackpropInput on CPU refuses grouped convolutions (\"Gradients for grouped convolutions are not supported on CPU\")",
-        messages: ["gradients for grouped convolutions are not supported on cpu"]
+        messages: ["gradients for grouped convolutions are not supported on cpu", "filter_size does not have enough elements"]
     ) { _, shapes in
         // The input gradient's output has the input's shape; the filter gradient's, the filter's.
         let filterGradient = shapes["filter"] == nil
@@ -139,14 +141,25 @@ public struct KnownRefusal: Sendable {
         return perGroup > 0 && cin != perGroup
     }
 
-    /// And dilated ones.
+    /// And dilated ones (Keras's transposed convolutions run the same kernel).
     static let tensorflowDilatedGradient = KnownRefusal(
-        id: "tf-cpu-dilated-gradient", ops: ["conv2d_backprop_input", "conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter"],
+        id: "tf-cpu-dilated-gradient",
+        ops: ["conv2d_backprop_input", "conv2d_backprop_filter", "conv1d_backprop_input", "conv1d_backprop_filter", "conv2d_transpose", "conv1d_transpose"],
         framework: "TensorFlow",
         note: "Conv2DBackpropInput on CPU refuses dilation rates above 1 (\"do not yet support dilation rates larger than 1\")",
         messages: ["do not yet support dilation rates larger than 1"]
     ) { attrs, _ in
         attrs.first { $0.0 == "dilations" }?.1.array?.contains { ($0.int ?? 1) > 1 } == true
+    }
+
+    /// Keras's `Conv1DTranspose` and `Conv2DTranspose` refuse a stride > 1 together with a dilation
+    /// > 1 on any axis, which the definition (the convolution's adjoint) computes.
+    static let kerasTransposeStrideDilation = KnownRefusal(
+        id: "keras-transpose-stride-dilation", ops: ["conv2d_transpose", "conv1d_transpose"], framework: "Keras",
+        note: "Keras Conv1DTranspose/Conv2DTranspose refuse strides > 1 with dilation_rate > 1",
+        messages: ["not supported in conjunction with `dilation_rate > 1`"]
+    ) { attrs, _ in
+        ints(attrs, "strides").contains { $0 > 1 } && ints(attrs, "dilations").contains { $0 > 1 }
     }
 
     /// Keras `Conv1D` (TensorFlow's causal convolution) refuses 0 filters ("Expected a strictly

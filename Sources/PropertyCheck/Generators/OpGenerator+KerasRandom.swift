@@ -4,7 +4,7 @@ import Reference
 extension OpGenerator {
     static let kerasLayers = ["Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "SimpleRNN",
                               "LSTM", "GRU", "BatchNormalization", "LayerNormalization", "Embedding", "MaxPooling1D",
-                              "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "Flatten"]
+                              "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "Flatten", "Conv1DTranspose", "Conv2DTranspose"]
 
     public static let countParams = OpGenerator(
         op: "count_params",
@@ -17,7 +17,7 @@ extension OpGenerator {
                  Param("scale", 0...1), Param("extra", 0...1)],
         build: { p, _, _ in
             let layer = kerasLayers[p.v("layer")]
-            let rank = layer.hasSuffix("1D") ? 1 : 2
+            let rank = layer.hasSuffix("1D") || layer == "Conv1DTranspose" ? 1 : 2
             func tuple(_ values: [Int]) -> JSONValue { p.v("scalarKernel") == 1 && Set(values).count == 1 ? JSONValue(values[0]) : J.ints(values) }
             let kernel = rank == 1 ? [p.v("kernel1")] : [p.v("kernel1"), p.v("kernel2")]
             let paddings = layer == "Conv1D" ? ["valid", "same", "causal"] : ["valid", "same"]
@@ -47,6 +47,14 @@ extension OpGenerator {
                 }
                 config += dataFormat
                 shape = arranged(spatial, c)
+            case "Conv1DTranspose", "Conv2DTranspose":
+                // An output padding below the stride, or none (inferred) when `extra` is 0.
+                let outputPadding: JSONValue = p.v("extra") == 1 ? tuple(Array(repeating: stride - 1, count: rank)) : .null
+                config += [("filters", JSONValue(max(1, p.v("units") / 8))), ("kernel_size", tuple(kernel)),
+                           ("strides", tuple(Array(repeating: stride, count: rank))), ("padding", .string(p.v("padding") % 2 == 0 ? "valid" : "same")),
+                           ("output_padding", outputPadding), ("dilation_rate", tuple(Array(repeating: dilation, count: rank))),
+                           ("use_bias", .bool(p.v("useBias") == 1))] + dataFormat
+                shape = arranged(spatial, p.v("channels"))
             case "SimpleRNN", "LSTM", "GRU":
                 config += [("units", JSONValue(max(1, p.v("units") / 4))), ("use_bias", .bool(p.v("useBias") == 1)),
                            ("return_sequences", .bool(p.v("returnSequences") == 1))]

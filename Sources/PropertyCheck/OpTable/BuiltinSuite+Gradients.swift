@@ -17,7 +17,25 @@ extension BuiltinSuite {
         gradient("depthwise_conv2d_backprop_filter", "56x56x128-k3", [1, 56, 56, 128], [3, 3, 128, 1], Conv2DAttributes(padding: .same).json),
         gradient("conv1d_backprop_input", "batch32-800x10-f16-k6", [32, 800, 10], [6, 10, 16], conv1dValid),
         gradient("conv1d_backprop_filter", "batch32-800x10-f16-k6", [32, 800, 10], [6, 10, 16], conv1dValid),
+        transpose("conv2d_transpose", "unet-up-28x28x256-k2-s2", [1, 28, 28, 256], [2, 2, 128, 256], strides: [2, 2]),
+        transpose("conv1d_transpose", "upsample-400x32-k4-s2", [8, 400, 32], [4, 16, 32], strides: [2]),
     ]
+
+    /// A Keras transposed convolution (SAME, no output padding) of fixed float32 input and kernel.
+    static func transpose(_ op: String, _ name: String, _ x: [Int], _ k: [Int], strides: [Int]) -> BenchCase {
+        let attrs: [(String, JSONValue)] = [("strides", ints(strides)), ("padding", .string("SAME")), ("output_padding", .null),
+                                            ("dilations", ints(strides.map { _ in 1 }))]
+        let make: @Sendable () throws -> GeneratedCase = {
+            GeneratedCase(op: op, attrs: attrs, inputs: [("input", .float32(floats(x, seed: 1))), ("kernel", .float32(floats(k, seed: 2)))])
+        }
+        let flops = (try? make().prepare())?.flops
+        return BenchCase(id: "\(op)/\(name)", op: op, shape: "\(x) ⊛ᵀ \(k) SAME strides \(strides)", flops: flops,
+                         bytes: flops.map { _ in 8 * Double(x.reduce(1, *) + k.reduce(1, *)) }, fixtureForm: make) {
+            let prepared = try make().prepare()
+            guard let optimized = prepared.optimized else { throw OpError(op: op, field: "(optimized)", expected: "an implementation", actual: "none") }
+            return .init(reference: { _ = try prepared.reference() }, optimized: { _ = try optimized() })
+        }
+    }
 
     static let conv1dValid: [(String, JSONValue)] = [("strides", ints([1])), ("padding", .string("VALID")), ("dilations", ints([1]))]
 

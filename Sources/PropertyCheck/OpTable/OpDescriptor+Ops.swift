@@ -64,4 +64,10 @@ extension OpDescriptor {
     public static let conv1dBackpropFilter = OpDescriptor(
         entry: .conv1dBackpropFilter, generator: .conv1dBackpropFilter,
         laws: Properties.laws(of: "conv1d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv1d_backprop_filter") })
+    public static let conv2dTranspose = OpDescriptor(
+        entry: .conv2dTranspose, generator: .conv2dTranspose,
+        laws: Properties.laws(of: "conv2d_transpose"), benchmarks: { BuiltinSuite.cases(of: "conv2d_transpose") })
+    public static let conv1dTranspose = OpDescriptor(
+        entry: .conv1dTranspose, generator: .conv1dTranspose,
+        laws: Properties.laws(of: "conv1d_transpose"), benchmarks: { BuiltinSuite.cases(of: "conv1d_transpose") })
 }

@@ -12,8 +12,10 @@ extension OpEntry {
         let sizes = try c.ints("input_sizes")
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (f, dy) = (try c.input("filter", as: T.self), try c.input("out_backprop", as: T.self))
-            let flops = (try? Reference.conv2dBackpropInputGeometry(inputSizes: sizes, filter: f.shape, outBackprop: dy.shape, attrs))?.flops
-            return .arithmetic(T.self, flops: flops,
+            // The forward geometry: the variants law runs each algorithm it admits (im2col: GEMM + col2im;
+            // the others: the zero-stuffed conv2d by that algorithm).
+            let geometry = try? Reference.conv2dBackpropInputGeometry(inputSizes: sizes, filter: f.shape, outBackprop: dy.shape, attrs)
+            return .arithmetic(T.self, flops: geometry?.flops, geometry: geometry,
                                reference: { try Reference.conv2dBackpropInputAccumulated(inputSizes: sizes, f, dy, attrs) },
                                optimized: { try Optimized.conv2dBackpropInput(inputSizes: sizes, f, dy, attrs) })
         }
@@ -89,10 +91,10 @@ extension OpEntry {
         let sizes = try c.ints("input_sizes")
         func make<T: ConformFloat>(_: T.Type) throws(FixtureError) -> PreparedCase {
             let (f, dy) = (try c.input("filter", as: T.self), try c.input("out_backprop", as: T.self))
-            let flops = (try? Reference.conv1dBackpropInputAsConv2d(inputSizes: sizes, f, dy, attrs)).flatMap { s, f2, g2, a2 in
-                try? Reference.conv2dBackpropInputGeometry(inputSizes: s, filter: f2.shape, outBackprop: g2.shape, a2).flops
+            let geometry = (try? Reference.conv1dBackpropInputAsConv2d(inputSizes: sizes, f, dy, attrs)).flatMap { s, f2, g2, a2 in
+                try? Reference.conv2dBackpropInputGeometry(inputSizes: s, filter: f2.shape, outBackprop: g2.shape, a2)
             }
-            return .arithmetic(T.self, flops: flops,
+            return .arithmetic(T.self, flops: geometry?.flops, geometry: geometry,
                                reference: { try Reference.conv1dBackpropInputAccumulated(inputSizes: sizes, f, dy, attrs) },
                                optimized: { try Optimized.conv1dBackpropInput(inputSizes: sizes, f, dy, attrs) })
         }

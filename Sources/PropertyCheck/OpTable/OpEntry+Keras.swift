@@ -52,7 +52,8 @@ extension OpEntry {
         let normalization = common.union(["epsilon", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
                                           "beta_constraint", "gamma_constraint"])
         return [
-            "Dense": dense, "Conv1D": conv, "Conv2D": conv, "DepthwiseConv2D": depthwise, "SeparableConv1D": separable,
+            "Dense": dense, "Conv1D": conv, "Conv2D": conv, "Conv1DTranspose": conv.subtracting(["lora_alpha"]),
+            "Conv2DTranspose": conv.subtracting(["lora_alpha"]), "DepthwiseConv2D": depthwise, "SeparableConv1D": separable,
             "SeparableConv2D": separable, "SimpleRNN": rnn, "LSTM": rnn.union(["recurrent_activation", "unit_forget_bias"]),
             "GRU": rnn.union(["recurrent_activation"]),
             "BatchNormalization": normalization.union(["momentum", "moving_mean_initializer", "moving_variance_initializer", "synchronized",
@@ -68,11 +69,13 @@ extension OpEntry {
     static let countingKeys: [String: Set<String>] = {
         let conv: Set = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "use_bias", "lora_rank"]
         let depthwise: Set = ["kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "use_bias"]
+        let transpose: Set = ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "use_bias"]
         let separable = depthwise.union(["filters"])
         let rnn: Set = ["units", "use_bias", "return_sequences", "return_state"]
         let pooling: Set = ["pool_size", "strides", "padding", "data_format"]
         return [
             "Dense": ["units", "use_bias", "lora_rank", "quantization_config"], "Conv1D": conv, "Conv2D": conv,
+            "Conv1DTranspose": transpose, "Conv2DTranspose": transpose,
             "DepthwiseConv2D": depthwise, "SeparableConv1D": separable, "SeparableConv2D": separable,
             "SimpleRNN": rnn, "LSTM": rnn, "GRU": rnn.union(["reset_after"]),
             "BatchNormalization": ["axis", "center", "scale", "renorm"], "LayerNormalization": ["axis", "center", "scale", "rms_scaling"],
@@ -85,7 +88,7 @@ extension OpEntry {
     /// Decodes `layer` and its configuration: every key that changes a count or an output shape is
     /// honoured, keys that cannot are accepted, and any other key is unusable input naming it.
     static func kerasLayer(_ c: CaseContext) throws(FixtureError) -> KerasLayer {
-        let layers = ["Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "SimpleRNN",
+        let layers = ["Dense", "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "SimpleRNN",
                       "LSTM", "GRU", "BatchNormalization", "LayerNormalization", "Embedding", "MaxPooling1D",
                       "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "Flatten"]
         let name = try c.string("layer", oneOf: layers)
@@ -157,7 +160,7 @@ extension OpEntry {
             }
         }
         try require("quantization_config", .null, "a quantized layer's weights are not counted")
-        let rank = name.hasSuffix("1D") ? 1 : 2
+        let rank = name.hasSuffix("1D") || name.hasSuffix("1DTranspose") ? 1 : 2
         switch name {
         case "Dense":
             return .dense(units: try int("units"), useBias: try bool("use_bias", default: true), loraRank: try optionalInt("lora_rank"))
@@ -166,6 +169,12 @@ extension OpEntry {
                          strides: try tuple("strides", rank: rank, default: 1), padding: try string("padding", default: "valid"),
                          dilation: try tuple("dilation_rate", rank: rank, default: 1), groups: try int("groups", default: 1),
                          useBias: try bool("use_bias", default: true), channelsFirst: try channelsFirst(), loraRank: try optionalInt("lora_rank"))
+        case "Conv1DTranspose", "Conv2DTranspose":
+            let outputPadding: [Int]? = value("output_padding").map { $0.isNull } == false ? try tuple("output_padding", rank: rank) : nil
+            return .convTranspose(rank: rank, filters: try int("filters"), kernel: try tuple("kernel_size", rank: rank),
+                                  strides: try tuple("strides", rank: rank, default: 1), padding: try string("padding", default: "valid"),
+                                  outputPadding: outputPadding, dilation: try tuple("dilation_rate", rank: rank, default: 1),
+                                  useBias: try bool("use_bias", default: true), channelsFirst: try channelsFirst())
         case "DepthwiseConv2D":
             return .depthwiseConv2D(kernel: try tuple("kernel_size", rank: 2), strides: try tuple("strides", rank: 2, default: 1),
                                     padding: try string("padding", default: "valid"),

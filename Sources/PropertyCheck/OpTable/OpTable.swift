@@ -5,7 +5,8 @@ import Reference
 public enum OpTable {
     public static let descriptors: [OpDescriptor] = [
         .conv1d, .conv2d, .depthwiseConv2d, .separableConv2d, .conv2dAt, .conv2dBackpropInput, .conv2dBackpropFilter,
-        .depthwiseConv2dBackpropInput, .depthwiseConv2dBackpropFilter, .conv1dBackpropInput, .conv1dBackpropFilter, .extractGlimpse,
+        .depthwiseConv2dBackpropInput, .depthwiseConv2dBackpropFilter, .conv1dBackpropInput, .conv1dBackpropFilter,
+        .conv2dTranspose, .conv1dTranspose, .extractGlimpse,
         .timeseriesWindows, .frame, .countParams, .statelessUniform, .epochPairing,
     ]
 

@@ -7,7 +7,7 @@ extension Properties {
     static let gradientLaws: [Property] = GradientOp.all.flatMap { g in
         [linearity(g.op, in: "out_backprop")] + (g.ofInput ? [] : [linearity(g.op, in: "input")])
             + [adjoint(g), finiteDifferences(g), zeroExtent(g)]
-    }
+    } + [linearity("conv2d_transpose"), linearity("conv1d_transpose")]
 
     /// The adjoint (dot-product) identity `⟨conv2d(x, w), g⟩ = ⟨x, ∂input(g, w)⟩ = ⟨w, ∂filter(x, g)⟩`:
     /// ties the implementation's gradient to its own forward conv2d, with no reference. Exact fill

@@ -21,6 +21,8 @@ extension Properties {
             let cin = channels(first)
             guard let r = lora else { return ([k + [cin / g, f]] + (bias ? [[f]] : []), []) }
             return ([k + [cin / g, r], [r, f]] + (bias ? [[f]] : []), [k + [cin / g, f]])
+        case let .convTranspose(_, f, k, _, _, _, _, bias, first):
+            return ([k + [f, channels(first)]] + (bias ? [[f]] : []), [])
         case let .depthwiseConv2D(k, _, _, _, m, bias, first):
             let cin = channels(first)
             return ([k + [cin, m]] + (bias ? [[cin * m]] : []), [])

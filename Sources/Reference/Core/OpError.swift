@@ -140,7 +140,7 @@ public enum MemoryBudget {
     /// the implementation's and the expected output, plus the reference's Float64 value, magnitude
     /// and term count for arithmetic ops.
     public static func bytesPerOutputElement(op: String) -> Int {
-        ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_at"].contains(op) || op.contains("_backprop_") ? 48 : 24
+        ["conv1d", "conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_at"].contains(op) || op.contains("_backprop_") || op.hasSuffix("_transpose") ? 48 : 24
     }
 
     /// `123 MiB`, `2.5 GiB`.

@@ -6,6 +6,9 @@ public enum KerasLayer: Equatable, Sendable {
     /// Conv1D (rank 1) or Conv2D (rank 2); channels last unless `channelsFirst`.
     case conv(rank: Int, filters: Int, kernel: [Int], strides: [Int], padding: String, dilation: [Int],
               groups: Int, useBias: Bool, channelsFirst: Bool = false, loraRank: Int? = nil)
+    /// Conv1DTranspose (rank 1) or Conv2DTranspose (rank 2); `outputPadding` nil: inferred.
+    case convTranspose(rank: Int, filters: Int, kernel: [Int], strides: [Int], padding: String, outputPadding: [Int]?, dilation: [Int],
+                       useBias: Bool, channelsFirst: Bool)
     /// DepthwiseConv2D.
     case depthwiseConv2D(kernel: [Int], strides: [Int], padding: String, dilation: [Int],
                          depthMultiplier: Int, useBias: Bool, channelsFirst: Bool = false)
@@ -48,6 +51,7 @@ public struct LayerCount: Equatable, Sendable {
 /// |---|---|
 /// | Dense(u) on `in` | `in·u + u` (LoRA rank r: `u` + `in·r + r·u`, `in·u` non-trainable) |
 /// | Conv(F, k, G) | `prod(k)·(Cin/G)·F + F` |
+/// | ConvTranspose(F, k) | `prod(k)·F·Cin + F` (output lengths by `transposedLength`) |
 /// | DepthwiseConv2D(k, m) | `kh·kw·Cin·m + Cin·m` |
 /// | SeparableConv(F, k, m) | `prod(k)·Cin·m + Cin·m·F + F` |
 /// | SimpleRNN / LSTM / GRU(u) | `g·(u·(in+u) + b·u)`, g = 1/4/3, b = 1 (2 for GRU reset_after) |
@@ -122,6 +126,34 @@ public func countParams(_ layer: KerasLayer, inputShape: [Int?]) throws(OpError)
             let a = try v.product("lora_rank", kernel.reduce(1, *), cin / groups, rank), b = try v.product("lora_rank", rank, filters)
             return LayerCount(trainable: a + b + bias(useBias, filters), nonTrainable: weights, outputShape: arrange(spatial, filters, first))
         }
+        return LayerCount(trainable: weights + bias(useBias, filters), nonTrainable: 0, outputShape: arrange(spatial, filters, first))
+
+    case let .convTranspose(r, filters, kernel, strides, padding, outputPadding, dilation, useBias, first):
+        try rank(r + 1, r == 1 ? (first ? "[C, W]" : "[W, C]") : (first ? "[C, H, W]" : "[H, W, C]"))
+        try v.positive("filters", [filters])
+        try v.count("kernel_size", kernel, r)
+        try v.positive("kernel_size", kernel)
+        try v.count("strides", strides, r)
+        try v.positive("strides", strides)
+        try v.count("dilation_rate", dilation, r)
+        try v.positive("dilation_rate", dilation)
+        guard ["valid", "same"].contains(padding) else { throw v.fail("padding", expected: "\"valid\", \"same\"", actual: "\"\(padding)\"") }
+        guard strides.max()! == 1 || dilation.max()! == 1 else {
+            throw v.fail("strides", expected: "all 1 when dilation_rate > 1 (Keras rejects both)", actual: "\(strides) with dilation_rate \(dilation)")
+        }
+        if let p = outputPadding {
+            try v.count("output_padding", p, r)
+            for axis in 0..<r where p[axis] < 0 || p[axis] >= strides[axis] {
+                throw v.fail("output_padding", expected: "each below its stride \(strides[axis]) (Keras rejects it otherwise)", actual: "\(p)")
+            }
+        }
+        let (channelAxis, spatialIn) = layout(r, first)
+        let cin = try known(channelAxis, "channel dimension")
+        let spatial: [Int?] = spatialIn.enumerated().map { axis, n in
+            n.map { transposedLength(input: $0, kernel: kernel[axis], stride: strides[axis], dilation: dilation[axis],
+                                     padding: padding == "same" ? .same : .valid, outputPadding: outputPadding?[axis]) }
+        }
+        let weights = try v.product("filters", kernel.reduce(1, *), filters, cin)
         return LayerCount(trainable: weights + bias(useBias, filters), nonTrainable: 0, outputShape: arrange(spatial, filters, first))
 
     case let .depthwiseConv2D(kernel, strides, padding, dilation, m, useBias, first):
@@ -256,6 +288,9 @@ extension KerasLayer {
         case let .conv(_, filters, kernel, strides, _, dilation, groups, _, _, lora):
             values = [("filters", [filters]), ("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation), ("groups", [groups]),
                       ("lora_rank", lora.map { [$0] } ?? [])]
+        case let .convTranspose(_, filters, kernel, strides, _, outputPadding, dilation, _, _):
+            values = [("filters", [filters]), ("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation),
+                      ("output_padding", (outputPadding ?? []).map(abs))]
         case let .depthwiseConv2D(kernel, strides, _, dilation, m, _, _):
             values = [("kernel_size", kernel), ("strides", strides), ("dilation_rate", dilation), ("depth_multiplier", [m])]
         case let .separableConv(_, filters, kernel, strides, _, dilation, m, _, _):
