@@ -34,6 +34,7 @@ struct PlantedBugTests {
         case .backpropFilterChunks?: 2 * 80       // two chunks of at least 32 output pixels: input and gradient, a
                                                   // channel each (the shapes the shrinker reaches hold up to 80 pixels)
         case .depthwiseBackpropFilterChunks?: 2 * 2 * 16 // two chunks of at least 16 output pixels: input and gradient, a channel
+        case .backpropInputCol2imChunks?: 2 * 64 + 8  // two chunks of at least 64 gradient pixels, a filter
         default: 16
         }
     }
