@@ -54,3 +54,24 @@ def serve(name, version, ops, run, error_limit=None, dtypes=None, variants=None)
         except Exception as error:  # a refusal: the input is one it rejects
             reply = {"id": request["id"], "ok": False, "error": f"{type(error).__name__}: {str(error)[:error_limit]}"}
         print(json.dumps(reply), flush=True)
+
+
+def transposed_length(n, k, s, d, padding, output_padding):
+    """Keras's output length of a transposed convolution (conv_utils' rule)."""
+    k = d * (k - 1) + 1
+    if output_padding is None:
+        return n * s + max(k - s, 0) if padding == "VALID" else n * s
+    return (n - 1) * s + k - 2 * (k // 2 if padding == "SAME" else 0) + output_padding
+
+
+def transpose_as_input_gradient(op, a, inputs):
+    """A Keras transposed convolution as what it is, the input gradient of the convolution of its
+    output's shape (Keras's rule) with the layer's input as the output's gradient: the (op, attrs,
+    inputs) of that gradient request."""
+    x, k = inputs["input"], inputs["kernel"]
+    rank = 1 if op == "conv1d_transpose" else 2
+    pads = a["output_padding"] or [None] * rank
+    spatial = [transposed_length(n, kk, s, d, a["padding"], p)
+               for n, kk, s, d, p in zip(x.shape[1:-1], k.shape[:rank], a["strides"], a["dilations"], pads)]
+    attrs = {"input_sizes": [x.shape[0], *spatial, k.shape[-2]], "strides": a["strides"], "padding": a["padding"], "dilations": a["dilations"]}
+    return ("conv1d_backprop_input" if rank == 1 else "conv2d_backprop_input"), attrs, {"filter": k, "out_backprop": x}

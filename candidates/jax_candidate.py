@@ -75,7 +75,7 @@ def forward(op, a, inputs):
     if "_backprop_" in op:
         return {"output": gradient(op, a, inputs)}
     if op.endswith("_transpose"):
-        return {"output": as_input_gradient(op, a, inputs)}
+        return {"output": gradient(*candidate_protocol.transpose_as_input_gradient(op, a, inputs))}
     x = inputs["input"]
     if op == "conv1d":
         w = inputs["filters"]
@@ -122,25 +122,6 @@ def gradient(op, a, inputs):
         raise ValueError(f"out_backprop has shape {list(g.shape)}, the convolution's output {list(y.shape)}")
     return pullback(g)[0]
 
-
-def transposed_length(n, k, s, d, padding, output_padding):
-    """Keras's output length of a transposed convolution (conv_utils' rule)."""
-    k = d * (k - 1) + 1
-    if output_padding is None:
-        return n * s + max(k - s, 0) if padding == "VALID" else n * s
-    return (n - 1) * s + k - 2 * (k // 2 if padding == "SAME" else 0) + output_padding
-
-
-def as_input_gradient(op, a, inputs):
-    """A Keras transposed convolution as what it is: the input gradient of the convolution of its
-    output's shape (Keras's rule), with the layer's input as the output's gradient."""
-    x, k = inputs["input"], inputs["kernel"]
-    rank = 1 if op == "conv1d_transpose" else 2
-    pads = a["output_padding"] or [None] * rank
-    spatial = [transposed_length(n, kk, s, d, a["padding"], p)
-               for n, kk, s, d, p in zip(x.shape[1:-1], k.shape[:rank], a["strides"], a["dilations"], pads)]
-    attrs = {"input_sizes": [x.shape[0], *spatial, k.shape[-2]], "strides": a["strides"], "padding": a["padding"], "dilations": a["dilations"]}
-    return gradient("conv1d_backprop_input" if rank == 1 else "conv2d_backprop_input", attrs, {"filter": k, "out_backprop": x})
 
 
 if __name__ == "__main__":

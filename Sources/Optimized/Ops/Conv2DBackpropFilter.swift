@@ -110,10 +110,5 @@ public func conv2dBackpropFilter<T: ConformFloat>(
             }
         }
     }
-    var result = [T](partial[0..<size])
-    for chunk in 1..<max(chunksSummed, 1) {
-        let base = chunk * size
-        for e in 0..<size { result[e] += partial[base + e] }
-    }
-    return try! Tensor(shape: filterSizes, scalars: result)
+    return try! Tensor(shape: filterSizes, scalars: ChunkSums.total(partial, chunks: chunksSummed, size: size))
 }

@@ -173,9 +173,5 @@ func backpropInputCol2im<T: ConformFloat>(
             }
         }
     }
-    var result = [T](partial[0..<size])
-    for chunk in 1..<chunks {
-        for e in 0..<size { result[e] += partial[chunk * size + e] }
-    }
-    return try! Tensor(shape: inputSizes, scalars: result)
+    return try! Tensor(shape: inputSizes, scalars: ChunkSums.total(partial, chunks: chunks, size: size))
 }

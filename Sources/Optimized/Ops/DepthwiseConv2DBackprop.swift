@@ -162,12 +162,11 @@ public func depthwiseConv2dBackpropFilter<T: ConformFloat>(
             }
         }
     }
-    var result = [T](partial[0..<size])
-    for chunk in 1..<chunks {
-        for e in 0..<size { result[e] += partial[chunk * size + e] }
-    }
     #if CONFORM_MUTANTS
+    var result = ChunkSums.total(partial, chunks: chunks, size: size)
     if Mutants.on(.depthwiseBackpropFilterFirstChunkTwice) && chunks > 1 { for e in 0..<size { result[e] += partial[e] } }
+    #else
+    let result = ChunkSums.total(partial, chunks: chunks, size: size)
     #endif
     return try! Tensor(shape: filterSizes, scalars: result)
 }
