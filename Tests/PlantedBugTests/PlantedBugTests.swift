@@ -34,7 +34,8 @@ struct PlantedBugTests {
         case .backpropFilterChunks?: 2 * 80       // two chunks of at least 32 output pixels: input and gradient, a
                                                   // channel each (the shapes the shrinker reaches hold up to 80 pixels)
         case .depthwiseBackpropFilterChunks?: 2 * 2 * 16 // two chunks of at least 16 output pixels: input and gradient, a channel
-        case .backpropInputCol2imChunks?: 2 * 64 + 8  // two chunks of at least 64 gradient pixels, a filter
+        case .backpropInputCol2imChunks?, .backpropInputCol2imImages?: 3 * 64 + 16  // two or three chunks (cores + 1 threads) of at
+                                                  // least 64 gradient pixels each, a filter
         default: 16
         }
     }

@@ -43,6 +43,7 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
     case backpropInputEmpty = "conv2d_backprop_input/empty"
     case backpropInputCol2im = "conv2d_backprop_input/gemm-col2im"
     case backpropInputCol2imChunks = "conv2d_backprop_input/gemm-col2im/pixel-chunks"
+    case backpropInputCol2imImages = "conv2d_backprop_input/gemm-col2im/image-chunks"
     // conv2d_backprop_filter
     case backpropFilterIm2col = "conv2d_backprop_filter/im2col-gemm"
     case backpropFilterPointwise = "conv2d_backprop_filter/pointwise-gemm"
@@ -103,7 +104,8 @@ public enum KernelPath: String, CaseIterable, Sendable, Comparable {
         case .depthwiseEdge, .depthwiseInterior, .depthwiseMultiplier, .depthwiseFloat64, .depthwiseFloat64Tail, .depthwiseEmpty:
             return ["depthwise_conv2d", "separable_conv2d"]
         case .atOneBlock, .atRowBlocks, .atReversed: return ["conv2d_at"]
-        case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty, .backpropInputCol2im, .backpropInputCol2imChunks:
+        case .backpropInputStuffed, .backpropInputStrided, .backpropInputEmpty, .backpropInputCol2im, .backpropInputCol2imChunks,
+             .backpropInputCol2imImages:
             return ["conv2d_backprop_input"]
         case .backpropFilterIm2col, .backpropFilterPointwise, .backpropFilterChunks, .backpropFilterEmpty: return ["conv2d_backprop_filter"]
         case .depthwiseBackpropInputGather, .depthwiseBackpropInputEmpty: return ["depthwise_conv2d_backprop_input"]

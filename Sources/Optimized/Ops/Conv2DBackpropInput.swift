@@ -103,8 +103,10 @@ func backpropInputPrefersCol2im(_ g: Conv2DGeometry) -> Bool {
 /// The input gradient as matrix products and a scatter: per group, `cols[p, (tap, c)] =
 /// Σ_o g[p, o]·w[tap, c, o]` (GEMM with the filter transposed, over tiles of output pixels),
 /// then each column added to the input element its tap read (col2im). The output pixels are
-/// split into contiguous chunks, one per thread (at least 64 pixels each), each scattering into its
-/// own copy of the result; the copies are added in chunk order.
+/// split into contiguous chunks, one per thread (at least 64 pixels each). With at least as many
+/// images as chunks, the chunks are whole images, whose scatters never meet: they write the result
+/// directly. Otherwise each chunk scatters into its own copy of the result, and the copies are
+/// added in chunk order.
 ///
 /// Error bound: each element is a sum of the same products as the reference's, in some order:
 /// `γ_T(n)·Σ|t_i|`.
@@ -118,23 +120,27 @@ func backpropInputCol2im<T: ConformFloat>(
     let (h, w, cin, ho, wo) = (g.height, g.width, g.inputChannels, g.rows.output, g.cols.output)
     let pixels = g.batch * ho * wo, k = kh * kw * cpg, size = inputSizes.reduce(1, *)
     let chunks = max(1, min(Threading.current, pixels / 64))
+    let byImage = chunks > 1 && g.batch >= chunks
     let tile = max(16, min(pixels, Im2col.tileBytes / (k * MemoryLayout<T>.size)))
     let v = Validator(op: op)
-    let copies = try v.product("input_sizes", chunks - 1, size)
+    let copies = byImage ? 0 : try v.product("input_sizes", chunks - 1, size)
     let columns = try v.product("filter", Threading.current, tile, k)
     try v.memory("input_sizes", elements: try v.sum("input_sizes", copies, columns), bytesEach: MemoryLayout<T>.size, shape: inputSizes)
     PathCounter.hit(.backpropInputCol2im)
-    if chunks > 1 { PathCounter.hit(.backpropInputCol2imChunks) }
+    if chunks > 1 { PathCounter.hit(byImage ? .backpropInputCol2imImages : .backpropInputCol2imChunks) }
     // Planted bugs (the test-only twin): the scatter skips the first column of taps in the left
     // padding's place (adds tap dj = 0 one column right); later chunks start one pixel late.
     #if CONFORM_MUTANTS
     let shifted = Mutants.on(.backpropInputCol2imFirstTapShifted) ? 1 : 0
-    let late = Mutants.on(.backpropInputCol2imChunkLate) ? 1 : 0
+    let late = Mutants.on(.backpropInputCol2imChunkLate) && !byImage ? 1 : 0
+    let lastImageSkipped = Mutants.on(.backpropInputCol2imLastImageSkipped) && byImage ? 1 : 0
     #else
     let shifted = 0
     let late = 0
+    let lastImageSkipped = 0
     #endif
-    var partial = [T](repeating: 0, count: chunks * size)
+    let perImage = ho * wo
+    var partial = [T](repeating: 0, count: (byImage ? 1 : chunks) * size)
     partial.withUnsafeMutableBufferPointer { out in
         let sums = UnsafeSendable(out.baseAddress!)
         filter.scalars.withUnsafeBufferPointer { fb in
@@ -142,8 +148,14 @@ func backpropInputCol2im<T: ConformFloat>(
                 let (fp, gp) = (UnsafeSendable(fb.baseAddress!), UnsafeSendable(gb.baseAddress!))
                 Threading.forEach(chunks * g.groups) { task in
                     let (chunk, group) = (task / g.groups, task % g.groups)
-                    let first = chunk * pixels / chunks + (chunk > 0 ? late : 0), end = (chunk + 1) * pixels / chunks
-                    let dx = sums.value + chunk * size + group * cpg
+                    let (first, end): (Int, Int)
+                    if byImage {
+                        (first, end) = (chunk * g.batch / chunks * perImage,
+                                        ((chunk + 1) * g.batch / chunks - (chunk == chunks - 1 ? lastImageSkipped : 0)) * perImage)
+                    } else {
+                        (first, end) = (chunk * pixels / chunks + (chunk > 0 ? late : 0), (chunk + 1) * pixels / chunks)
+                    }
+                    let dx = sums.value + (byImage ? 0 : chunk * size) + group * cpg
                     let cols = UnsafeMutablePointer<T>.allocate(capacity: tile * k)
                     defer { cols.deallocate() }
                     var p0 = first
@@ -173,5 +185,5 @@ func backpropInputCol2im<T: ConformFloat>(
             }
         }
     }
-    return try! Tensor(shape: inputSizes, scalars: ChunkSums.total(partial, chunks: chunks, size: size))
+    return try! Tensor(shape: inputSizes, scalars: byImage ? partial : ChunkSums.total(partial, chunks: chunks, size: size))
 }

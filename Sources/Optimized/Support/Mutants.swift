@@ -92,6 +92,8 @@ public enum Mutant: String, CaseIterable, Sendable {
     case backpropInputCol2imFirstTapShifted
     /// Backprop input's col2im chunks after the first start one output pixel late.
     case backpropInputCol2imChunkLate
+    /// Backprop input's col2im split by images leaves the last image's gradient out.
+    case backpropInputCol2imLastImageSkipped
     /// Backprop filter's pointwise product leaves out the last input channel of each group.
     case backpropFilterPointwiseDropsLastChannel
     /// Backprop filter's patches read the input's last row for taps in the bottom padding.
@@ -213,6 +215,7 @@ public enum Mutant: String, CaseIterable, Sendable {
         case .backpropInputEmptyGradientExtents: .backpropInputEmpty
         case .backpropInputCol2imFirstTapShifted: .backpropInputCol2im
         case .backpropInputCol2imChunkLate: .backpropInputCol2imChunks
+        case .backpropInputCol2imLastImageSkipped: .backpropInputCol2imImages
         case .backpropFilterPointwiseDropsLastChannel: .backpropFilterPointwise
         case .backpropFilterBottomPaddingReadsLastRow: .backpropFilterIm2col
         case .backpropFilterLastChunkLost: .backpropFilterChunks

@@ -64,6 +64,12 @@ extension BoundaryClass {
         "conv1d": ["batch": 16, "width": 16, "outputsPerGroup": 16],
         "depthwise_conv2d": ["batch": 16, "height": 16, "width": 16, "multiplier": 16],
         "separable_conv2d": ["batch": 16, "height": 16, "width": 16, "outputs": 16],
+        "conv2d_backprop_input": ["height": 16, "width": 16, "outputsPerGroup": 16],
+        "conv2d_backprop_filter": ["height": 16, "width": 16, "outputsPerGroup": 16],
+        "depthwise_conv2d_backprop_input": ["height": 16, "width": 16, "multiplier": 16],
+        "depthwise_conv2d_backprop_filter": ["height": 16, "width": 16, "multiplier": 16],
+        "conv1d_backprop_input": ["width": 16, "outputsPerGroup": 16],
+        "conv1d_backprop_filter": ["width": 16, "outputsPerGroup": 16],
     ]
 
     /// One small value: the minimum a third of the time, the maximum a sixth, else uniform.
@@ -118,7 +124,13 @@ struct ConvolutionView {
     var explicit = false, same = false, causal = false
 
     /// nil when the parameters describe no valid convolution.
-    init?(op: String, _ raw: [String: Int]) {
+    init?(op named: String, _ raw: [String: Int]) {
+        // A gradient op is classified by its forward case (the generators draw gradients around one).
+        var op = named, raw = raw
+        if let gradient = GradientOp.named(named) {
+            op = gradient.forward
+            if op == "conv2d" { raw = OpGenerator.gradientSized(raw) } else if raw["empty"] == 7 { raw["batch"] = 0 }
+        }
         let p = op == "conv2d" ? OpGenerator.sized(raw) : raw
         do {
             if op == "conv1d" {
@@ -163,7 +175,9 @@ extension BoundaryClass {
         func cls(_ name: String, _ holds: @escaping @Sendable (ConvolutionView) -> Bool) -> BoundaryClass {
             BoundaryClass(op: op, name: name) { p in ConvolutionView(op: op, p).map(holds) ?? false }
         }
-        let axisNames = op == "conv1d" ? ["cols"] : ["rows", "cols"]
+        // A gradient op has its forward op's classes (the shapes of the forward case it differentiates).
+        let shape = GradientOp.named(op)?.forward ?? op
+        let axisNames = shape == "conv1d" ? ["cols"] : ["rows", "cols"]
         var classes = [BoundaryClass]()
         for a in axisNames {
             func on(_ name: String, _ test: @escaping @Sendable (AxisGeometry, ConvolutionView) -> Bool) -> BoundaryClass {
@@ -197,15 +211,15 @@ extension BoundaryClass {
             cls("one output channel") { $0.outputChannels == 1 },
             cls("several images, one output column") { v in v.batch >= 2 && v.axis("cols")?.output == 1 },
         ]
-        if op != "conv1d" {
+        if shape != "conv1d" {
             classes.append(cls("several images, one output row") { v in v.batch >= 2 && v.axis("rows")?.output == 1 })
             // Unequal strides: TensorFlow's depthwise kernel refuses them, oneDNN takes another route.
             classes.append(cls("strides differ") { v in v.axis("rows")?.stride != v.axis("cols")?.stride })
         }
-        if op == "conv2d" || op == "conv1d" {
+        if shape == "conv2d" || shape == "conv1d" {
             classes.append(cls("groups = channels") { v in v.groups > 1 && v.groups == v.inputChannels })
         }
-        if op == "conv1d" {
+        if shape == "conv1d" {
             classes.append(cls("CAUSAL, stride ≥ 2") { v in v.causal && (v.axis("cols")?.stride ?? 1) >= 2 })
         }
         return classes

@@ -2,29 +2,45 @@ import Formats
 import Reference
 
 extension OpGenerator {
-    /// The gradient ops' parameters: conv2d's geometry, channels per group, groups, output
-    /// channels per group, `empty` (its top value makes the batch 0) and `pointwise` (its top
-    /// value makes the filter 1×1 at stride 1, unpadded: a path of its own in the fast code).
+    /// conv2d's gradients' parameters: conv2d's geometry, channels per group, groups, output
+    /// channels per group, and the classes of `gradientSized`.
     static let gradientParams: [Param] = spatial + [
         Param("channelsPerGroup", from: 1, scale: 0.8, cap: 24), Param("groups", 1...3),
-        Param("outputsPerGroup", from: 1, scale: 1, cap: 32), Param("empty", 0...7), Param("pointwise", 0...5),
+        Param("outputsPerGroup", from: 1, scale: 1, cap: 32), Param("empty", 0...7), Param("pointwise", 0...5), Param("large", 0...6),
     ]
 
-    /// The forward case a gradient case is drawn around: the attributes (as JSON and typed), the
-    /// input and filter shapes and the checked geometry. Nil when most input elements are read by
-    /// no output (the gradient is then mostly zeros and proves nothing) or the pads are unreasonable.
-    static func gradientForward(_ p: [String: Int]) -> (JSONValue, Conv2DAttributes, [Int], [Int], Conv2DGeometry)? {
+    /// Parameters moved into the gradients' classes: `pointwise` at its top value makes the filter
+    /// 1×1 at stride 1, unpadded; `large` at 5 (one image) or 6 (two) makes at least 144 output
+    /// pixels of few channels (the fast code splits those over threads, by pixels or by images);
+    /// `empty` at its top value makes the batch 0. Shrinking moves each toward the ordinary draw.
+    static func gradientSized(_ p: [String: Int]) -> [String: Int] {
         var p = p
         if p.v("pointwise") == 5 {
             for key in ["kernelHeight", "kernelWidth", "strideH", "strideW"] { p[key] = 1 }
             p["padding"] = 0
         }
+        if p.v("large") >= 5 {
+            (p["batch"], p["strideH"], p["strideW"], p["padding"]) = (p.v("large") - 4, 1, 1, 1)
+            (p["height"], p["width"]) = (12 + min(p.v("height"), 4), 12 + min(p.v("width"), 4))
+            (p["channelsPerGroup"], p["outputsPerGroup"], p["groups"]) = (min(p.v("channelsPerGroup"), 2), min(p.v("outputsPerGroup"), 2), 1)
+        }
+        if p.v("empty") == 7 { p["batch"] = 0 }
+        return p
+    }
+
+    /// The forward case a gradient case is drawn around: the attributes (as JSON and typed), the
+    /// input and filter shapes and the checked geometry. Nil when most input elements are read by
+    /// no output (the gradient is then mostly zeros and proves nothing) or the pads are unreasonable.
+    static func gradientForward(_ raw: [String: Int]) -> (JSONValue, Conv2DAttributes, [Int], [Int], Conv2DGeometry)? {
+        let p = gradientSized(raw)
         let (json, attrs) = conv2DAttrs(p)
         let (g, cpg, opg) = (p.v("groups"), p.v("channelsPerGroup"), p.v("outputsPerGroup"))
-        let x = [p.v("empty") == 7 ? 0 : p.v("batch"), p.v("height"), p.v("width"), g * cpg]
+        let x = [p.v("batch"), p.v("height"), p.v("width"), g * cpg]
         let f = [p.v("kernelHeight"), p.v("kernelWidth"), cpg, g * opg]
-        guard padsReasonable(p), let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs),
-              geo.rows.positionsRead * geo.cols.positionsRead * 4 >= geo.height * geo.width * 3 else { return nil }
+        // A boundary draw keeps the shapes ordinary draws avoid (pads past the kernel, unread input).
+        let boundary = p.v("boundary") == 1
+        guard padsReasonable(p) || boundary, let geo = try? Conv2DGeometry(input: x, filters: f, attrs: attrs),
+              boundary || geo.rows.positionsRead * geo.cols.positionsRead * 4 >= geo.height * geo.width * 3 else { return nil }
         return (json, attrs, x, f, geo)
     }
 
@@ -53,7 +69,13 @@ extension OpGenerator {
             return GeneratedCase(op: "conv2d_backprop_input",
                                  attrs: [("input_sizes", J.ints(sizes)), ("strides", J.ints(strides)), ("padding", .string("VALID"))],
                                  inputs: [("filter", .float32(Fill.exact.tensor(f, &rng))), ("out_backprop", .float32(Fill.exact.tensor(dy, &rng)))])
-        })
+        },
+        declassify: declassifyGradient)
+
+    /// The same case outside the classes of `gradientSized`, so shrinking can leave a class's threshold.
+    @Sendable static func declassifyGradient(_ p: [String: Int]) -> [String: Int] {
+        gradientSized(p).merging(["large": 0, "pointwise": 0]) { _, b in b }
+    }
 
     /// conv2d's filter gradient on conv2d's geometries: the forward case's filter shape becomes
     /// `filter_sizes`, a gradient of its output's shape joins the input.
@@ -75,7 +97,8 @@ extension OpGenerator {
             return GeneratedCase(op: "conv2d_backprop_filter",
                                  attrs: [("filter_sizes", J.ints(sizes)), ("strides", J.ints(strides)), ("padding", .string("VALID"))],
                                  inputs: [("input", .float32(Fill.exact.tensor(x, &rng))), ("out_backprop", .float32(Fill.exact.tensor(dy, &rng)))])
-        })
+        },
+        declassify: declassifyGradient)
 }
 
 extension OpGenerator {
@@ -89,8 +112,9 @@ extension OpGenerator {
         let (json, attrs) = conv2DAttrs(p)
         let x = [p.v("empty") == 7 ? 0 : p.v("batch"), p.v("height"), p.v("width"), p.v("channels")]
         let f = [p.v("kernelHeight"), p.v("kernelWidth"), p.v("channels"), p.v("multiplier")]
-        guard padsReasonable(p), let geo = try? DepthwiseGeometry(input: x, filter: f, attrs: attrs),
-              geo.rows.positionsRead * geo.cols.positionsRead * 4 >= geo.height * geo.width * 3 else { return nil }
+        let boundary = p.v("boundary") == 1
+        guard padsReasonable(p) || boundary, let geo = try? DepthwiseGeometry(input: x, filter: f, attrs: attrs),
+              boundary || geo.rows.positionsRead * geo.cols.positionsRead * 4 >= geo.height * geo.width * 3 else { return nil }
         return (json, attrs, x, f, geo)
     }
 
@@ -144,10 +168,11 @@ extension OpGenerator {
         let pads = (p.v("padBefore"), p.v("padAfter"))
         let attrs = Conv1DAttributes(strides: [p.v("stride")], padding: conv1dPadding(p), dilations: [d])
         let x = [p.v("empty") == 7 ? 0 : p.v("batch"), p.v("width"), g * cpg], f = [k, cpg, g * opg]
-        guard p.v("padding") != 2 || max(pads.0, pads.1) < (k - 1) * d + 1 else { return nil }
+        let boundary = p.v("boundary") == 1
+        guard p.v("padding") != 2 || max(pads.0, pads.1) < (k - 1) * d + 1 || boundary else { return nil }
         let attrs2 = conv1dAttributesAsConv2d(attrs, kernel: k)
         guard let geo = try? Conv2DGeometry(input: [x[0], 1, x[1], x[2]], filters: [1] + f, attrs: attrs2),
-              geo.cols.positionsRead * 4 >= geo.width * 3 else { return nil }
+              boundary || geo.cols.positionsRead * 4 >= geo.width * 3 else { return nil }
         let json: [(String, JSONValue)] = [("strides", J.ints([p.v("stride")])), ("padding", paddingJSON(p.v("padding"), [pads])), ("dilations", J.ints([d]))]
         return (json, x, f, [geo.batch, geo.cols.output, geo.outputChannels])
     }

@@ -45,24 +45,24 @@ extension OpDescriptor {
         laws: Properties.laws(of: "epoch_pairing"), benchmarks: { BuiltinSuite.cases(of: "epoch_pairing") },
         explain: .epochPairing)
     public static let conv2dBackpropInput = OpDescriptor(
-        entry: .conv2dBackpropInput, generator: .conv2dBackpropInput,
+        entry: .conv2dBackpropInput, generator: .conv2dBackpropInput, boundaryClasses: BoundaryClass.convolutionClasses(op: "conv2d_backprop_input"),
         laws: Properties.laws(of: "conv2d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_input") },
         explain: .conv2dBackpropInput)
     public static let conv2dBackpropFilter = OpDescriptor(
-        entry: .conv2dBackpropFilter, generator: .conv2dBackpropFilter,
+        entry: .conv2dBackpropFilter, generator: .conv2dBackpropFilter, boundaryClasses: BoundaryClass.convolutionClasses(op: "conv2d_backprop_filter"),
         laws: Properties.laws(of: "conv2d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv2d_backprop_filter") },
         explain: .conv2dBackpropFilter)
     public static let depthwiseConv2dBackpropInput = OpDescriptor(
-        entry: .depthwiseConv2dBackpropInput, generator: .depthwiseConv2dBackpropInput,
+        entry: .depthwiseConv2dBackpropInput, generator: .depthwiseConv2dBackpropInput, boundaryClasses: BoundaryClass.convolutionClasses(op: "depthwise_conv2d_backprop_input"),
         laws: Properties.laws(of: "depthwise_conv2d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "depthwise_conv2d_backprop_input") })
     public static let depthwiseConv2dBackpropFilter = OpDescriptor(
-        entry: .depthwiseConv2dBackpropFilter, generator: .depthwiseConv2dBackpropFilter,
+        entry: .depthwiseConv2dBackpropFilter, generator: .depthwiseConv2dBackpropFilter, boundaryClasses: BoundaryClass.convolutionClasses(op: "depthwise_conv2d_backprop_filter"),
         laws: Properties.laws(of: "depthwise_conv2d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "depthwise_conv2d_backprop_filter") })
     public static let conv1dBackpropInput = OpDescriptor(
-        entry: .conv1dBackpropInput, generator: .conv1dBackpropInput,
+        entry: .conv1dBackpropInput, generator: .conv1dBackpropInput, boundaryClasses: BoundaryClass.convolutionClasses(op: "conv1d_backprop_input"),
         laws: Properties.laws(of: "conv1d_backprop_input"), benchmarks: { BuiltinSuite.cases(of: "conv1d_backprop_input") })
     public static let conv1dBackpropFilter = OpDescriptor(
-        entry: .conv1dBackpropFilter, generator: .conv1dBackpropFilter,
+        entry: .conv1dBackpropFilter, generator: .conv1dBackpropFilter, boundaryClasses: BoundaryClass.convolutionClasses(op: "conv1d_backprop_filter"),
         laws: Properties.laws(of: "conv1d_backprop_filter"), benchmarks: { BuiltinSuite.cases(of: "conv1d_backprop_filter") })
     public static let conv2dTranspose = OpDescriptor(
         entry: .conv2dTranspose, generator: .conv2dTranspose,
