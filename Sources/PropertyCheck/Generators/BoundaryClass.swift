@@ -54,6 +54,8 @@ extension BoundaryClass {
         "steps": 2...12, "sequenceLength": 1...5, "sequenceStride": 1...4, "samplingRate": 1...3, "startIndex": 0...3,
         "endIndexFromEnd": 0...3, "features": 0...2, "extraAxis": 0...2, "targets": 0...3,
         "glimpseHeight": 0...6, "glimpseWidth": 0...6, "padEnd": 0...1, "axisChoice": 0...5,
+        // The gradients' classes stay off in boundary draws: the boundary's own small shapes rule.
+        "empty": 0...0, "large": 0...0, "pointwise": 0...0,
     ]
 
     /// Extents an op accepts at 0 that its ordinary draws never make 0, by op: 0 one boundary
@@ -64,12 +66,12 @@ extension BoundaryClass {
         "conv1d": ["batch": 16, "width": 16, "outputsPerGroup": 16],
         "depthwise_conv2d": ["batch": 16, "height": 16, "width": 16, "multiplier": 16],
         "separable_conv2d": ["batch": 16, "height": 16, "width": 16, "outputs": 16],
-        "conv2d_backprop_input": ["height": 16, "width": 16, "outputsPerGroup": 16],
-        "conv2d_backprop_filter": ["height": 16, "width": 16, "outputsPerGroup": 16],
-        "depthwise_conv2d_backprop_input": ["height": 16, "width": 16, "multiplier": 16],
-        "depthwise_conv2d_backprop_filter": ["height": 16, "width": 16, "multiplier": 16],
-        "conv1d_backprop_input": ["width": 16, "outputsPerGroup": 16],
-        "conv1d_backprop_filter": ["width": 16, "outputsPerGroup": 16],
+        "conv2d_backprop_input": ["batch": 16, "height": 16, "width": 16, "outputsPerGroup": 16],
+        "conv2d_backprop_filter": ["batch": 16, "height": 16, "width": 16, "outputsPerGroup": 16],
+        "depthwise_conv2d_backprop_input": ["batch": 16, "height": 16, "width": 16, "multiplier": 16],
+        "depthwise_conv2d_backprop_filter": ["batch": 16, "height": 16, "width": 16, "multiplier": 16],
+        "conv1d_backprop_input": ["batch": 16, "width": 16, "outputsPerGroup": 16],
+        "conv1d_backprop_filter": ["batch": 16, "width": 16, "outputsPerGroup": 16],
     ]
 
     /// One small value: the minimum a third of the time, the maximum a sixth, else uniform.
