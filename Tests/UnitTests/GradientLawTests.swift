@@ -101,7 +101,7 @@ struct GradientLawTests {
         #expect(caught >= 9, "the adjoint law caught the reversed taps on \(caught) of \(cases.count) cases")
     }
 
-    @Test("central finite differences pass Conform's float64 gradients and fail them off by one part in 10⁹ (seed 13)",
+    @Test("central finite differences pass Conform's float64 gradients and fail them off by one part in 10⁷ (seed 13)",
           arguments: ["conv2d_backprop_input", "conv2d_backprop_filter"])
     func finiteDifferences(op: String) throws {
         let law = try #require(Properties.named("\(op)/central-finite-differences"))
@@ -134,7 +134,7 @@ struct GradientLawTests {
             let good = UnderTest.$implementation.withValue(Implementation(candidate: gradient(c, scale: 1))) { law.check(c, fill: .random) }
             #expect(good == .pass || good == .discard, "\(c.attrs): \(good)")
             if good == .pass { passed += 1 }
-            let bad = UnderTest.$implementation.withValue(Implementation(candidate: gradient(c, scale: 1 + 1e-9))) { law.check(c, fill: .random) }
+            let bad = UnderTest.$implementation.withValue(Implementation(candidate: gradient(c, scale: 1 + 1e-7))) { law.check(c, fill: .random) }
             if case .fail = bad { caught += 1 }
         }
         // A sampled element that is 0 (an input position no output reads) stays 0 when scaled: not every case can catch it.
