@@ -106,12 +106,21 @@ def gradient(op, a, inputs, route="tape"):
         return gradient_by(op, a, inputs, route)
     except tf.errors.InvalidArgumentError as error:
         said = error.message.lower()
+        fallback = None
         # In a graph the filter's gradient kernel says it another way: it asks for Cin, not Cin/G, channels.
         if route == "tape" and ("grouped convolutions are not supported" in said or "filter_size does not have enough elements" in said):
-            return gradient_by(op, a, inputs, "split")
-        if route == "tape" and "dilation rates larger than 1" in said and isinstance(a["padding"], str) and a["padding"] != "CAUSAL":
-            return gradient_by(op, a, inputs, "space-to-batch")
-        raise
+            fallback = "split"
+        # tf.nn.convolution's space-to-batch takes a dilation only at stride 1.
+        if route == "tape" and "dilation rates larger than 1" in said and isinstance(a["padding"], str) and a["padding"] != "CAUSAL" \
+                and all(s == 1 for s in a["strides"]):
+            fallback = "space-to-batch"
+        if fallback is None:
+            raise
+        try:
+            return gradient_by(op, a, inputs, fallback)
+        except (tf.errors.InvalidArgumentError, ValueError):
+            # The other route refuses too (a grouped and dilated convolution): TensorFlow's own refusal stands.
+            raise error from None
 
 
 COMPILED = {}

@@ -173,7 +173,7 @@ func backpropInputCol2im<T: ConformFloat>(
                                     let x = g.cols.position(output: j, tap: dj) + (dj == 0 ? shifted : 0)
                                     if y >= 0 && y < h && x >= 0 && x < w {
                                         let target = dx + ((b * h + y) * w + x) * cin
-                                        for c in 0..<cpg { target[c] += src[c] }
+                                        Col2im.add(src, into: target, count: cpg)
                                     }
                                     src += cpg
                                 }
@@ -186,4 +186,26 @@ func backpropInputCol2im<T: ConformFloat>(
         }
     }
     return try! Tensor(shape: inputSizes, scalars: byImage ? partial : ChunkSums.total(partial, chunks: chunks, size: size))
+}
+
+/// The scatter's inner step, in four-lane blocks where the channels allow (grouped convolutions
+/// have runs of a few channels, which a plain loop of unknown length leaves unvectorised).
+@usableFromInline
+enum Col2im {
+    @inlinable @inline(__always)
+    static func add<T: ConformFloat>(_ src: UnsafeMutablePointer<T>, into target: UnsafeMutablePointer<T>, count: Int) {
+        var c = 0
+        if T.self == Float.self {
+            let (s, t) = (UnsafeMutableRawPointer(src), UnsafeMutableRawPointer(target))
+            while c + 4 <= count {
+                let sum = t.loadUnaligned(fromByteOffset: c * 4, as: SIMD4<Float>.self) + s.loadUnaligned(fromByteOffset: c * 4, as: SIMD4<Float>.self)
+                t.storeBytes(of: sum, toByteOffset: c * 4, as: SIMD4<Float>.self)
+                c += 4
+            }
+        }
+        while c < count {
+            target[c] += src[c]
+            c += 1
+        }
+    }
 }
