@@ -21,7 +21,7 @@ public func conv2dTranspose<T: ConformFloat>(
         forward.padding = .explicit([PadPair(g.rows.padAfter, g.rows.padBefore), PadPair(g.cols.padBefore, g.cols.padAfter)])
     }
     #endif
-    do { return try conv2dBackpropInput(inputSizes: sizes, kernel, input, forward) } catch { throw transposeError(error) }
+    do { return try conv2dBackpropInput(inputSizes: sizes, kernel, input, forward) } catch { throw error.renamed(op: "conv2d_transpose") }
 }
 
 /// Keras's Conv1DTranspose without its bias: Conv2DTranspose on the height-1 view.
@@ -32,16 +32,6 @@ public func conv1dTranspose<T: ConformFloat>(
 ) throws(OpError) -> Tensor<T> {
     let (x2, k2, attrs2) = try Reference.conv1dTransposeAsConv2d(input, kernel, attrs)
     let out: Tensor<T>
-    do { out = try conv2dTranspose(x2, k2, attrs2) } catch {
-        var e = error
-        e.op = "conv1d_transpose"
-        throw e
-    }
+    do { out = try conv2dTranspose(x2, k2, attrs2) } catch { throw error.renamed(op: "conv1d_transpose") }
     return try! out.reshaped([out.shape[0], out.shape[2], out.shape[3]])
-}
-
-private func transposeError(_ error: OpError) -> OpError {
-    var e = error
-    e.op = "conv2d_transpose"
-    return e
 }

@@ -6,13 +6,7 @@ extension Explain {
     /// reads (their gradient is 0), and its work against the forward op's.
     public static func backpropInput(input: [Int], filters: Int, kernel: [Int], stride: Int, dilation: Int, padding: String,
                                      groups: Int) throws -> [String] {
-        guard input.count == 3 else { throw OpError(op: "explain", field: "--input", expected: "HxWxC, e.g. 56x56x64", actual: "\(input)") }
-        let p: Padding
-        switch padding.uppercased() {
-        case "VALID": p = .valid
-        case "SAME": p = .same
-        default: throw OpError(op: "explain", field: "--padding", expected: "VALID or SAME", actual: padding)
-        }
+        let p = try gradientPadding(input: input, padding)
         let k = kernel.count == 1 ? [kernel[0], kernel[0]] : kernel
         let sizes = [1] + input
         let filter = [k[0], k[1], input[2] / max(groups, 1), filters]
@@ -33,13 +27,7 @@ extension Explain {
     /// element sums, which taps read only padding, and the product Conform computes it by.
     public static func backpropFilter(input: [Int], filters: Int, kernel: [Int], stride: Int, dilation: Int, padding: String,
                                       groups: Int, batch: Int) throws -> [String] {
-        guard input.count == 3 else { throw OpError(op: "explain", field: "--input", expected: "HxWxC, e.g. 56x56x64", actual: "\(input)") }
-        let p: Padding
-        switch padding.uppercased() {
-        case "VALID": p = .valid
-        case "SAME": p = .same
-        default: throw OpError(op: "explain", field: "--padding", expected: "VALID or SAME", actual: padding)
-        }
+        let p = try gradientPadding(input: input, padding)
         let k = kernel.count == 1 ? [kernel[0], kernel[0]] : kernel
         let x = [batch] + input
         let sizes = [k[0], k[1], input[2] / max(groups, 1), filters]
@@ -66,5 +54,15 @@ extension Explain {
 
     private static func kind(_ pointwise: Bool) -> String {
         pointwise ? "the input itself as the transposed left operand (1×1, stride 1)" : "patches unrolled (im2col) in tiles"
+    }
+
+    /// A gradient explanation's `--input` (HxWxC) checked and its `--padding` parsed.
+    private static func gradientPadding(input: [Int], _ padding: String) throws -> Padding {
+        guard input.count == 3 else { throw OpError(op: "explain", field: "--input", expected: "HxWxC, e.g. 56x56x64", actual: "\(input)") }
+        switch padding.uppercased() {
+        case "VALID": return .valid
+        case "SAME": return .same
+        default: throw OpError(op: "explain", field: "--padding", expected: "VALID or SAME", actual: padding)
+        }
     }
 }

@@ -12,6 +12,12 @@ public struct OpError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was given.
     public var actual: String
 
+    /// The same error in another op's name: an op that delegates to another (a gradient or a
+    /// transposed convolution on a view) reports the caller's op, with the field and values kept.
+    public func renamed(op: String) -> OpError {
+        OpError(op: op, field: field, expected: expected, actual: actual)
+    }
+
     public init(op: String, field: String, expected: String, actual: String) {
         self.op = op
         self.field = field

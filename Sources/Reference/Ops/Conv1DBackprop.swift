@@ -65,7 +65,7 @@ public func conv1dBackpropInputAsConv2d<T: ConformFloat>(
     let g2 = Tensor(validatedShape: [outBackprop.shape[0], 1, outBackprop.shape[1], outBackprop.shape[2]], scalars: outBackprop.scalars)
     let sizes2 = [inputSizes[0], 1, inputSizes[1], inputSizes[2]]
     do { _ = try conv2dBackpropInputGeometry(inputSizes: sizes2, filter: f2.shape, outBackprop: g2.shape, attrs2) } catch {
-        throw conv1dError(error, op: op)
+        throw error.renamed(op: op)
     }
     return (sizes2, f2, g2, attrs2)
 }
@@ -85,7 +85,7 @@ public func conv1dBackpropFilterAsConv2d<T: ConformFloat>(
     let g2 = Tensor(validatedShape: [outBackprop.shape[0], 1, outBackprop.shape[1], outBackprop.shape[2]], scalars: outBackprop.scalars)
     let sizes2 = [1] + filterSizes
     do { _ = try conv2dBackpropFilterGeometry(input: x2.shape, filterSizes: sizes2, outBackprop: g2.shape, attrs2) } catch {
-        throw conv1dError(error, op: op)
+        throw error.renamed(op: op)
     }
     return (x2, sizes2, g2, attrs2)
 }
@@ -105,13 +105,4 @@ func conv1dGradientAttributes(_ v: Validator, _ attrs: Conv1DAttributes, kernel 
         guard pairs.count == 1 else { throw v.fail("padding", expected: "1 [before, after] pair", actual: "\(pairs.count) pairs") }
     }
     return conv1dAttributesAsConv2d(attrs, kernel: k)
-}
-
-/// A conv2d error on the height-1 view in the 1-D op's words: the op renamed, the view's shapes
-/// (with their height of 1) kept, since they name what was wrong.
-@usableFromInline
-func conv1dError(_ error: OpError, op: String) -> OpError {
-    var e = error
-    e.op = op
-    return e
 }

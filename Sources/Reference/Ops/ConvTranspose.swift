@@ -42,7 +42,7 @@ public func conv2dTransposeAccumulated<T: ConformFloat>(
     _ input: Tensor<T>, _ kernel: Tensor<T>, _ attrs: ConvTransposeAttributes
 ) throws(OpError) -> Accumulated {
     let (sizes, forward) = try conv2dTransposeGeometry(input: input.shape, kernel: kernel.shape, attrs)
-    do { return try conv2dBackpropInputAccumulated(inputSizes: sizes, kernel, input, forward) } catch { throw transposeError(error, op: "conv2d_transpose") }
+    do { return try conv2dBackpropInputAccumulated(inputSizes: sizes, kernel, input, forward) } catch { throw error.renamed(op: "conv2d_transpose") }
 }
 
 /// Keras's Conv2DTranspose without its bias, rounded once from the Float64 sums.
@@ -62,7 +62,7 @@ public func conv1dTransposeAccumulated<T: ConformFloat>(
 ) throws(OpError) -> Accumulated {
     let (x2, k2, attrs2) = try conv1dTransposeAsConv2d(input, kernel, attrs)
     var acc: Accumulated
-    do { acc = try conv2dTransposeAccumulated(x2, k2, attrs2) } catch { throw transposeError(error, op: "conv1d_transpose") }
+    do { acc = try conv2dTransposeAccumulated(x2, k2, attrs2) } catch { throw error.renamed(op: "conv1d_transpose") }
     acc.shape = [acc.shape[0], acc.shape[2], acc.shape[3]]
     return acc
 }
@@ -114,7 +114,7 @@ public func conv2dTransposeGeometry(input: [Int], kernel: [Int], _ attrs: ConvTr
     let forward = Conv2DAttributes(strides: attrs.strides, padding: attrs.padding, dilations: attrs.dilations)
     // The output's convolution must give back the input: TensorFlow's shape check of the gradient.
     let g: Conv2DGeometry
-    do { g = try Conv2DGeometry(op: "conv2d_transpose", input: sizes, filters: kernel, attrs: forward) } catch { throw transposeError(error, op: "conv2d_transpose") }
+    do { g = try Conv2DGeometry(op: "conv2d_transpose", input: sizes, filters: kernel, attrs: forward) } catch { throw error.renamed(op: "conv2d_transpose") }
     guard g.outputShape == input else {
         throw v.fail("output_padding", expected: "an output whose convolution gives back the input's shape \(input)",
                      actual: "output \(sizes), whose convolution is \(g.outputShape)")
@@ -138,12 +138,4 @@ public func conv1dTransposeAsConv2d<T: ConformFloat>(
     let attrs2 = ConvTransposeAttributes(strides: [1] + attrs.strides, padding: attrs.padding,
                                          outputPadding: attrs.outputPadding.map { [0] + $0 }, dilations: [1] + attrs.dilations)
     return (x2, k2, attrs2)
-}
-
-/// An error of the op a transposed convolution delegates to, in the transposed op's name.
-@usableFromInline
-func transposeError(_ error: OpError, op: String) -> OpError {
-    var e = error
-    e.op = op
-    return e
 }
